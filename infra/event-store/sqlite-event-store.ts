@@ -1,0 +1,289 @@
+/**
+ * The embedded event store: one SQLite file in WAL mode. Every append is one IMMEDIATE transaction, so the
+ * revision check and the insert happen under SQLite's single write lock, across threads and processes alike.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { IdempotencyConflict, WrongExpectedVersion } from '../../domain/event-store/errors.js';
+import type { EventMetadata, JsonObject, NewEvent, Position, RecordedEvent } from '../../domain/event-store/event.js';
+import type {
+  AllFilter,
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadStreamOptions,
+  SubscribeOptions,
+  Subscription,
+} from '../../domain/event-store/port.js';
+import {
+  type CheckedAppend,
+  checkAppend,
+  checkReadAllOptions,
+  checkReadStreamOptions,
+  checkStreamId,
+  checkSubscribeOptions,
+  DEFAULT_READ_ALL_COUNT,
+} from '../../domain/event-store/validation.js';
+import { catchUpSubscription, type Page } from './catch-up-subscription.js';
+import { ChangeSignal } from './change-signal.js';
+
+export interface SqliteEventStoreOptions {
+  /** `FULL` (default): an acknowledged append survives power loss. `NORMAL`: survives a crash of the process only. */
+  synchronous?: 'FULL' | 'NORMAL';
+  /** How often a waiting subscription looks for appends made by other processes. */
+  pollIntervalMs?: number;
+  /** How long a writer waits for another process's write lock before giving up. */
+  busyTimeoutMs?: number;
+}
+
+// `position` is the rowid: rows are never deleted, so SQLite always hands out max+1 and the order is the commit order
+// (one writer at a time). AUTOINCREMENT would only add a write to sqlite_sequence on every insert.
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position    INTEGER PRIMARY KEY,
+  stream      TEXT    NOT NULL,
+  revision    INTEGER NOT NULL,
+  id          TEXT    NOT NULL UNIQUE,
+  type        TEXT    NOT NULL,
+  data        TEXT    NOT NULL,
+  metadata    TEXT    NOT NULL,
+  recorded_at TEXT    NOT NULL,
+  UNIQUE (stream, revision)
+);`;
+
+const COLUMNS = 'position, stream, revision, id, type, data, metadata, recorded_at';
+/** Beyond any revision a stream can reach: reading from `end`. */
+const LAST = Number.MAX_SAFE_INTEGER;
+
+type Row = [number, string, number, string, string, string, string, string];
+
+function toEvent(row: Row): RecordedEvent {
+  return {
+    position: row[0],
+    streamId: row[1],
+    revision: row[2],
+    id: row[3],
+    type: row[4],
+    data: JSON.parse(row[5]) as JsonObject,
+    metadata: JSON.parse(row[6]) as EventMetadata,
+    recordedAt: row[7],
+  };
+}
+
+/** Raised inside the write transaction to roll it back when an event id is already in the log. */
+class DuplicateEventId extends Error {}
+
+function satisfies(expected: ExpectedRevision, current: number | null): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no_stream') return current === null;
+  if (expected === 'stream_exists') return current !== null;
+  return current === expected;
+}
+
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly signal: ChangeSignal;
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly statements;
+  private readonly filteredReads = new Map<string, Database.Statement>();
+  private readonly appendTransaction: (append: CheckedAppend, recordedAt: string) => AppendResult;
+
+  constructor(
+    readonly filename: string,
+    options: SqliteEventStoreOptions = {},
+  ) {
+    if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+    this.db = new Database(filename, { timeout: options.busyTimeoutMs ?? 10_000 });
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    this.db.exec(SCHEMA);
+    const db = this.db;
+    this.statements = {
+      revision: db.prepare<[string], number | null>('SELECT max(revision) FROM events WHERE stream = ?').pluck(),
+      byId: db.prepare<[string], { stream: string; revision: number; position: number }>(
+        'SELECT stream, revision, position FROM events WHERE id = ?',
+      ),
+      insert: db.prepare(
+        'INSERT INTO events (stream, revision, id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      forwards: db
+        .prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`)
+        .raw(),
+      backwards: db
+        .prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`)
+        .raw(),
+      head: db.prepare<[], number | null>('SELECT max(position) FROM events').pluck(),
+    };
+    const dataVersion = db.prepare('PRAGMA data_version').pluck();
+    this.signal = new ChangeSignal(() => dataVersion.get(), options.pollIntervalMs ?? 25);
+    this.appendTransaction = db.transaction((append: CheckedAppend, recordedAt: string) =>
+      this.appendLocked(append, recordedAt),
+    ).immediate;
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], options: { expectedRevision: ExpectedRevision }) {
+    const append = checkAppend(streamId, events, options);
+    let result: AppendResult;
+    try {
+      result = this.appendTransaction(append, new Date().toISOString());
+    } catch (error) {
+      if (error instanceof DuplicateEventId) return this.repeatedAppend(append);
+      throw error;
+    }
+    this.signal.notify();
+    return result;
+  }
+
+  private appendLocked(append: CheckedAppend, recordedAt: string): AppendResult {
+    const { streamId, expectedRevision, events } = append;
+    const current = this.statements.revision.get(streamId) ?? null;
+    if (!satisfies(expectedRevision, current)) {
+      // A writer retrying after a lost acknowledgement sees the stream moved on by its own events.
+      if (this.statements.byId.get(events[0]!.id)) throw new DuplicateEventId();
+      throw new WrongExpectedVersion(streamId, expectedRevision, current ?? 'no_stream');
+    }
+    let revision = current ?? -1;
+    let position = 0;
+    try {
+      for (const event of events) {
+        revision++;
+        const info = this.statements.insert.run(
+          streamId,
+          revision,
+          event.id,
+          event.type,
+          event.data,
+          event.metadata,
+          recordedAt,
+        );
+        position = Number(info.lastInsertRowid);
+      }
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /events\.id/.test(String(error))) {
+        throw new DuplicateEventId();
+      }
+      throw error;
+    }
+    return { nextExpectedRevision: revision, position };
+  }
+
+  /**
+   * Some event id is already in the log. It is a retry, and succeeds without writing, only if every id is there,
+   * in this stream, in this order, right where the expectation puts them; a partial repeat is refused.
+   */
+  private repeatedAppend(append: CheckedAppend): AppendResult {
+    const { streamId, expectedRevision, events } = append;
+    const found = events.map((e) => this.statements.byId.get(e.id));
+    const ids = events.map((e) => e.id);
+    const first = found[0];
+    const inPlace =
+      first !== undefined &&
+      found.every((row, i) => row !== undefined && row.stream === streamId && row.revision === first.revision + i);
+    if (!inPlace) throw new IdempotencyConflict(streamId, ids);
+    const expectedFirst =
+      expectedRevision === 'any' || expectedRevision === 'stream_exists'
+        ? first.revision
+        : expectedRevision === 'no_stream'
+          ? 0
+          : expectedRevision + 1;
+    if (first.revision !== expectedFirst) {
+      throw new WrongExpectedVersion(streamId, expectedRevision, this.statements.revision.get(streamId) ?? 'no_stream');
+    }
+    const last = found[found.length - 1]!;
+    return { nextExpectedRevision: last.revision, position: last.position };
+  }
+
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    const id = checkStreamId(streamId);
+    const {
+      direction = 'forwards',
+      fromRevision,
+      maxCount = Number.MAX_SAFE_INTEGER,
+    } = checkReadStreamOptions(options);
+    const rows =
+      direction === 'forwards'
+        ? this.statements.forwards.all(
+            id,
+            fromRevision === 'end' ? LAST : fromRevision === 'start' ? 0 : (fromRevision ?? 0),
+            maxCount,
+          )
+        : this.statements.backwards.all(
+            id,
+            fromRevision === 'start' ? 0 : fromRevision === 'end' ? LAST : (fromRevision ?? LAST),
+            maxCount,
+          );
+    return (rows as Row[]).map(toEvent);
+  }
+
+  async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    const { after, maxCount = DEFAULT_READ_ALL_COUNT, filter } = checkReadAllOptions(options);
+    return this.readPage(after, maxCount, filter).events;
+  }
+
+  /** One page of `$all` read in one snapshot, so `scannedTo` is exact even when nothing matched the filter. */
+  private readPage(after: Position | undefined, maxCount: number, filter: AllFilter | undefined): Page {
+    const statement = this.filteredRead(filter);
+    const parameters: unknown[] = [after ?? -1];
+    for (const prefix of filter?.streamPrefixes ?? []) parameters.push(prefix, prefix);
+    parameters.push(...(filter?.eventTypes ?? []), maxCount);
+    const read = this.db.transaction(() => {
+      const rows = statement.all(...parameters) as Row[];
+      const scannedTo = rows.length === maxCount ? rows[rows.length - 1]![0] : (this.statements.head.get() ?? after);
+      return { rows, scannedTo };
+    });
+    const { rows, scannedTo } = filter ? read() : { rows: statement.all(...parameters) as Row[], scannedTo: undefined };
+    const events = rows.map(toEvent);
+    return { events, scannedTo: scannedTo ?? events[events.length - 1]?.position ?? after };
+  }
+
+  private filteredRead(filter: AllFilter | undefined): Database.Statement {
+    const prefixes = filter?.streamPrefixes?.length ?? 0;
+    const types = filter?.eventTypes?.length ?? 0;
+    const key = `${prefixes}:${types}`;
+    let statement = this.filteredReads.get(key);
+    if (!statement) {
+      const where = ['position > ?'];
+      if (prefixes) where.push(`(${Array(prefixes).fill('substr(stream, 1, length(?)) = ?').join(' OR ')})`);
+      if (types) where.push(`type IN (${Array(types).fill('?').join(', ')})`);
+      statement = this.db
+        .prepare(`SELECT ${COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`)
+        .raw();
+      this.filteredReads.set(key, statement);
+    }
+    return statement;
+  }
+
+  subscribeToAll(options?: SubscribeOptions): Subscription {
+    const { after, filter } = checkSubscribeOptions(options);
+    const start = after === 'end' ? (this.statements.head.get() ?? undefined) : after;
+    const subscription = catchUpSubscription((from) => this.readPage(from, 512, filter), start, this.signal);
+    this.subscriptions.add(subscription);
+    const close = subscription.close.bind(subscription);
+    subscription.close = async () => {
+      this.subscriptions.delete(subscription);
+      await close();
+    };
+    return subscription;
+  }
+
+  async streamRevision(streamId: string): Promise<number | null> {
+    return this.statements.revision.get(checkStreamId(streamId)) ?? null;
+  }
+
+  async headPosition(): Promise<Position | null> {
+    return this.statements.head.get() ?? null;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.close()));
+    this.signal.close();
+    this.db.close();
+  }
+}
+
+/** The store file inside the data directory. */
+export function openSqliteEventStore(dataDir: string, options?: SqliteEventStoreOptions): SqliteEventStore {
+  return new SqliteEventStore(`${dataDir}/events.sqlite`, options);
+}
