@@ -17,6 +17,8 @@ import type {
 export const MAX_STREAM_ID_LENGTH = 256;
 /** One event (data and metadata as JSON) may take this many UTF-8 bytes; the production store is configured to match. */
 export const MAX_EVENT_BYTES = 8 * 1024 * 1024;
+/** One append as a whole; KurrentDB refuses larger requests (compose.yaml raises its limit to match). */
+export const MAX_APPEND_BYTES = 16 * 1024 * 1024;
 export const MAX_EVENTS_PER_APPEND = 10_000;
 export const DEFAULT_READ_ALL_COUNT = 1_000;
 export const MAX_READ_COUNT = 100_000;
@@ -179,12 +181,14 @@ export function serializeEvent(candidate: unknown, index: number): SerializedEve
       { path, message: `event is ${bytes} bytes; at most ${MAX_EVENT_BYTES} are allowed` },
     ]);
   }
+  // KurrentDB hands ids back in lower case; storing them so everywhere keeps both stores and retries in agreement.
+  const id = header.id.toLowerCase();
   return {
-    id: header.id,
+    id,
     type: header.type,
     data: dataText,
     metadata: metadataText,
-    event: { id: header.id, type: header.type, data: data as JsonObject, metadata },
+    event: { id, type: header.type, data: data as JsonObject, metadata },
   };
 }
 
@@ -206,6 +210,19 @@ export function checkAppend(streamId: unknown, events: unknown, options: unknown
     ]);
   }
   const serialized = events.map(serializeEvent);
+  const bytes = serialized.reduce((sum, e) => sum + e.data.length + e.metadata.length, 0);
+  // Characters undercount UTF-8 bytes by up to 3x, so only a near miss needs the exact count.
+  if (bytes * 3 > MAX_APPEND_BYTES) {
+    const exact = serialized.reduce((sum, e) => sum + Buffer.byteLength(e.data) + Buffer.byteLength(e.metadata), 0);
+    if (exact > MAX_APPEND_BYTES) {
+      throw new InvalidEventStoreInput([
+        {
+          path: 'events',
+          message: `the append is ${exact} bytes; at most ${MAX_APPEND_BYTES} are allowed in one append`,
+        },
+      ]);
+    }
+  }
   const ids = new Set<string>();
   for (const [i, e] of serialized.entries()) {
     if (ids.has(e.id))

@@ -38,9 +38,10 @@ export interface SqliteEventStoreOptions {
   busyTimeoutMs?: number;
 }
 
+/** The log table; exported so the benchmark baseline writes to an identical one. */
 // `position` is the rowid: rows are never deleted, so SQLite always hands out max+1 and the order is the commit order
 // (one writer at a time). AUTOINCREMENT would only add a write to sqlite_sequence on every insert.
-const SCHEMA = `
+export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
   position    INTEGER PRIMARY KEY,
   stream      TEXT    NOT NULL,
@@ -89,6 +90,7 @@ export class SqliteEventStore implements EventStore {
   private readonly statements;
   private readonly filteredReads = new Map<string, Database.Statement>();
   private readonly appendTransaction: (append: CheckedAppend, recordedAt: string) => AppendResult;
+  private readonly inSnapshot: (read: () => Page) => Page;
 
   constructor(
     readonly filename: string,
@@ -121,6 +123,7 @@ export class SqliteEventStore implements EventStore {
     this.appendTransaction = db.transaction((append: CheckedAppend, recordedAt: string) =>
       this.appendLocked(append, recordedAt),
     ).immediate;
+    this.inSnapshot = db.transaction((read: () => Page) => read());
   }
 
   async append(streamId: string, events: readonly NewEvent[], options: { expectedRevision: ExpectedRevision }) {
@@ -222,20 +225,23 @@ export class SqliteEventStore implements EventStore {
     return this.readPage(after, maxCount, filter).events;
   }
 
-  /** One page of `$all` read in one snapshot, so `scannedTo` is exact even when nothing matched the filter. */
+  /**
+   * One page of `$all`. A short filtered page is read in one snapshot with the head position, so `scannedTo` can
+   * move past the events that did not match without skipping one another process committed meanwhile.
+   */
   private readPage(after: Position | undefined, maxCount: number, filter: AllFilter | undefined): Page {
     const statement = this.filteredRead(filter);
     const parameters: unknown[] = [after ?? -1];
     for (const prefix of filter?.streamPrefixes ?? []) parameters.push(prefix, prefix);
     parameters.push(...(filter?.eventTypes ?? []), maxCount);
-    const read = this.db.transaction(() => {
-      const rows = statement.all(...parameters) as Row[];
-      const scannedTo = rows.length === maxCount ? rows[rows.length - 1]![0] : (this.statements.head.get() ?? after);
-      return { rows, scannedTo };
-    });
-    const { rows, scannedTo } = filter ? read() : { rows: statement.all(...parameters) as Row[], scannedTo: undefined };
-    const events = rows.map(toEvent);
-    return { events, scannedTo: scannedTo ?? events[events.length - 1]?.position ?? after };
+    const read = (): Page => {
+      const events: RecordedEvent[] = [];
+      for (const row of statement.iterate(...parameters) as IterableIterator<Row>) events.push(toEvent(row));
+      const last = events[events.length - 1]?.position ?? after;
+      if (!filter || events.length === maxCount) return { events, scannedTo: last };
+      return { events, scannedTo: this.statements.head.get() ?? last };
+    };
+    return filter ? this.inSnapshot(read) : read();
   }
 
   private filteredRead(filter: AllFilter | undefined): Database.Statement {

@@ -150,6 +150,17 @@ export function eventStoreContract(adapter: string, open: () => Promise<StoreUnd
       });
     });
 
+    it('hands event ids back in lower case, however they were written', async () => {
+      const event = newEvent('Opened');
+      const upper = { ...event, id: event.id.toUpperCase() };
+      await store.append(stream('a'), [upper], { expectedRevision: 'no_stream' });
+      expect((await store.readStream(stream('a')))[0]!.id).toBe(event.id);
+      // and a retry spelled differently is still the same event
+      expect((await store.append(stream('a'), [event], { expectedRevision: 'no_stream' })).nextExpectedRevision).toBe(
+        0,
+      );
+    });
+
     describe('reading', () => {
       it('reads a stream forwards and backwards from a revision with a limit', async () => {
         const events = Array.from({ length: 10 }, (_, i) => newEvent('Counted', { i }));
@@ -160,14 +171,24 @@ export function eventStoreContract(adapter: string, open: () => Promise<StoreUnd
         expect(backwards.map((e) => e.revision)).toEqual([5, 4, 3]);
         const last = await store.readStream(stream('a'), { direction: 'backwards', maxCount: 1 });
         expect(last.map((e) => e.revision)).toEqual([9]);
-        const fromEnd = await store.readStream(stream('a'), { direction: 'backwards', fromRevision: 'end', maxCount: 2 });
+        const fromEnd = await store.readStream(stream('a'), {
+          direction: 'backwards',
+          fromRevision: 'end',
+          maxCount: 2,
+        });
         expect(fromEnd.map((e) => e.revision)).toEqual([9, 8]);
         expect(await store.readStream(stream('a'), { fromRevision: 10 })).toEqual([]);
         expect(await store.readStream(stream('missing'))).toEqual([]);
       });
 
       it('keeps every field of an event, including its metadata and the store-given ones', async () => {
-        const event = newEvent('ResourceDrafted', { title: '关于印发某某办法的通知', n: 1.5, ok: true, none: null, list: [1, 'a'] });
+        const event = newEvent('ResourceDrafted', {
+          title: '关于印发某某办法的通知',
+          n: 1.5,
+          ok: true,
+          none: null,
+          list: [1, 'a'],
+        });
         event.metadata = metadata({
           actorId: 'person-1',
           actorRole: 'editor',
@@ -203,8 +224,14 @@ export function eventStoreContract(adapter: string, open: () => Promise<StoreUnd
         await store.append(stream('site-1'), [newEvent('SiteOpened')], { expectedRevision: 'no_stream' });
         await store.append(stream('resource-2'), [newEvent('ResourceDrafted')], { expectedRevision: 'no_stream' });
         const byPrefix = await store.readAll({ filter: { streamPrefixes: [stream('resource-')] } });
-        expect(byPrefix.map((e) => e.streamId)).toEqual([stream('resource-1'), stream('resource-1'), stream('resource-2')]);
-        const twoPrefixes = await store.readAll({ filter: { streamPrefixes: [stream('site-'), stream('resource-2')] } });
+        expect(byPrefix.map((e) => e.streamId)).toEqual([
+          stream('resource-1'),
+          stream('resource-1'),
+          stream('resource-2'),
+        ]);
+        const twoPrefixes = await store.readAll({
+          filter: { streamPrefixes: [stream('site-'), stream('resource-2')] },
+        });
         expect(twoPrefixes.map((e) => e.type)).toEqual(['SiteOpened', 'ResourceDrafted']);
         const both = await store.readAll({ filter: { streamPrefixes: [prefix], eventTypes: ['ResourceDrafted'] } });
         expect(both.map((e) => e.streamId)).toEqual([stream('resource-1'), stream('resource-2')]);
@@ -292,7 +319,10 @@ export function eventStoreContract(adapter: string, open: () => Promise<StoreUnd
         });
         const [first] = await readMine();
         const subscription = store.subscribeToAll({ after: first!.position, filter: mine() });
-        setTimeout(() => void store.append(stream('b'), [newEvent('Counted', { i: 2 })], { expectedRevision: 'any' }), 50);
+        setTimeout(
+          () => void store.append(stream('b'), [newEvent('Counted', { i: 2 })], { expectedRevision: 'any' }),
+          50,
+        );
         const received = await collect(subscription, 2);
         await subscription.close();
         expect(received.map((e) => e.data.i)).toEqual([1, 2]);
@@ -343,12 +373,14 @@ export function eventStoreContract(adapter: string, open: () => Promise<StoreUnd
           emoji: '政务🏛️👩🏽‍💼',
           zeroWidth: 'a\u200bb\u200dc\ufeff',
           escapes: 'line\nbreak\ttab "quote" \\ backslash \u0000 nul',
-          ['字段名']: '中文键',
+          字段名: '中文键',
         };
         await store.append(stream('zh'), [newEvent('ResourceDrafted', texts)], { expectedRevision: 'no_stream' });
         const [read] = await store.readStream(stream('zh'));
         for (const [key, value] of Object.entries(texts)) {
-          expect(Buffer.from(read!.data[key] as string, 'utf8').equals(Buffer.from(value as string, 'utf8'))).toBe(true);
+          expect(Buffer.from(read!.data[key] as string, 'utf8').equals(Buffer.from(value as string, 'utf8'))).toBe(
+            true,
+          );
         }
         expect(read!.data).toEqual(texts);
       });
@@ -357,7 +389,10 @@ export function eventStoreContract(adapter: string, open: () => Promise<StoreUnd
     describe('bad input gets a typed error and writes nothing', () => {
       const cases: Array<[string, () => Promise<unknown>]> = [
         ['an empty stream name', () => store.append('', [newEvent('X')], { expectedRevision: 'any' })],
-        ['an over-long stream name', () => store.append(stream('x'.repeat(300)), [newEvent('X')], { expectedRevision: 'any' })],
+        [
+          'an over-long stream name',
+          () => store.append(stream('x'.repeat(300)), [newEvent('X')], { expectedRevision: 'any' }),
+        ],
         ['a system stream name', () => store.append('$all', [newEvent('X')], { expectedRevision: 'any' })],
         ['a negative expected revision', () => store.append(stream('a'), [newEvent('X')], { expectedRevision: -1 })],
         ['a fractional expected revision', () => store.append(stream('a'), [newEvent('X')], { expectedRevision: 1.5 })],
@@ -366,14 +401,47 @@ export function eventStoreContract(adapter: string, open: () => Promise<StoreUnd
           () => store.append(stream('a'), [newEvent('X')], { expectedRevision: 'latest' as ExpectedRevision }),
         ],
         ['no events', () => store.append(stream('a'), [], { expectedRevision: 'any' })],
-        ['an event id that is not a UUID', () => store.append(stream('a'), [newEvent('X', {}, { id: '42' })], { expectedRevision: 'any' })],
+        [
+          'an event id that is not a UUID',
+          () => store.append(stream('a'), [newEvent('X', {}, { id: '42' })], { expectedRevision: 'any' }),
+        ],
         ['an empty event type', () => store.append(stream('a'), [newEvent('')], { expectedRevision: 'any' })],
-        ['data that is not an object', () => store.append(stream('a'), [{ ...newEvent('X'), data: [1] as unknown as JsonObject }], { expectedRevision: 'any' })],
-        ['a BigInt in the data', () => store.append(stream('a'), [newEvent('X', { n: 1n as unknown as number })], { expectedRevision: 'any' })],
-        ['a function in the data', () => store.append(stream('a'), [newEvent('X', { f: (() => 1) as unknown as string })], { expectedRevision: 'any' })],
-        ['undefined in the data', () => store.append(stream('a'), [newEvent('X', { u: undefined as unknown as null })], { expectedRevision: 'any' })],
-        ['NaN in the data', () => store.append(stream('a'), [newEvent('X', { n: Number.NaN })], { expectedRevision: 'any' })],
-        ['a Date in the data', () => store.append(stream('a'), [newEvent('X', { d: new Date() as unknown as string })], { expectedRevision: 'any' })],
+        [
+          'data that is not an object',
+          () =>
+            store.append(stream('a'), [{ ...newEvent('X'), data: [1] as unknown as JsonObject }], {
+              expectedRevision: 'any',
+            }),
+        ],
+        [
+          'a BigInt in the data',
+          () => store.append(stream('a'), [newEvent('X', { n: 1n as unknown as number })], { expectedRevision: 'any' }),
+        ],
+        [
+          'a function in the data',
+          () =>
+            store.append(stream('a'), [newEvent('X', { f: (() => 1) as unknown as string })], {
+              expectedRevision: 'any',
+            }),
+        ],
+        [
+          'undefined in the data',
+          () =>
+            store.append(stream('a'), [newEvent('X', { u: undefined as unknown as null })], {
+              expectedRevision: 'any',
+            }),
+        ],
+        [
+          'NaN in the data',
+          () => store.append(stream('a'), [newEvent('X', { n: Number.NaN })], { expectedRevision: 'any' }),
+        ],
+        [
+          'a Date in the data',
+          () =>
+            store.append(stream('a'), [newEvent('X', { d: new Date() as unknown as string })], {
+              expectedRevision: 'any',
+            }),
+        ],
         [
           'circular data',
           () => {
@@ -387,16 +455,24 @@ export function eventStoreContract(adapter: string, open: () => Promise<StoreUnd
           () => {
             const event = newEvent('X');
             const { actorId: _, ...rest } = event.metadata;
-            return store.append(stream('a'), [{ ...event, metadata: rest as typeof event.metadata }], { expectedRevision: 'any' });
+            return store.append(stream('a'), [{ ...event, metadata: rest as typeof event.metadata }], {
+              expectedRevision: 'any',
+            });
           },
         ],
         [
           'metadata with a bad occurredAt',
-          () => store.append(stream('a'), [{ ...newEvent('X'), metadata: metadata({ occurredAt: 'yesterday' }) }], { expectedRevision: 'any' }),
+          () =>
+            store.append(stream('a'), [{ ...newEvent('X'), metadata: metadata({ occurredAt: 'yesterday' }) }], {
+              expectedRevision: 'any',
+            }),
         ],
         [
           'one bad event among good ones',
-          () => store.append(stream('a'), [newEvent('X'), newEvent('X', { n: Number.POSITIVE_INFINITY })], { expectedRevision: 'any' }),
+          () =>
+            store.append(stream('a'), [newEvent('X'), newEvent('X', { n: Number.POSITIVE_INFINITY })], {
+              expectedRevision: 'any',
+            }),
         ],
         [
           'the same event id twice in one append',
@@ -428,6 +504,13 @@ export function eventStoreContract(adapter: string, open: () => Promise<StoreUnd
       it('refuses an unknown subscription filter before subscribing', () => {
         expect(() => store.subscribeToAll({ filter: { category: 'x' } as never })).toThrow(InvalidEventStoreInput);
         expect(() => store.subscribeToAll({ after: -1 })).toThrow(InvalidEventStoreInput);
+      });
+
+      it('refuses an append over the total size limit', async () => {
+        const body = 'x'.repeat(6 * 1024 * 1024);
+        const events = [newEvent('X', { body }), newEvent('X', { body }), newEvent('X', { body })];
+        await expectError(store.append(stream('a'), events, { expectedRevision: 'any' }), InvalidEventStoreInput);
+        expect(await store.streamRevision(stream('a'))).toBeNull();
       });
 
       it('refuses an event over the size limit', async () => {

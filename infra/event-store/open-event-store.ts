@@ -1,0 +1,10 @@
+import type { EventStore } from '../../domain/event-store/port.js';
+import type { Config } from '../config.js';
+import { openKurrentDbEventStore } from './kurrentdb-event-store.js';
+import { openSqliteEventStore } from './sqlite-event-store.js';
+
+/** The adapter is chosen by configuration only, never by code. */
+export function openEventStore(config: Config): EventStore {
+  if (config.EVENT_STORE === 'kurrentdb') return openKurrentDbEventStore(config.KURRENTDB_URL!);
+  return openSqliteEventStore(config.DATA_DIR, { synchronous: config.SQLITE_SYNCHRONOUS });
+}
