@@ -1,0 +1,84 @@
+/**
+ * The platform administrator's record of a year's holiday arrangement, for years chinese-days does not cover yet (the
+ * State Council announces the next year in the autumn; the package follows some time later) and for corrections of
+ * years it does cover. All records live in one stream, so the state is every recorded year.
+ *
+ * The decider does not check who is recording: the command handler lets only a platform administrator send this
+ * command, and who it was travels in the event metadata, not in the event.
+ */
+import { z } from 'zod';
+import type { Decider } from '../shared/decider.js';
+import { DomainError } from '../shared/domain-error.js';
+import { checkHolidayArrangement, type HolidayArrangement } from './holiday-arrangement.js';
+import { WorkingCalendar } from './working-calendar.js';
+
+// Shape only; whether the dates exist, fall in the year and make sense together is decide's business, where each
+// problem gets its own stable code.
+const calendarYearDataSchema = z.strictObject({
+  year: z.int(),
+  holidays: z.array(z.string()).max(366),
+  adjustedWorkdays: z.array(z.string()).max(366),
+  /** Why it is recorded, e.g. the notice: 国办发明电〔2026〕N号. */
+  reason: z.string().trim().min(1).max(1000),
+});
+
+export const recordCalendarYearSchema = z.strictObject({
+  type: z.literal('RecordCalendarYear'),
+  data: calendarYearDataSchema,
+});
+export type RecordCalendarYear = z.infer<typeof recordCalendarYearSchema>;
+
+export const calendarYearRecordedSchema = z.strictObject({
+  type: z.literal('CalendarYearRecorded'),
+  data: calendarYearDataSchema,
+});
+export type CalendarYearRecorded = z.infer<typeof calendarYearRecordedSchema>;
+
+export interface RecordedCalendarYears {
+  /** The latest record of each year. */
+  readonly years: ReadonlyMap<number, HolidayArrangement>;
+}
+
+/** Turns untrusted input into a command, or throws INVALID_COMMAND listing each field's problem. */
+export function parseRecordCalendarYear(input: unknown): RecordCalendarYear {
+  const result = recordCalendarYearSchema.safeParse(input);
+  if (result.success) return result.data;
+  throw new DomainError(
+    'INVALID_COMMAND',
+    '录入节假日安排的命令格式不正确',
+    'the command to record a holiday arrangement is malformed',
+    result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+  );
+}
+
+export const calendarYearDecider: Decider<RecordedCalendarYears, RecordCalendarYear, CalendarYearRecorded> = {
+  initialState: () => ({ years: new Map() }),
+
+  // Recording a year that is already recorded is a correction: it produces the event again, and the latest wins.
+  decide: (command) => {
+    const { year, holidays, adjustedWorkdays } = checkHolidayArrangement(command.data);
+    return [
+      {
+        type: 'CalendarYearRecorded',
+        data: {
+          year,
+          holidays: [...holidays],
+          adjustedWorkdays: [...adjustedWorkdays],
+          reason: command.data.reason.trim(),
+        },
+      },
+    ];
+  },
+
+  evolve: (state, event) => {
+    const { year, holidays, adjustedWorkdays } = event.data;
+    const years = new Map(state.years);
+    years.set(year, { year, holidays: [...holidays], adjustedWorkdays: [...adjustedWorkdays] });
+    return { years };
+  },
+};
+
+/** The calendar deadlines are counted with: chinese-days, with the recorded years replacing or extending it. */
+export function workingCalendarOf(state: RecordedCalendarYears): WorkingCalendar {
+  return WorkingCalendar.official(state.years.values());
+}

@@ -1,0 +1,266 @@
+/**
+ * The platform's write side: every command of every aggregate enters here, is validated with its zod schema, gets
+ * the actor as the Person stream says now (R-PEOPLE-2) and the context it needs from other streams, and goes
+ * through the command handler. Callers (GraphQL, CLI, ingest) authenticate; this checks what the actor may do.
+ */
+import type { z } from 'zod';
+import type { EventStore } from './event-store/port.js';
+import { type PersonCommand, type PersonState, actorOf, personCommandSchemas, personDecider, personEventSchemas, personStream } from './person/person.js';
+import { indexSequenceDecider, indexSequenceEventSchemas, indexSequenceStream } from './resource/index-sequence.js';
+import {
+  type ResourceCommand,
+  type ResourceCommandContext,
+  type ResourceEvent,
+  type ResourceState,
+  resourceCommandSchemas,
+  resourceDecider,
+  resourceEventSchemas,
+  resourceStream,
+} from './resource/resource.js';
+import {
+  type SiteCommand,
+  type SiteEvent,
+  type SiteState,
+  siteAdvisories,
+  siteCommandSchemas,
+  siteDecider,
+  siteEventSchemas,
+  siteStream,
+} from './site/site.js';
+import { type Actor, requirePlatformRole, SYSTEM_ACTOR } from './shared/actor.js';
+import { type CommandMeta, type Handled, handleCommand, readState, type StreamSpec } from './shared/command-handler.js';
+import { DomainError } from './shared/domain-error.js';
+import { type ClaimScope, claimDecider, claimEventSchemas, claimStream } from './uniqueness/claim.js';
+
+export const specs = {
+  person: { decider: personDecider, eventSchemas: personEventSchemas },
+  site: { decider: siteDecider, eventSchemas: siteEventSchemas },
+  resource: { decider: resourceDecider, eventSchemas: resourceEventSchemas },
+  claim: { decider: claimDecider, eventSchemas: claimEventSchemas },
+  indexSequence: { decider: indexSequenceDecider, eventSchemas: indexSequenceEventSchemas },
+} as const;
+
+export type PersonCommandType = keyof typeof personCommandSchemas;
+export type SiteCommandType = keyof typeof siteCommandSchemas;
+export type ResourceCommandType = keyof typeof resourceCommandSchemas;
+
+/** How long a claim whose owner never came to exist is honoured: a crash between claim and creation must not lock a value forever. */
+const STALE_CLAIM_MS = 10 * 60_000;
+
+function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const details = result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+  throw new DomainError(
+    'BAD_USER_INPUT',
+    `输入有误：${details.map((d) => `${d.path || '(整体)'} ${d.message}`).join('；')}`,
+    `invalid input: ${details.map((d) => `${d.path || '(input)'}: ${d.message}`).join('; ')}`,
+    details,
+  );
+}
+
+/** The calendar year in China Standard Time of an ISO instant. */
+function chinaYear(isoInstant: string): number {
+  return new Date(Date.parse(isoInstant) + 8 * 3_600_000).getUTCFullYear();
+}
+
+function adminRole(actor: Actor, siteId: string | null): string {
+  if (actor.system) return 'system';
+  if (actor.platformRoles.has('platform_admin')) return 'platform_admin';
+  if (siteId && actor.siteRoles.get(siteId)?.has('site_admin')) return 'site_admin';
+  return [...actor.platformRoles][0] ?? 'none';
+}
+
+const RESOURCE_ROLE: Partial<Record<ResourceCommandType, string>> = {
+  DraftResource: 'editor',
+  EditResource: 'editor',
+  SubmitResource: 'editor',
+  PassFirstReview: 'editor',
+  PassSecondReview: 'reviewer',
+  PassFinalReview: 'approver',
+  CorrectResource: 'editor',
+  WithdrawResource: 'approver',
+  ArchiveResource: 'approver',
+};
+
+export class Platform {
+  constructor(private readonly store: EventStore) {}
+
+  async actor(meta: CommandMeta): Promise<Actor> {
+    if (meta.system) return SYSTEM_ACTOR;
+    const { state } = await readState(this.store, personStream(meta.actorId), specs.person);
+    return actorOf(meta.actorId, state);
+  }
+
+  async siteState(siteId: string): Promise<SiteState> {
+    return (await readState(this.store, siteStream(siteId), specs.site)).state;
+  }
+
+  async personState(personId: string): Promise<PersonState> {
+    return (await readState(this.store, personStream(personId), specs.person)).state;
+  }
+
+  async resourceState(resourceId: string): Promise<ResourceState> {
+    return (await readState(this.store, resourceStream(resourceId), specs.resource)).state;
+  }
+
+  async person<T extends PersonCommandType>(type: T, input: unknown, meta: CommandMeta) {
+    const data = parseInput(personCommandSchemas[type], input) as { personId: string; siteId?: string };
+    return handleCommand(this.store, personStream(data.personId), specs.person, {
+      meta,
+      command: async () => {
+        const actor = await this.actor(meta);
+        const site = data.siteId ? { status: await this.siteStatus(data.siteId) } : undefined;
+        return { type, data, actor, site } as PersonCommand;
+      },
+      siteId: () => data.siteId ?? null,
+      actorRole: (_, command) => adminRole(command.actor, data.siteId ?? null),
+    });
+  }
+
+  private async siteStatus(siteId: string) {
+    const site = await this.siteState(siteId);
+    return site.exists ? site.status : null;
+  }
+
+  async site<T extends SiteCommandType>(type: T, input: unknown, meta: CommandMeta) {
+    const data = parseInput(siteCommandSchemas[type], input) as SiteCommand['data'];
+    const { siteId } = data;
+    const run = () =>
+      handleCommand(this.store, siteStream(siteId), specs.site as StreamSpec<SiteState, SiteCommand, SiteEvent>, {
+        meta,
+        command: async () => {
+          const actor = await this.actor(meta);
+          const context =
+            type === 'MigrateSiteContent' ? { migrationTarget: { status: await this.siteStatus((data as { toSiteId: string }).toSiteId) } } : undefined;
+          return { type, data, actor, context } as SiteCommand;
+        },
+        siteId: () => siteId,
+        actorRole: (_, command) => adminRole(command.actor, siteId),
+      });
+
+    if (type === 'OpenSite') {
+      const open = data as SiteCommand['data'] & { kind: string; hostUnit: { code: string }; domains: { english: string; chinese: string } };
+      // Check the actor before claiming anything, so a refused command leaves no claim behind.
+      requirePlatformRole(await this.actor(meta), 'platform_admin');
+      const claims: Array<[ClaimScope, string]> = [
+        ['host-unit', open.hostUnit.code],
+        ['domain', open.domains.english],
+        ['domain', open.domains.chinese],
+      ];
+      if (open.kind === 'city_portal') claims.push(['city-portal', 'luan']);
+      const result = await this.withClaims(claims, siteId, meta, run);
+      return { ...result, advisories: siteAdvisories(result.state) };
+    }
+    if (type === 'ChangeSite' && (data as { domains?: unknown }).domains) {
+      const { domains } = data as { domains: { english: string; chinese: string } };
+      const before = await this.siteState(siteId);
+      const result = await this.withClaims(
+        [
+          ['domain', domains.english],
+          ['domain', domains.chinese],
+        ],
+        siteId,
+        meta,
+        run,
+      );
+      // R-SITE-7: the old domains are released, never transferred with the site's consent to someone else.
+      for (const old of [before.domains.english, before.domains.chinese]) {
+        if (old !== domains.english.toLowerCase() && old !== domains.chinese) await this.release('domain', old, siteId, meta);
+      }
+      return { ...result, advisories: siteAdvisories(result.state) };
+    }
+    const result = await run();
+    if (type === 'CloseSite' && result.events.length > 0) {
+      const { state } = result;
+      await this.release('domain', state.domains.english, siteId, meta);
+      await this.release('domain', state.domains.chinese, siteId, meta);
+      await this.release('host-unit', state.hostUnit.code, siteId, meta);
+    }
+    return { ...result, advisories: siteAdvisories(result.state) };
+  }
+
+  /** Claims every value for `owner`, runs `create`, and gives the claims back if anything fails. */
+  private async withClaims<R>(claims: Array<[ClaimScope, string]>, owner: string, meta: CommandMeta, create: () => Promise<R>): Promise<R> {
+    const taken: Array<[ClaimScope, string]> = [];
+    try {
+      for (const [scope, value] of claims) {
+        await this.claim(scope, value, owner, meta);
+        taken.push([scope, value]);
+      }
+      return await create();
+    } catch (error) {
+      for (const [scope, value] of taken.reverse()) await this.release(scope, value, owner, meta);
+      throw error;
+    }
+  }
+
+  private async claim(scope: ClaimScope, value: string, owner: string, meta: CommandMeta): Promise<void> {
+    await handleCommand(this.store, claimStream(scope, value), specs.claim, {
+      meta,
+      command: async (state) => {
+        // A claim whose owning site never appeared (its creator crashed in between) lapses after a while.
+        const ownerIsStale =
+          state.owner !== null &&
+          state.claimedAt !== null &&
+          Date.parse(meta.occurredAt) - Date.parse(state.claimedAt) > STALE_CLAIM_MS &&
+          !(await this.siteState(state.owner)).exists;
+        return { type: 'Claim' as const, scope, value, owner, at: meta.occurredAt, ownerIsStale };
+      },
+      siteId: () => owner,
+      actorRole: () => (meta.system ? 'system' : 'platform_admin'),
+    });
+  }
+
+  private async release(scope: ClaimScope, value: string, owner: string, meta: CommandMeta): Promise<void> {
+    await handleCommand(this.store, claimStream(scope, value), specs.claim, {
+      meta,
+      command: () => ({ type: 'Release' as const, scope, value, owner }),
+      siteId: () => owner,
+      actorRole: () => (meta.system ? 'system' : 'platform_admin'),
+    });
+  }
+
+  async resource<T extends ResourceCommandType>(type: T, input: unknown, meta: CommandMeta): Promise<Handled<ResourceState, ResourceEvent>> {
+    const data = parseInput(resourceCommandSchemas[type], input) as ResourceCommand['data'];
+    return handleCommand(this.store, resourceStream(data.resourceId), specs.resource as StreamSpec<ResourceState, ResourceCommand, ResourceEvent>, {
+      meta,
+      command: async (state) => {
+        const actor = await this.actor(meta);
+        const siteId = state.exists ? state.siteId : (data as { siteId?: string }).siteId;
+        const context: ResourceCommandContext = { occurredAt: meta.occurredAt };
+        if (siteId) {
+          const site = await this.siteState(siteId);
+          context.site = {
+            status: site.exists ? site.status : null,
+            activeColumns: new Set([...site.columns.values()].filter((c) => !c.archived && !c.migratedTo).map((c) => c.columnId)),
+          };
+        }
+        if (type === 'PublishResource' && !state.indexNumber && state.working?.stage === 'final_review_passed') {
+          context.indexNumber = await this.assignIndexNumber(state, meta);
+        }
+        return { type, data, actor, context } as ResourceCommand;
+      },
+      siteId: (state) => state.siteId || ((data as { siteId?: string }).siteId ?? null),
+      actorRole: (state, command, events) => {
+        const rejected = events.find((e) => e.type === 'ResourceRejected');
+        if (rejected) return rejected.data.role;
+        if (type === 'PublishResource') return command.actor.siteRoles.get(state.siteId)?.has('approver') ? 'approver' : 'editor';
+        return RESOURCE_ROLE[type] ?? 'editor';
+      },
+    });
+  }
+
+  /** First publication: the next number in the publisher's sequence for the year of publication (China time). */
+  private async assignIndexNumber(state: ResourceState, meta: CommandMeta): Promise<string> {
+    const publisherCode = state.working!.metadata.publisherCode;
+    const year = chinaYear(meta.occurredAt);
+    const { state: sequence } = await handleCommand(this.store, indexSequenceStream(publisherCode, year), specs.indexSequence, {
+      meta,
+      command: () => ({ publisherCode, year, resourceId: state.resourceId }),
+      siteId: () => state.siteId,
+      actorRole: () => 'library',
+    });
+    return sequence.byResource.get(state.resourceId)!;
+  }
+}

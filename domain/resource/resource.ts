@@ -1,0 +1,318 @@
+/**
+ * Resource: one piece of content in the library, and the three-level review it passes before publication
+ * (R-REVIEW-1..5, 先审后发). Stream `resource-<resourceId>`.
+ *
+ * A resource has at most one working version (a draft, or a correction of what is published) and at most one
+ * published version; a correction is reviewed while the previous version stays public (R-REVIEW-4).
+ */
+import { z } from 'zod';
+import { type ResourceMetadataInput, validateResourceMetadata } from '../metadata/index.js';
+import { type Actor, requireSiteRole, type SiteRole } from '../shared/actor.js';
+import type { Decider } from '../shared/decider.js';
+import { DomainError } from '../shared/domain-error.js';
+import { id, isoDateTime, reason } from '../shared/schemas.js';
+
+export const resourceStream = (resourceId: string) => `resource-${resourceId}`;
+
+const metadata = z.custom<ResourceMetadataInput>((value) => typeof value === 'object' && value !== null, 'metadata is required');
+const comment = z.string().trim().max(2000).optional();
+const placement = z.strictObject({ siteId: id, columnId: id });
+
+export const resourceCommandSchemas = {
+  DraftResource: z.strictObject({ resourceId: id, siteId: id, metadata }),
+  EditResource: z.strictObject({ resourceId: id, metadata }),
+  SubmitResource: z.strictObject({ resourceId: id }),
+  PassFirstReview: z.strictObject({ resourceId: id, comment }),
+  PassSecondReview: z.strictObject({ resourceId: id, comment }),
+  PassFinalReview: z.strictObject({ resourceId: id, comment }),
+  RejectResource: z.strictObject({ resourceId: id, reason }),
+  PublishResource: z.strictObject({ resourceId: id, columnIds: z.array(id).max(50).optional() }),
+  CorrectResource: z.strictObject({ resourceId: id, metadata, reason }),
+  WithdrawResource: z.strictObject({ resourceId: id, reason }),
+  ArchiveResource: z.strictObject({ resourceId: id, reason }),
+};
+
+const version = z.int().min(1);
+export const REVIEW_STAGES = ['draft', 'submitted', 'first_review_passed', 'second_review_passed', 'final_review_passed'] as const;
+export type ReviewStage = (typeof REVIEW_STAGES)[number];
+
+export const resourceEventSchemas = {
+  ResourceDrafted: z.strictObject({ resourceId: id, siteId: id, version, metadata, authorId: id }),
+  ResourceEdited: z.strictObject({ resourceId: id, version, metadata, editorId: id, reviewRestarted: z.boolean() }),
+  ResourceSubmitted: z.strictObject({ resourceId: id, version, by: id }),
+  FirstReviewPassed: z.strictObject({ resourceId: id, version, by: id, comment }),
+  SecondReviewPassed: z.strictObject({ resourceId: id, version, by: id, comment }),
+  FinalReviewPassed: z.strictObject({ resourceId: id, version, by: id, comment }),
+  ResourceRejected: z.strictObject({ resourceId: id, version, by: id, role: z.string(), stage: z.enum(REVIEW_STAGES), reason }),
+  ResourcePublished: z.strictObject({
+    resourceId: id,
+    version,
+    metadata,
+    placements: z.array(placement),
+    indexNumber: z.string(),
+    publishedAt: isoDateTime,
+    by: id,
+  }),
+  ResourceCorrectionStarted: z.strictObject({ resourceId: id, version, metadata, by: id, reason }),
+  ResourceWithdrawn: z.strictObject({ resourceId: id, version, by: id, reason }),
+  ResourceArchived: z.strictObject({ resourceId: id, by: id, reason }),
+};
+
+type Schemas<T extends Record<string, z.ZodType>> = { [K in keyof T]: { type: K; data: z.output<T[K]> } }[keyof T];
+export type ResourceEvent = Schemas<typeof resourceEventSchemas>;
+
+/** What the handler knows beyond this stream, read fresh for each attempt. */
+export interface ResourceCommandContext {
+  /** The resource's own site (for drafts: the site named in the command). */
+  site?: { status: 'online' | 'offline' | 'closed' | null; activeColumns: ReadonlySet<string> };
+  /** Assigned by the handler for a first publication (never reused, never changed). */
+  indexNumber?: string;
+  /** The command's time, for `publishedAt`. */
+  occurredAt?: string;
+}
+export type ResourceCommand = Schemas<typeof resourceCommandSchemas> & { actor: Actor; context?: ResourceCommandContext };
+
+export interface WorkingVersion {
+  version: number;
+  metadata: ResourceMetadataInput;
+  stage: ReviewStage;
+  /** Everyone who drafted or edited this version: none of them may pass its second or final review (R-REVIEW-2). */
+  writers: string[];
+  secondReviewer?: string;
+}
+
+export interface PublishedVersion {
+  version: number;
+  metadata: ResourceMetadataInput;
+  placements: Array<{ siteId: string; columnId: string }>;
+  publishedAt: string;
+}
+
+export interface ResourceState {
+  exists: boolean;
+  resourceId: string;
+  siteId: string;
+  working: WorkingVersion | null;
+  published: PublishedVersion | null;
+  indexNumber: string | null;
+  lifecycle: 'active' | 'withdrawn' | 'archived';
+}
+
+/** What a person sees: the stage of the working version if any, else the lifecycle of the published one. */
+export function resourceStatus(state: ResourceState): ReviewStage | 'published' | 'withdrawn' | 'archived' {
+  if (state.lifecycle !== 'active') return state.lifecycle;
+  if (state.working) return state.working.stage;
+  return 'published';
+}
+
+function refuse(code: string, zh: string, en: string, rule?: string): never {
+  throw new DomainError(code, zh, en, [], rule);
+}
+
+function wrongStage(state: ResourceState, wanted: string): never {
+  const status = resourceStatus(state);
+  return refuse(
+    'INVALID_REVIEW_STAGE',
+    `资源 ${state.resourceId} 当前状态为 ${status}，需要 ${wanted}`,
+    `resource ${state.resourceId} is ${status}; this needs ${wanted}`,
+    'R-REVIEW-1',
+  );
+}
+
+function working(state: ResourceState, stage: ReviewStage | null, wanted: string): WorkingVersion {
+  if (state.lifecycle !== 'active' || !state.working || (stage !== null && state.working.stage !== stage)) wrongStage(state, wanted);
+  return state.working;
+}
+
+function selfReview(personId: string, what: string): never {
+  return refuse(
+    'SELF_REVIEW_FORBIDDEN',
+    `严禁信息自编自审自发：${personId} 已${what}，不能再审核此版本`,
+    `no self-edit-self-review-self-publish: ${personId} already ${what} this version and cannot review it`,
+    'R-REVIEW-2',
+  );
+}
+
+function checkedMetadata(input: unknown): ResourceMetadataInput {
+  return validateResourceMetadata(input);
+}
+
+/** The role a rejection is made in: whoever may pass the stage the version is waiting for. */
+const REJECTING_ROLE: Record<ReviewStage, SiteRole[]> = {
+  draft: [],
+  submitted: ['editor'],
+  first_review_passed: ['reviewer'],
+  second_review_passed: ['approver'],
+  final_review_passed: ['approver'],
+};
+
+export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEvent> = {
+  initialState: () => ({
+    exists: false,
+    resourceId: '',
+    siteId: '',
+    working: null,
+    published: null,
+    indexNumber: null,
+    lifecycle: 'active',
+  }),
+
+  decide(command, state) {
+    const { actor, context } = command;
+    const by = actor.personId;
+    const { resourceId } = command.data;
+    if (command.type === 'DraftResource') {
+      const { siteId } = command.data;
+      requireSiteRole(actor, siteId, ['editor']);
+      if (state.exists) refuse('ALREADY_EXISTS', `资源 ${resourceId} 已存在`, `resource ${resourceId} already exists`);
+      requireOpenSite(context, siteId);
+      return [{ type: 'ResourceDrafted', data: { resourceId, siteId, version: 1, metadata: checkedMetadata(command.data.metadata), authorId: by } }];
+    }
+    if (!state.exists) refuse('NOT_FOUND', `资源 ${resourceId} 不存在`, `resource ${resourceId} does not exist`);
+    const site = state.siteId;
+
+    switch (command.type) {
+      case 'EditResource': {
+        requireSiteRole(actor, site, ['editor']);
+        const current = working(state, null, 'a draft or a version under review');
+        // R-REVIEW-3: an edit after any review step sends the version back to the start of the review.
+        return [
+          {
+            type: 'ResourceEdited',
+            data: { resourceId, version: current.version, metadata: checkedMetadata(command.data.metadata), editorId: by, reviewRestarted: current.stage !== 'draft' },
+          },
+        ];
+      }
+      case 'SubmitResource': {
+        requireSiteRole(actor, site, ['editor']);
+        const current = working(state, 'draft', 'draft');
+        return [{ type: 'ResourceSubmitted', data: { resourceId, version: current.version, by } }];
+      }
+      case 'PassFirstReview': {
+        requireSiteRole(actor, site, ['editor']);
+        const current = working(state, 'submitted', 'submitted');
+        return [{ type: 'FirstReviewPassed', data: { resourceId, version: current.version, by, comment: command.data.comment } }];
+      }
+      case 'PassSecondReview': {
+        requireSiteRole(actor, site, ['reviewer']);
+        const current = working(state, 'first_review_passed', 'first_review_passed');
+        if (current.writers.includes(by)) selfReview(by, '编写或修改 / wrote or edited');
+        return [{ type: 'SecondReviewPassed', data: { resourceId, version: current.version, by, comment: command.data.comment } }];
+      }
+      case 'PassFinalReview': {
+        requireSiteRole(actor, site, ['approver']);
+        const current = working(state, 'second_review_passed', 'second_review_passed');
+        if (current.writers.includes(by)) selfReview(by, '编写或修改 / wrote or edited');
+        if (current.secondReviewer === by) selfReview(by, '复审 / second-reviewed');
+        return [{ type: 'FinalReviewPassed', data: { resourceId, version: current.version, by, comment: command.data.comment } }];
+      }
+      case 'RejectResource': {
+        const current = working(state, null, 'a version under review');
+        if (current.stage === 'draft') wrongStage(state, 'a version under review');
+        const role = requireSiteRole(actor, site, REJECTING_ROLE[current.stage]);
+        return [{ type: 'ResourceRejected', data: { resourceId, version: current.version, by, role, stage: current.stage, reason: command.data.reason } }];
+      }
+      case 'PublishResource': {
+        requireSiteRole(actor, site, ['approver', 'editor']);
+        // R-REVIEW-1: only a version that passed all three reviews, in order, is published.
+        const current = working(state, 'final_review_passed', 'final_review_passed');
+        const siteContext = requireOpenSite(context, site);
+        const columnIds = command.data.columnIds ?? state.published?.placements.filter((p) => p.siteId === site).map((p) => p.columnId) ?? [];
+        if (columnIds.length === 0) {
+          throw new DomainError('PLACEMENT_REQUIRED', '发布需至少选择一个栏目', 'publication needs at least one column', [{ path: 'columnIds', message: 'at least one column' }]);
+        }
+        const unknown = columnIds.filter((c) => !siteContext.activeColumns.has(c));
+        if (unknown.length > 0) {
+          throw new DomainError(
+            'UNKNOWN_COLUMN',
+            `栏目 ${unknown.join('、')} 不属于站点 ${site} 或已归档`,
+            `column ${unknown.join(', ')} is not an active column of site ${site}`,
+            unknown.map((c) => ({ path: 'columnIds', message: `${c} is not an active column of ${site}` })),
+          );
+        }
+        const indexNumber = state.indexNumber ?? context?.indexNumber;
+        const publishedAt = context?.occurredAt;
+        if (!indexNumber || !publishedAt) throw new Error('the command handler must assign the index number and the time');
+        const placements = [...new Set(columnIds)].map((columnId) => ({ siteId: site, columnId }));
+        return [{ type: 'ResourcePublished', data: { resourceId, version: current.version, metadata: current.metadata, placements, indexNumber, publishedAt, by } }];
+      }
+      case 'CorrectResource': {
+        requireSiteRole(actor, site, ['editor']);
+        if (state.lifecycle !== 'active' || !state.published) wrongStage(state, 'published');
+        if (state.working) refuse('CORRECTION_IN_PROGRESS', `资源 ${resourceId} 已有正在审核的版本`, `resource ${resourceId} already has a version in review`, 'R-REVIEW-4');
+        return [
+          {
+            type: 'ResourceCorrectionStarted',
+            data: { resourceId, version: state.published.version + 1, metadata: checkedMetadata(command.data.metadata), by, reason: command.data.reason },
+          },
+        ];
+      }
+      case 'WithdrawResource': {
+        requireSiteRole(actor, site, ['approver']);
+        if (state.lifecycle !== 'active' || !state.published) wrongStage(state, 'published');
+        return [{ type: 'ResourceWithdrawn', data: { resourceId, version: state.published.version, by, reason: command.data.reason } }];
+      }
+      case 'ArchiveResource': {
+        requireSiteRole(actor, site, ['approver']);
+        if (state.lifecycle === 'archived' || (!state.published && state.lifecycle === 'active')) wrongStage(state, 'published or withdrawn');
+        return [{ type: 'ResourceArchived', data: { resourceId, by, reason: command.data.reason } }];
+      }
+    }
+  },
+
+  evolve(state, event) {
+    const w = state.working;
+    switch (event.type) {
+      case 'ResourceDrafted':
+        return {
+          ...state,
+          exists: true,
+          resourceId: event.data.resourceId,
+          siteId: event.data.siteId,
+          working: { version: 1, metadata: event.data.metadata, stage: 'draft', writers: [event.data.authorId] },
+        };
+      case 'ResourceEdited':
+        if (!w) return state;
+        return {
+          ...state,
+          working: {
+            version: w.version,
+            metadata: event.data.metadata,
+            stage: 'draft',
+            writers: w.writers.includes(event.data.editorId) ? w.writers : [...w.writers, event.data.editorId],
+          },
+        };
+      case 'ResourceSubmitted':
+        return w ? { ...state, working: { ...w, stage: 'submitted' } } : state;
+      case 'FirstReviewPassed':
+        return w ? { ...state, working: { ...w, stage: 'first_review_passed' } } : state;
+      case 'SecondReviewPassed':
+        return w ? { ...state, working: { ...w, stage: 'second_review_passed', secondReviewer: event.data.by } } : state;
+      case 'FinalReviewPassed':
+        return w ? { ...state, working: { ...w, stage: 'final_review_passed' } } : state;
+      case 'ResourceRejected':
+        return w ? { ...state, working: { ...w, stage: 'draft', secondReviewer: undefined } } : state;
+      case 'ResourcePublished':
+        return {
+          ...state,
+          working: null,
+          indexNumber: event.data.indexNumber,
+          published: { version: event.data.version, metadata: event.data.metadata, placements: event.data.placements, publishedAt: event.data.publishedAt },
+        };
+      case 'ResourceCorrectionStarted':
+        return { ...state, working: { version: event.data.version, metadata: event.data.metadata, stage: 'draft', writers: [event.data.by] } };
+      case 'ResourceWithdrawn':
+        // A correction under way has nothing left to correct.
+        return { ...state, lifecycle: 'withdrawn', working: null };
+      case 'ResourceArchived':
+        return { ...state, lifecycle: 'archived', working: null };
+    }
+  },
+};
+
+function requireOpenSite(context: ResourceCommandContext | undefined, siteId: string) {
+  const site = context?.site;
+  if (!site || site.status === null) refuse('NOT_FOUND', `站点 ${siteId} 不存在`, `site ${siteId} does not exist`);
+  if (site.status === 'closed') refuse('SITE_CLOSED', `站点 ${siteId} 已永久关停`, `site ${siteId} is closed permanently`, 'R-SITE-5');
+  return site;
+}
