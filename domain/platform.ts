@@ -4,6 +4,7 @@
  * through the command handler. Callers (GraphQL, CLI, ingest) authenticate; this checks what the actor may do.
  */
 import type { z } from 'zod';
+import { calendarYearDecider, calendarYearRecordedSchema, parseRecordCalendarYear, type WorkingCalendar, workingCalendarOf } from './calendar/index.js';
 import type { EventStore } from './event-store/port.js';
 import { type PersonCommand, type PersonState, actorOf, personCommandSchemas, personDecider, personEventSchemas, personStream } from './person/person.js';
 import { indexSequenceDecider, indexSequenceEventSchemas, indexSequenceStream } from './resource/index-sequence.js';
@@ -38,7 +39,11 @@ export const specs = {
   resource: { decider: resourceDecider, eventSchemas: resourceEventSchemas },
   claim: { decider: claimDecider, eventSchemas: claimEventSchemas },
   indexSequence: { decider: indexSequenceDecider, eventSchemas: indexSequenceEventSchemas },
+  calendar: { decider: calendarYearDecider, eventSchemas: { CalendarYearRecorded: calendarYearRecordedSchema.shape.data } },
 } as const;
+
+/** Holiday arrangements recorded by administrators for years the calendar package lacks or gets wrong. */
+export const CALENDAR_STREAM = 'calendar-years';
 
 export type PersonCommandType = keyof typeof personCommandSchemas;
 export type SiteCommandType = keyof typeof siteCommandSchemas;
@@ -143,12 +148,10 @@ export class Platform {
       const open = data as SiteCommand['data'] & { kind: string; hostUnit: { code: string }; domains: { english: string; chinese: string } };
       // Check the actor before claiming anything, so a refused command leaves no claim behind.
       requirePlatformRole(await this.actor(meta), 'platform_admin');
-      const claims: Array<[ClaimScope, string]> = [
-        ['host-unit', open.hostUnit.code],
-        ['domain', open.domains.english],
-        ['domain', open.domains.chinese],
-      ];
-      if (open.kind === 'city_portal') claims.push(['city-portal', 'luan']);
+      // The city portal claim goes first: a second portal is refused for being a second portal (R-SITE-2), not for
+      // the domain every city portal must use.
+      const claims: Array<[ClaimScope, string]> = open.kind === 'city_portal' ? [['city-portal', 'luan']] : [];
+      claims.push(['host-unit', open.hostUnit.code], ['domain', open.domains.english], ['domain', open.domains.chinese]);
       const result = await this.withClaims(claims, siteId, meta, run);
       return { ...result, advisories: siteAdvisories(result.state) };
     }
@@ -249,6 +252,24 @@ export class Platform {
         return RESOURCE_ROLE[type] ?? 'editor';
       },
     });
+  }
+
+  /** R-SUP-2: deadlines in working days need the official calendar of every year they touch. */
+  async recordCalendarYear(input: unknown, meta: CommandMeta) {
+    const command = parseRecordCalendarYear({ type: 'RecordCalendarYear', data: input });
+    return handleCommand(this.store, CALENDAR_STREAM, specs.calendar, {
+      meta,
+      command: async () => {
+        requirePlatformRole(await this.actor(meta), 'platform_admin');
+        return command;
+      },
+      siteId: () => null,
+      actorRole: () => (meta.system ? 'system' : 'platform_admin'),
+    });
+  }
+
+  async workingCalendar(): Promise<WorkingCalendar> {
+    return workingCalendarOf((await readState(this.store, CALENDAR_STREAM, specs.calendar)).state);
   }
 
   /** First publication: the next number in the publisher's sequence for the year of publication (China time). */

@@ -39,12 +39,12 @@ export interface RecordedCalendarYears {
   readonly years: ReadonlyMap<number, HolidayArrangement>;
 }
 
-/** Turns untrusted input into a command, or throws INVALID_COMMAND listing each field's problem. */
+/** Turns untrusted input into a command, or throws BAD_USER_INPUT listing each field's problem. */
 export function parseRecordCalendarYear(input: unknown): RecordCalendarYear {
   const result = recordCalendarYearSchema.safeParse(input);
   if (result.success) return result.data;
   throw new DomainError(
-    'INVALID_COMMAND',
+    'BAD_USER_INPUT',
     '录入节假日安排的命令格式不正确',
     'the command to record a holiday arrangement is malformed',
     result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),

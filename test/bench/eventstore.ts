@@ -21,7 +21,7 @@ const ROUNDS = 6;
 const BATCH = 100;
 const TOTAL_BATCHED = 1_000_000;
 
-function event(i: number): NewEvent {
+export function event(i: number): NewEvent {
   return {
     id: randomUUID(),
     type: 'ResourceEdited',
@@ -36,7 +36,7 @@ function event(i: number): NewEvent {
   };
 }
 
-class RawLog {
+export class RawLog {
   readonly db: Database.Database;
   private readonly insert: Database.Statement;
   private readonly appendOne: (stream: string, revision: number, e: NewEvent, at: string) => void;

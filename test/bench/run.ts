@@ -3,10 +3,12 @@
  * per benchmark on stdout. Each compares against a baseline measured in the same run: on these shared machines
  * ratios hold where absolute times do not.
  */
+import { commandsBenchmark } from './commands.js';
 import { eventStoreBenchmark } from './eventstore.js';
 
 const benchmarks: Record<string, () => Promise<unknown>> = {
   eventstore: eventStoreBenchmark,
+  commands: commandsBenchmark,
 };
 
 const wanted = process.argv.slice(2);

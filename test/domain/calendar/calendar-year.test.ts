@@ -163,11 +163,11 @@ describe('RecordCalendarYear and CalendarYearRecorded schemas', () => {
     expect(parseRecordCalendarYear(record())).toEqual(record());
   });
 
-  it('refuses a malformed command with INVALID_COMMAND, naming each field', () => {
+  it('refuses a malformed command with BAD_USER_INPUT, naming each field', () => {
     const error = domainErrorOf(() =>
       parseRecordCalendarYear({ type: 'RecordCalendarYear', data: { year: '2030', holidays: 'x', reason: '   ' } }),
     );
-    expect(error.code).toBe('INVALID_COMMAND');
+    expect(error.code).toBe('BAD_USER_INPUT');
     expect(error.details.map((d) => d.path).sort()).toEqual([
       'data.adjustedWorkdays',
       'data.holidays',
@@ -182,7 +182,7 @@ describe('RecordCalendarYear and CalendarYearRecorded schemas', () => {
     expect(calendarYearRecordedSchema.safeParse(withActor).success).toBe(false);
     expect(
       domainErrorOf(() => parseRecordCalendarYear({ ...record(), data: { ...record().data, recordedBy: 'x' } })).code,
-    ).toBe('INVALID_COMMAND');
+    ).toBe('BAD_USER_INPUT');
   });
 
   it('every event decide produces passes the event schema', () => {
