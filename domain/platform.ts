@@ -4,9 +4,23 @@
  * through the command handler. Callers (GraphQL, CLI, ingest) authenticate; this checks what the actor may do.
  */
 import type { z } from 'zod';
-import { calendarYearDecider, calendarYearRecordedSchema, parseRecordCalendarYear, type WorkingCalendar, workingCalendarOf } from './calendar/index.js';
+import {
+  calendarYearDecider,
+  calendarYearRecordedSchema,
+  parseRecordCalendarYear,
+  type WorkingCalendar,
+  workingCalendarOf,
+} from './calendar/index.js';
 import type { EventStore } from './event-store/port.js';
-import { type PersonCommand, type PersonState, actorOf, personCommandSchemas, personDecider, personEventSchemas, personStream } from './person/person.js';
+import {
+  actorOf,
+  type PersonCommand,
+  type PersonState,
+  personCommandSchemas,
+  personDecider,
+  personEventSchemas,
+  personStream,
+} from './person/person.js';
 import { indexSequenceDecider, indexSequenceEventSchemas, indexSequenceStream } from './resource/index-sequence.js';
 import {
   type ResourceCommand,
@@ -18,6 +32,9 @@ import {
   resourceEventSchemas,
   resourceStream,
 } from './resource/resource.js';
+import { type Actor, requirePlatformRole, SYSTEM_ACTOR } from './shared/actor.js';
+import { type CommandMeta, type Handled, handleCommand, readState, type StreamSpec } from './shared/command-handler.js';
+import { DomainError } from './shared/domain-error.js';
 import {
   type SiteCommand,
   type SiteEvent,
@@ -28,9 +45,6 @@ import {
   siteEventSchemas,
   siteStream,
 } from './site/site.js';
-import { type Actor, requirePlatformRole, SYSTEM_ACTOR } from './shared/actor.js';
-import { type CommandMeta, type Handled, handleCommand, readState, type StreamSpec } from './shared/command-handler.js';
-import { DomainError } from './shared/domain-error.js';
 import { type ClaimScope, claimDecider, claimEventSchemas, claimStream } from './uniqueness/claim.js';
 
 export const specs = {
@@ -39,7 +53,10 @@ export const specs = {
   resource: { decider: resourceDecider, eventSchemas: resourceEventSchemas },
   claim: { decider: claimDecider, eventSchemas: claimEventSchemas },
   indexSequence: { decider: indexSequenceDecider, eventSchemas: indexSequenceEventSchemas },
-  calendar: { decider: calendarYearDecider, eventSchemas: { CalendarYearRecorded: calendarYearRecordedSchema.shape.data } },
+  calendar: {
+    decider: calendarYearDecider,
+    eventSchemas: { CalendarYearRecorded: calendarYearRecordedSchema.shape.data },
+  },
 } as const;
 
 /** Holiday arrangements recorded by administrators for years the calendar package lacks or gets wrong. */
@@ -137,7 +154,9 @@ export class Platform {
         command: async () => {
           const actor = await this.actor(meta);
           const context =
-            type === 'MigrateSiteContent' ? { migrationTarget: { status: await this.siteStatus((data as { toSiteId: string }).toSiteId) } } : undefined;
+            type === 'MigrateSiteContent'
+              ? { migrationTarget: { status: await this.siteStatus((data as { toSiteId: string }).toSiteId) } }
+              : undefined;
           return { type, data, actor, context } as SiteCommand;
         },
         siteId: () => siteId,
@@ -145,13 +164,21 @@ export class Platform {
       });
 
     if (type === 'OpenSite') {
-      const open = data as SiteCommand['data'] & { kind: string; hostUnit: { code: string }; domains: { english: string; chinese: string } };
+      const open = data as SiteCommand['data'] & {
+        kind: string;
+        hostUnit: { code: string };
+        domains: { english: string; chinese: string };
+      };
       // Check the actor before claiming anything, so a refused command leaves no claim behind.
       requirePlatformRole(await this.actor(meta), 'platform_admin');
       // The city portal claim goes first: a second portal is refused for being a second portal (R-SITE-2), not for
       // the domain every city portal must use.
       const claims: Array<[ClaimScope, string]> = open.kind === 'city_portal' ? [['city-portal', 'luan']] : [];
-      claims.push(['host-unit', open.hostUnit.code], ['domain', open.domains.english], ['domain', open.domains.chinese]);
+      claims.push(
+        ['host-unit', open.hostUnit.code],
+        ['domain', open.domains.english],
+        ['domain', open.domains.chinese],
+      );
       const result = await this.withClaims(claims, siteId, meta, run);
       return { ...result, advisories: siteAdvisories(result.state) };
     }
@@ -169,7 +196,8 @@ export class Platform {
       );
       // R-SITE-7: the old domains are released, never transferred with the site's consent to someone else.
       for (const old of [before.domains.english, before.domains.chinese]) {
-        if (old !== domains.english.toLowerCase() && old !== domains.chinese) await this.release('domain', old, siteId, meta);
+        if (old !== domains.english.toLowerCase() && old !== domains.chinese)
+          await this.release('domain', old, siteId, meta);
       }
       return { ...result, advisories: siteAdvisories(result.state) };
     }
@@ -184,7 +212,12 @@ export class Platform {
   }
 
   /** Claims every value for `owner`, runs `create`, and gives the claims back if anything fails. */
-  private async withClaims<R>(claims: Array<[ClaimScope, string]>, owner: string, meta: CommandMeta, create: () => Promise<R>): Promise<R> {
+  private async withClaims<R>(
+    claims: Array<[ClaimScope, string]>,
+    owner: string,
+    meta: CommandMeta,
+    create: () => Promise<R>,
+  ): Promise<R> {
     const taken: Array<[ClaimScope, string]> = [];
     try {
       for (const [scope, value] of claims) {
@@ -224,34 +257,46 @@ export class Platform {
     });
   }
 
-  async resource<T extends ResourceCommandType>(type: T, input: unknown, meta: CommandMeta): Promise<Handled<ResourceState, ResourceEvent>> {
+  async resource<T extends ResourceCommandType>(
+    type: T,
+    input: unknown,
+    meta: CommandMeta,
+  ): Promise<Handled<ResourceState, ResourceEvent>> {
     const data = parseInput(resourceCommandSchemas[type], input) as ResourceCommand['data'];
-    return handleCommand(this.store, resourceStream(data.resourceId), specs.resource as StreamSpec<ResourceState, ResourceCommand, ResourceEvent>, {
-      meta,
-      command: async (state) => {
-        const actor = await this.actor(meta);
-        const siteId = state.exists ? state.siteId : (data as { siteId?: string }).siteId;
-        const context: ResourceCommandContext = { occurredAt: meta.occurredAt };
-        if (siteId) {
-          const site = await this.siteState(siteId);
-          context.site = {
-            status: site.exists ? site.status : null,
-            activeColumns: new Set([...site.columns.values()].filter((c) => !c.archived && !c.migratedTo).map((c) => c.columnId)),
-          };
-        }
-        if (type === 'PublishResource' && !state.indexNumber && state.working?.stage === 'final_review_passed') {
-          context.indexNumber = await this.assignIndexNumber(state, meta);
-        }
-        return { type, data, actor, context } as ResourceCommand;
+    return handleCommand(
+      this.store,
+      resourceStream(data.resourceId),
+      specs.resource as StreamSpec<ResourceState, ResourceCommand, ResourceEvent>,
+      {
+        meta,
+        command: async (state) => {
+          const actor = await this.actor(meta);
+          const siteId = state.exists ? state.siteId : (data as { siteId?: string }).siteId;
+          const context: ResourceCommandContext = { occurredAt: meta.occurredAt };
+          if (siteId) {
+            const site = await this.siteState(siteId);
+            context.site = {
+              status: site.exists ? site.status : null,
+              activeColumns: new Set(
+                [...site.columns.values()].filter((c) => !c.archived && !c.migratedTo).map((c) => c.columnId),
+              ),
+            };
+          }
+          if (type === 'PublishResource' && !state.indexNumber && state.working?.stage === 'final_review_passed') {
+            context.indexNumber = await this.assignIndexNumber(state, meta);
+          }
+          return { type, data, actor, context } as ResourceCommand;
+        },
+        siteId: (state) => state.siteId || ((data as { siteId?: string }).siteId ?? null),
+        actorRole: (state, command, events) => {
+          const rejected = events.find((e) => e.type === 'ResourceRejected');
+          if (rejected) return rejected.data.role;
+          if (type === 'PublishResource')
+            return command.actor.siteRoles.get(state.siteId)?.has('approver') ? 'approver' : 'editor';
+          return RESOURCE_ROLE[type] ?? 'editor';
+        },
       },
-      siteId: (state) => state.siteId || ((data as { siteId?: string }).siteId ?? null),
-      actorRole: (state, command, events) => {
-        const rejected = events.find((e) => e.type === 'ResourceRejected');
-        if (rejected) return rejected.data.role;
-        if (type === 'PublishResource') return command.actor.siteRoles.get(state.siteId)?.has('approver') ? 'approver' : 'editor';
-        return RESOURCE_ROLE[type] ?? 'editor';
-      },
-    });
+    );
   }
 
   /** R-SUP-2: deadlines in working days need the official calendar of every year they touch. */
@@ -276,12 +321,17 @@ export class Platform {
   private async assignIndexNumber(state: ResourceState, meta: CommandMeta): Promise<string> {
     const publisherCode = state.working!.metadata.publisherCode;
     const year = chinaYear(meta.occurredAt);
-    const { state: sequence } = await handleCommand(this.store, indexSequenceStream(publisherCode, year), specs.indexSequence, {
-      meta,
-      command: () => ({ publisherCode, year, resourceId: state.resourceId }),
-      siteId: () => state.siteId,
-      actorRole: () => 'library',
-    });
+    const { state: sequence } = await handleCommand(
+      this.store,
+      indexSequenceStream(publisherCode, year),
+      specs.indexSequence,
+      {
+        meta,
+        command: () => ({ publisherCode, year, resourceId: state.resourceId }),
+        siteId: () => state.siteId,
+        actorRole: () => 'library',
+      },
+    );
     return sequence.byResource.get(state.resourceId)!;
   }
 }

@@ -112,13 +112,21 @@ export const personDecider: Decider<PersonState, PersonCommand, PersonEvent> = {
     if (command.type === 'RegisterPerson') {
       requirePlatformRole(actor, 'platform_admin');
       if (state.exists) {
-        throw new DomainError('ALREADY_EXISTS', `人员 ${command.data.personId} 已登记`, `person ${command.data.personId} is already registered`);
+        throw new DomainError(
+          'ALREADY_EXISTS',
+          `人员 ${command.data.personId} 已登记`,
+          `person ${command.data.personId} is already registered`,
+        );
       }
       return [{ type: 'PersonRegistered', data: { ...command.data, registeredBy: actor.personId } }];
     }
     if (!state.exists) throw notFound(command.data.personId);
     if (state.deactivated) {
-      throw new DomainError('PERSON_DEACTIVATED', `人员 ${command.data.personId} 已注销`, `person ${command.data.personId} is deactivated`);
+      throw new DomainError(
+        'PERSON_DEACTIVATED',
+        `人员 ${command.data.personId} 已注销`,
+        `person ${command.data.personId} is deactivated`,
+      );
     }
     switch (command.type) {
       case 'GrantSiteRole': {
@@ -128,7 +136,12 @@ export const personDecider: Decider<PersonState, PersonCommand, PersonEvent> = {
         const held = state.siteRoles.get(siteId) ?? new Set<SiteRole>();
         if (held.has(role)) return [];
         // R-PEOPLE-3: whoever grants roles on a site may not also edit or review there.
-        const clash = role === 'site_admin' ? CONTENT_ROLES.find((r) => held.has(r)) : held.has('site_admin') ? 'site_admin' : undefined;
+        const clash =
+          role === 'site_admin'
+            ? CONTENT_ROLES.find((r) => held.has(r))
+            : held.has('site_admin')
+              ? 'site_admin'
+              : undefined;
         if (clash) {
           throw new DomainError(
             'SEPARATION_OF_DUTIES',
@@ -144,7 +157,11 @@ export const personDecider: Decider<PersonState, PersonCommand, PersonEvent> = {
         const { personId, siteId, role, reason } = command.data;
         authoriseSiteGrant(actor, siteId, role);
         if (!state.siteRoles.get(siteId)?.has(role)) {
-          throw new DomainError('ROLE_NOT_HELD', `${personId} 在站点 ${siteId} 没有 ${role} 角色`, `${personId} holds no ${role} role on site ${siteId}`);
+          throw new DomainError(
+            'ROLE_NOT_HELD',
+            `${personId} 在站点 ${siteId} 没有 ${role} 角色`,
+            `${personId} holds no ${role} role on site ${siteId}`,
+          );
         }
         return [{ type: 'SiteRoleRevoked', data: { personId, siteId, role, revokedBy: actor.personId, reason } }];
       }
@@ -188,12 +205,20 @@ export const personDecider: Decider<PersonState, PersonCommand, PersonEvent> = {
       case 'PlatformRoleGranted': {
         const revoked = new Set(state.revokedPlatformRoles);
         revoked.delete(event.data.role);
-        return { ...state, platformRoles: new Set([...state.platformRoles, event.data.role]), revokedPlatformRoles: revoked };
+        return {
+          ...state,
+          platformRoles: new Set([...state.platformRoles, event.data.role]),
+          revokedPlatformRoles: revoked,
+        };
       }
       case 'PlatformRoleRevoked': {
         const roles = new Set(state.platformRoles);
         roles.delete(event.data.role);
-        return { ...state, platformRoles: roles, revokedPlatformRoles: new Set([...state.revokedPlatformRoles, event.data.role]) };
+        return {
+          ...state,
+          platformRoles: roles,
+          revokedPlatformRoles: new Set([...state.revokedPlatformRoles, event.data.role]),
+        };
       }
       case 'PersonDeactivated':
         return { ...state, deactivated: true };

@@ -20,7 +20,10 @@ export const indexSequenceEventSchemas = {
   }),
 };
 
-export type IndexSequenceEvent = { type: 'IndexNumberAssigned'; data: z.infer<typeof indexSequenceEventSchemas.IndexNumberAssigned> };
+export type IndexSequenceEvent = {
+  type: 'IndexNumberAssigned';
+  data: z.infer<typeof indexSequenceEventSchemas.IndexNumberAssigned>;
+};
 export interface AssignIndexNumber {
   publisherCode: string;
   year: number;
@@ -41,6 +44,9 @@ export const indexSequenceDecider: Decider<IndexSequenceState, AssignIndexNumber
     return [{ type: 'IndexNumberAssigned', data: { publisherCode, year, sequence, indexNumber, resourceId } }];
   },
   evolve(state, event) {
-    return { last: event.data.sequence, byResource: new Map(state.byResource).set(event.data.resourceId, event.data.indexNumber) };
+    return {
+      last: event.data.sequence,
+      byResource: new Map(state.byResource).set(event.data.resourceId, event.data.indexNumber),
+    };
   },
 };

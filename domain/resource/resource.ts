@@ -14,7 +14,10 @@ import { id, isoDateTime, reason } from '../shared/schemas.js';
 
 export const resourceStream = (resourceId: string) => `resource-${resourceId}`;
 
-const metadata = z.custom<ResourceMetadataInput>((value) => typeof value === 'object' && value !== null, 'metadata is required');
+const metadata = z.custom<ResourceMetadataInput>(
+  (value) => typeof value === 'object' && value !== null,
+  'metadata is required',
+);
 const comment = z.string().trim().max(2000).optional();
 const placement = z.strictObject({ siteId: id, columnId: id });
 
@@ -33,7 +36,13 @@ export const resourceCommandSchemas = {
 };
 
 const version = z.int().min(1);
-export const REVIEW_STAGES = ['draft', 'submitted', 'first_review_passed', 'second_review_passed', 'final_review_passed'] as const;
+export const REVIEW_STAGES = [
+  'draft',
+  'submitted',
+  'first_review_passed',
+  'second_review_passed',
+  'final_review_passed',
+] as const;
 export type ReviewStage = (typeof REVIEW_STAGES)[number];
 
 export const resourceEventSchemas = {
@@ -43,7 +52,14 @@ export const resourceEventSchemas = {
   FirstReviewPassed: z.strictObject({ resourceId: id, version, by: id, comment }),
   SecondReviewPassed: z.strictObject({ resourceId: id, version, by: id, comment }),
   FinalReviewPassed: z.strictObject({ resourceId: id, version, by: id, comment }),
-  ResourceRejected: z.strictObject({ resourceId: id, version, by: id, role: z.string(), stage: z.enum(REVIEW_STAGES), reason }),
+  ResourceRejected: z.strictObject({
+    resourceId: id,
+    version,
+    by: id,
+    role: z.string(),
+    stage: z.enum(REVIEW_STAGES),
+    reason,
+  }),
   ResourcePublished: z.strictObject({
     resourceId: id,
     version,
@@ -70,7 +86,10 @@ export interface ResourceCommandContext {
   /** The command's time, for `publishedAt`. */
   occurredAt?: string;
 }
-export type ResourceCommand = Schemas<typeof resourceCommandSchemas> & { actor: Actor; context?: ResourceCommandContext };
+export type ResourceCommand = Schemas<typeof resourceCommandSchemas> & {
+  actor: Actor;
+  context?: ResourceCommandContext;
+};
 
 export interface WorkingVersion {
   version: number;
@@ -120,7 +139,8 @@ function wrongStage(state: ResourceState, wanted: string): never {
 }
 
 function working(state: ResourceState, stage: ReviewStage | null, wanted: string): WorkingVersion {
-  if (state.lifecycle !== 'active' || !state.working || (stage !== null && state.working.stage !== stage)) wrongStage(state, wanted);
+  if (state.lifecycle !== 'active' || !state.working || (stage !== null && state.working.stage !== stage))
+    wrongStage(state, wanted);
   return state.working;
 }
 
@@ -166,7 +186,12 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
       requireSiteRole(actor, siteId, ['editor']);
       if (state.exists) refuse('ALREADY_EXISTS', `资源 ${resourceId} 已存在`, `resource ${resourceId} already exists`);
       requireOpenSite(context, siteId);
-      return [{ type: 'ResourceDrafted', data: { resourceId, siteId, version: 1, metadata: checkedMetadata(command.data.metadata), authorId: by } }];
+      return [
+        {
+          type: 'ResourceDrafted',
+          data: { resourceId, siteId, version: 1, metadata: checkedMetadata(command.data.metadata), authorId: by },
+        },
+      ];
     }
     if (!state.exists) refuse('NOT_FOUND', `资源 ${resourceId} 不存在`, `resource ${resourceId} does not exist`);
     const site = state.siteId;
@@ -179,7 +204,13 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
         return [
           {
             type: 'ResourceEdited',
-            data: { resourceId, version: current.version, metadata: checkedMetadata(command.data.metadata), editorId: by, reviewRestarted: current.stage !== 'draft' },
+            data: {
+              resourceId,
+              version: current.version,
+              metadata: checkedMetadata(command.data.metadata),
+              editorId: by,
+              reviewRestarted: current.stage !== 'draft',
+            },
           },
         ];
       }
@@ -191,35 +222,63 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
       case 'PassFirstReview': {
         requireSiteRole(actor, site, ['editor']);
         const current = working(state, 'submitted', 'submitted');
-        return [{ type: 'FirstReviewPassed', data: { resourceId, version: current.version, by, comment: command.data.comment } }];
+        return [
+          {
+            type: 'FirstReviewPassed',
+            data: { resourceId, version: current.version, by, comment: command.data.comment },
+          },
+        ];
       }
       case 'PassSecondReview': {
         requireSiteRole(actor, site, ['reviewer']);
         const current = working(state, 'first_review_passed', 'first_review_passed');
         if (current.writers.includes(by)) selfReview(by, '编写或修改 / wrote or edited');
-        return [{ type: 'SecondReviewPassed', data: { resourceId, version: current.version, by, comment: command.data.comment } }];
+        return [
+          {
+            type: 'SecondReviewPassed',
+            data: { resourceId, version: current.version, by, comment: command.data.comment },
+          },
+        ];
       }
       case 'PassFinalReview': {
         requireSiteRole(actor, site, ['approver']);
         const current = working(state, 'second_review_passed', 'second_review_passed');
         if (current.writers.includes(by)) selfReview(by, '编写或修改 / wrote or edited');
         if (current.secondReviewer === by) selfReview(by, '复审 / second-reviewed');
-        return [{ type: 'FinalReviewPassed', data: { resourceId, version: current.version, by, comment: command.data.comment } }];
+        return [
+          {
+            type: 'FinalReviewPassed',
+            data: { resourceId, version: current.version, by, comment: command.data.comment },
+          },
+        ];
       }
       case 'RejectResource': {
         const current = working(state, null, 'a version under review');
         if (current.stage === 'draft') wrongStage(state, 'a version under review');
         const role = requireSiteRole(actor, site, REJECTING_ROLE[current.stage]);
-        return [{ type: 'ResourceRejected', data: { resourceId, version: current.version, by, role, stage: current.stage, reason: command.data.reason } }];
+        return [
+          {
+            type: 'ResourceRejected',
+            data: { resourceId, version: current.version, by, role, stage: current.stage, reason: command.data.reason },
+          },
+        ];
       }
       case 'PublishResource': {
         requireSiteRole(actor, site, ['approver', 'editor']);
         // R-REVIEW-1: only a version that passed all three reviews, in order, is published.
         const current = working(state, 'final_review_passed', 'final_review_passed');
         const siteContext = requireOpenSite(context, site);
-        const columnIds = command.data.columnIds ?? state.published?.placements.filter((p) => p.siteId === site).map((p) => p.columnId) ?? [];
+        const columnIds =
+          command.data.columnIds ??
+          state.published?.placements.filter((p) => p.siteId === site).map((p) => p.columnId) ??
+          [];
         if (columnIds.length === 0) {
-          throw new DomainError('PLACEMENT_REQUIRED', '发布需至少选择一个栏目', 'publication needs at least one column', [{ path: 'columnIds', message: 'at least one column' }]);
+          throw new DomainError(
+            'PLACEMENT_REQUIRED',
+            '发布需至少选择一个栏目',
+            'publication needs at least one column',
+            [{ path: 'columnIds', message: 'at least one column' }],
+          );
         }
         const unknown = columnIds.filter((c) => !siteContext.activeColumns.has(c));
         if (unknown.length > 0) {
@@ -232,29 +291,61 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
         }
         const indexNumber = state.indexNumber ?? context?.indexNumber;
         const publishedAt = context?.occurredAt;
-        if (!indexNumber || !publishedAt) throw new Error('the command handler must assign the index number and the time');
+        if (!indexNumber || !publishedAt)
+          throw new Error('the command handler must assign the index number and the time');
         const placements = [...new Set(columnIds)].map((columnId) => ({ siteId: site, columnId }));
-        return [{ type: 'ResourcePublished', data: { resourceId, version: current.version, metadata: current.metadata, placements, indexNumber, publishedAt, by } }];
+        return [
+          {
+            type: 'ResourcePublished',
+            data: {
+              resourceId,
+              version: current.version,
+              metadata: current.metadata,
+              placements,
+              indexNumber,
+              publishedAt,
+              by,
+            },
+          },
+        ];
       }
       case 'CorrectResource': {
         requireSiteRole(actor, site, ['editor']);
         if (state.lifecycle !== 'active' || !state.published) wrongStage(state, 'published');
-        if (state.working) refuse('CORRECTION_IN_PROGRESS', `资源 ${resourceId} 已有正在审核的版本`, `resource ${resourceId} already has a version in review`, 'R-REVIEW-4');
+        if (state.working)
+          refuse(
+            'CORRECTION_IN_PROGRESS',
+            `资源 ${resourceId} 已有正在审核的版本`,
+            `resource ${resourceId} already has a version in review`,
+            'R-REVIEW-4',
+          );
         return [
           {
             type: 'ResourceCorrectionStarted',
-            data: { resourceId, version: state.published.version + 1, metadata: checkedMetadata(command.data.metadata), by, reason: command.data.reason },
+            data: {
+              resourceId,
+              version: state.published.version + 1,
+              metadata: checkedMetadata(command.data.metadata),
+              by,
+              reason: command.data.reason,
+            },
           },
         ];
       }
       case 'WithdrawResource': {
         requireSiteRole(actor, site, ['approver']);
         if (state.lifecycle !== 'active' || !state.published) wrongStage(state, 'published');
-        return [{ type: 'ResourceWithdrawn', data: { resourceId, version: state.published.version, by, reason: command.data.reason } }];
+        return [
+          {
+            type: 'ResourceWithdrawn',
+            data: { resourceId, version: state.published.version, by, reason: command.data.reason },
+          },
+        ];
       }
       case 'ArchiveResource': {
         requireSiteRole(actor, site, ['approver']);
-        if (state.lifecycle === 'archived' || (!state.published && state.lifecycle === 'active')) wrongStage(state, 'published or withdrawn');
+        if (state.lifecycle === 'archived' || (!state.published && state.lifecycle === 'active'))
+          wrongStage(state, 'published or withdrawn');
         return [{ type: 'ResourceArchived', data: { resourceId, by, reason: command.data.reason } }];
       }
     }
@@ -287,7 +378,9 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
       case 'FirstReviewPassed':
         return w ? { ...state, working: { ...w, stage: 'first_review_passed' } } : state;
       case 'SecondReviewPassed':
-        return w ? { ...state, working: { ...w, stage: 'second_review_passed', secondReviewer: event.data.by } } : state;
+        return w
+          ? { ...state, working: { ...w, stage: 'second_review_passed', secondReviewer: event.data.by } }
+          : state;
       case 'FinalReviewPassed':
         return w ? { ...state, working: { ...w, stage: 'final_review_passed' } } : state;
       case 'ResourceRejected':
@@ -297,10 +390,23 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
           ...state,
           working: null,
           indexNumber: event.data.indexNumber,
-          published: { version: event.data.version, metadata: event.data.metadata, placements: event.data.placements, publishedAt: event.data.publishedAt },
+          published: {
+            version: event.data.version,
+            metadata: event.data.metadata,
+            placements: event.data.placements,
+            publishedAt: event.data.publishedAt,
+          },
         };
       case 'ResourceCorrectionStarted':
-        return { ...state, working: { version: event.data.version, metadata: event.data.metadata, stage: 'draft', writers: [event.data.by] } };
+        return {
+          ...state,
+          working: {
+            version: event.data.version,
+            metadata: event.data.metadata,
+            stage: 'draft',
+            writers: [event.data.by],
+          },
+        };
       case 'ResourceWithdrawn':
         // A correction under way has nothing left to correct.
         return { ...state, lifecycle: 'withdrawn', working: null };
@@ -313,6 +419,7 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
 function requireOpenSite(context: ResourceCommandContext | undefined, siteId: string) {
   const site = context?.site;
   if (!site || site.status === null) refuse('NOT_FOUND', `站点 ${siteId} 不存在`, `site ${siteId} does not exist`);
-  if (site.status === 'closed') refuse('SITE_CLOSED', `站点 ${siteId} 已永久关停`, `site ${siteId} is closed permanently`, 'R-SITE-5');
+  if (site.status === 'closed')
+    refuse('SITE_CLOSED', `站点 ${siteId} 已永久关停`, `site ${siteId} is closed permanently`, 'R-SITE-5');
   return site;
 }

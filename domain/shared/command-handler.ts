@@ -38,7 +38,10 @@ export interface Handled<State, Event> {
 }
 
 /** Parses a stored event into a domain event; unknown types mean a newer writer, so they are an error, not a skip. */
-export function toDomainEvent<Event extends DomainEvent>(recorded: RecordedEvent, schemas: Record<string, z.ZodType>): Event {
+export function toDomainEvent<Event extends DomainEvent>(
+  recorded: RecordedEvent,
+  schemas: Record<string, z.ZodType>,
+): Event {
   const schema = schemas[recorded.type];
   if (!schema) throw new Error(`event ${recorded.id} in ${recorded.streamId} has unknown type ${recorded.type}`);
   return { type: recorded.type, data: schema.parse(recorded.data) } as Event;

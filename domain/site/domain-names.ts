@@ -34,7 +34,10 @@ export function domainProblems(kind: SiteKind, hostUnitName: string, domains: Si
     problems.push({ path: 'domains.english', message: `a ${kind} site's English domain has the form ${shape}` });
   }
   if (domains.chinese !== `${hostUnitName}.政务`) {
-    problems.push({ path: 'domains.chinese', message: `the Chinese domain is the host unit's name followed by .政务: ${hostUnitName}.政务` });
+    problems.push({
+      path: 'domains.chinese',
+      message: `the Chinese domain is the host unit's name followed by .政务: ${hostUnitName}.政务`,
+    });
   }
   return problems;
 }

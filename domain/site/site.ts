@@ -28,7 +28,10 @@ export const MAX_OFFLINE_DAYS = 30;
 export const MAX_OUTAGE_HOURS = 72;
 
 const path = z.string().regex(/^\/[a-z0-9][a-z0-9/_-]*$/, 'a path under the site domain, e.g. /news/city');
-const hostUnit = z.strictObject({ name, code: z.string().regex(/^[0-9A-Z]{9,18}$/, 'an organisation or unified social credit code') });
+const hostUnit = z.strictObject({
+  name,
+  code: z.string().regex(/^[0-9A-Z]{9,18}$/, 'an organisation or unified social credit code'),
+});
 const domains = z.strictObject({ english: z.string().min(4).max(253), chinese: z.string().min(4).max(253) });
 
 export const siteCommandSchemas = {
@@ -38,7 +41,13 @@ export const siteCommandSchemas = {
     .refine((c) => c.name !== undefined || c.domains !== undefined, 'nothing to change'),
   TakeSiteOffline: z.strictObject({ siteId: id, from: isoDate, until: isoDate, approvedBy: id, reason }),
   BringSiteOnline: z.strictObject({ siteId: id, reason }),
-  ReportOutage: z.strictObject({ siteId: id, outageId: id, cause: z.enum(OUTAGE_CAUSES), startedAt: isoDateTime, reason }),
+  ReportOutage: z.strictObject({
+    siteId: id,
+    outageId: id,
+    cause: z.enum(OUTAGE_CAUSES),
+    startedAt: isoDateTime,
+    reason,
+  }),
   EndOutage: z.strictObject({ siteId: id, outageId: id, endedAt: isoDateTime }),
   ConvertOutageToOffline: z.strictObject({ siteId: id, outageId: id, until: isoDate, approvedBy: id, reason }),
   AddChannel: z.strictObject({ siteId: id, channelId: id, name, path }),
@@ -58,14 +67,43 @@ export const siteCommandSchemas = {
 
 export const siteEventSchemas = {
   SiteOpened: z.strictObject({ siteId: id, kind: z.enum(SITE_KINDS), hostUnit, name, domains, approvedBy: id, reason }),
-  SiteChanged: z.strictObject({ siteId: id, name: name.optional(), domains: domains.optional(), previousDomains: domains.optional(), approvedBy: id, reason }),
-  SiteTakenOffline: z.strictObject({ siteId: id, from: isoDate, until: isoDate, days: z.int(), approvedBy: id, reason, outageId: id.optional() }),
+  SiteChanged: z.strictObject({
+    siteId: id,
+    name: name.optional(),
+    domains: domains.optional(),
+    previousDomains: domains.optional(),
+    approvedBy: id,
+    reason,
+  }),
+  SiteTakenOffline: z.strictObject({
+    siteId: id,
+    from: isoDate,
+    until: isoDate,
+    days: z.int(),
+    approvedBy: id,
+    reason,
+    outageId: id.optional(),
+  }),
   SiteBroughtOnline: z.strictObject({ siteId: id, reason }),
-  OutageReported: z.strictObject({ siteId: id, outageId: id, cause: z.enum(OUTAGE_CAUSES), startedAt: isoDateTime, reason }),
+  OutageReported: z.strictObject({
+    siteId: id,
+    outageId: id,
+    cause: z.enum(OUTAGE_CAUSES),
+    startedAt: isoDateTime,
+    reason,
+  }),
   OutageEnded: z.strictObject({ siteId: id, outageId: id, endedAt: isoDateTime, hours: z.number() }),
   OutageConvertedToOffline: z.strictObject({ siteId: id, outageId: id }),
   ChannelAdded: z.strictObject({ siteId: id, channelId: id, name, path }),
-  ColumnAdded: z.strictObject({ siteId: id, channelId: id, columnId: id, name, path, updateCycle: z.enum(UPDATE_CYCLES), topic: z.boolean() }),
+  ColumnAdded: z.strictObject({
+    siteId: id,
+    channelId: id,
+    columnId: id,
+    name,
+    path,
+    updateCycle: z.enum(UPDATE_CYCLES),
+    topic: z.boolean(),
+  }),
   TopicArchived: z.strictObject({ siteId: id, columnId: id, reason }),
   SiteContentMigrated: z.strictObject({ siteId: id, toSiteId: id, columnIds: z.array(id), reason }),
   SiteClosed: z.strictObject({ siteId: id, approvedBy: id, reason, releasedDomains: domains }),
@@ -122,13 +160,26 @@ function isPortal(kind: SiteKind): boolean {
 
 function checkOffline(state: SiteState, from: string, until: string): number {
   const days = daysInclusive(from, until);
-  if (days < 1) refuse('INVALID_PERIOD', '下线结束日期早于开始日期', 'the offline period ends before it starts', undefined, [{ path: 'until', message: 'before from' }]);
+  if (days < 1)
+    refuse('INVALID_PERIOD', '下线结束日期早于开始日期', 'the offline period ends before it starts', undefined, [
+      { path: 'until', message: 'before from' },
+    ]);
   if (days > MAX_OFFLINE_DAYS) {
-    refuse('OFFLINE_TOO_LONG', `临时下线每次不得超过 ${MAX_OFFLINE_DAYS} 天（申请 ${days} 天）`, `a temporary offline lasts at most ${MAX_OFFLINE_DAYS} days (${days} asked)`, 'R-SITE-4');
+    refuse(
+      'OFFLINE_TOO_LONG',
+      `临时下线每次不得超过 ${MAX_OFFLINE_DAYS} 天（申请 ${days} 天）`,
+      `a temporary offline lasts at most ${MAX_OFFLINE_DAYS} days (${days} asked)`,
+      'R-SITE-4',
+    );
   }
   const year = from.slice(0, 4);
   if (state.offlineYears.includes(year)) {
-    refuse('OFFLINE_QUOTA_EXCEEDED', `站点 ${state.siteId} 在 ${year} 年已临时下线过一次`, `site ${state.siteId} was already taken offline once in ${year}`, 'R-SITE-4');
+    refuse(
+      'OFFLINE_QUOTA_EXCEEDED',
+      `站点 ${state.siteId} 在 ${year} 年已临时下线过一次`,
+      `site ${state.siteId} was already taken offline once in ${year}`,
+      'R-SITE-4',
+    );
   }
   return days;
 }
@@ -156,16 +207,37 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
     if (command.type === 'OpenSite') {
       requirePlatformRole(actor, 'platform_admin');
       const { kind, hostUnit, domains } = command.data;
-      if (state.exists) refuse('ALREADY_EXISTS', `站点 ${command.data.siteId} 已存在`, `site ${command.data.siteId} already exists`);
+      if (state.exists)
+        refuse('ALREADY_EXISTS', `站点 ${command.data.siteId} 已存在`, `site ${command.data.siteId} already exists`);
       const problems = domainProblems(kind, hostUnit.name, domains);
-      if (problems.length > 0) refuse('INVALID_DOMAIN', '域名不符合市政府网站域名规则', 'the domains do not follow the city’s domain rules', 'R-SITE-7', problems);
+      if (problems.length > 0)
+        refuse(
+          'INVALID_DOMAIN',
+          '域名不符合市政府网站域名规则',
+          'the domains do not follow the city’s domain rules',
+          'R-SITE-7',
+          problems,
+        );
       return [
-        { type: 'SiteOpened', data: { ...command.data, domains: { ...domains, english: domains.english.toLowerCase() } } },
-        ...UNIFIED_CHANNELS.map((c) => ({ type: 'ChannelAdded' as const, data: { siteId: command.data.siteId, ...c } })),
+        {
+          type: 'SiteOpened',
+          data: { ...command.data, domains: { ...domains, english: domains.english.toLowerCase() } },
+        },
+        ...UNIFIED_CHANNELS.map((c) => ({
+          type: 'ChannelAdded' as const,
+          data: { siteId: command.data.siteId, ...c },
+        })),
       ];
     }
-    if (!state.exists) refuse('NOT_FOUND', `站点 ${command.data.siteId} 不存在`, `site ${command.data.siteId} does not exist`);
-    if (state.status === 'closed') refuse('SITE_CLOSED', `站点 ${state.siteId} 已永久关停`, `site ${state.siteId} is closed permanently`, 'R-SITE-5');
+    if (!state.exists)
+      refuse('NOT_FOUND', `站点 ${command.data.siteId} 不存在`, `site ${command.data.siteId} does not exist`);
+    if (state.status === 'closed')
+      refuse(
+        'SITE_CLOSED',
+        `站点 ${state.siteId} 已永久关停`,
+        `site ${state.siteId} is closed permanently`,
+        'R-SITE-5',
+      );
 
     switch (command.type) {
       case 'ChangeSite': {
@@ -173,40 +245,73 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
         const { siteId, name, domains, approvedBy, reason } = command.data;
         if (domains) {
           const problems = domainProblems(state.kind, state.hostUnit.name, domains);
-          if (problems.length > 0) refuse('INVALID_DOMAIN', '域名不符合市政府网站域名规则', 'the domains do not follow the city’s domain rules', 'R-SITE-7', problems);
+          if (problems.length > 0)
+            refuse(
+              'INVALID_DOMAIN',
+              '域名不符合市政府网站域名规则',
+              'the domains do not follow the city’s domain rules',
+              'R-SITE-7',
+              problems,
+            );
         }
         const normalised = domains && { ...domains, english: domains.english.toLowerCase() };
         return [
           {
             type: 'SiteChanged',
-            data: { siteId, name, domains: normalised, previousDomains: normalised && state.domains, approvedBy, reason },
+            data: {
+              siteId,
+              name,
+              domains: normalised,
+              previousDomains: normalised && state.domains,
+              approvedBy,
+              reason,
+            },
           },
         ];
       }
       case 'TakeSiteOffline': {
         requirePlatformRole(actor, 'platform_admin');
-        if (state.status === 'offline') refuse('SITE_ALREADY_OFFLINE', `站点 ${state.siteId} 已处于下线状态`, `site ${state.siteId} is already offline`);
+        if (state.status === 'offline')
+          refuse(
+            'SITE_ALREADY_OFFLINE',
+            `站点 ${state.siteId} 已处于下线状态`,
+            `site ${state.siteId} is already offline`,
+          );
         const { from, until } = command.data;
         const days = checkOffline(state, from, until);
         return [{ type: 'SiteTakenOffline', data: { ...command.data, days } }];
       }
       case 'BringSiteOnline': {
         requirePlatformRole(actor, 'platform_admin');
-        if (state.status !== 'offline') refuse('SITE_NOT_OFFLINE', `站点 ${state.siteId} 未下线`, `site ${state.siteId} is not offline`);
+        if (state.status !== 'offline')
+          refuse('SITE_NOT_OFFLINE', `站点 ${state.siteId} 未下线`, `site ${state.siteId} is not offline`);
         return [{ type: 'SiteBroughtOnline', data: command.data }];
       }
       case 'ReportOutage': {
         requireSiteRole(actor, state.siteId, ['site_admin']);
-        if (state.outage) refuse('OUTAGE_ONGOING', `站点 ${state.siteId} 已有未结束的故障报备`, `site ${state.siteId} already has an outage reported`);
+        if (state.outage)
+          refuse(
+            'OUTAGE_ONGOING',
+            `站点 ${state.siteId} 已有未结束的故障报备`,
+            `site ${state.siteId} already has an outage reported`,
+          );
         // R-SITE-6: reported outages are not counted against the yearly offline quota.
         return [{ type: 'OutageReported', data: command.data }];
       }
       case 'EndOutage': {
         requireSiteRole(actor, state.siteId, ['site_admin']);
         const outage = state.outage;
-        if (!outage || outage.outageId !== command.data.outageId) refuse('NOT_FOUND', `没有进行中的故障 ${command.data.outageId}`, `no ongoing outage ${command.data.outageId}`);
+        if (!outage || outage.outageId !== command.data.outageId)
+          refuse(
+            'NOT_FOUND',
+            `没有进行中的故障 ${command.data.outageId}`,
+            `no ongoing outage ${command.data.outageId}`,
+          );
         const hours = (Date.parse(command.data.endedAt) - Date.parse(outage.startedAt)) / 3_600_000;
-        if (hours < 0) refuse('INVALID_PERIOD', '故障结束时间早于开始时间', 'the outage ends before it started', undefined, [{ path: 'endedAt', message: 'before startedAt' }]);
+        if (hours < 0)
+          refuse('INVALID_PERIOD', '故障结束时间早于开始时间', 'the outage ends before it started', undefined, [
+            { path: 'endedAt', message: 'before startedAt' },
+          ]);
         if (hours > MAX_OUTAGE_HOURS) {
           refuse(
             'OUTAGE_EXCEEDS_72_HOURS',
@@ -220,7 +325,12 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
       case 'ConvertOutageToOffline': {
         requirePlatformRole(actor, 'platform_admin');
         const outage = state.outage;
-        if (!outage || outage.outageId !== command.data.outageId) refuse('NOT_FOUND', `没有进行中的故障 ${command.data.outageId}`, `no ongoing outage ${command.data.outageId}`);
+        if (!outage || outage.outageId !== command.data.outageId)
+          refuse(
+            'NOT_FOUND',
+            `没有进行中的故障 ${command.data.outageId}`,
+            `no ongoing outage ${command.data.outageId}`,
+          );
         // The offline starts when the outage did (China Standard Time) and counts toward R-SITE-4 like any other.
         const from = new Date(Date.parse(outage.startedAt) + 8 * 3_600_000).toISOString().slice(0, 10);
         const { siteId, outageId, until, approvedBy, reason } = command.data;
@@ -233,23 +343,39 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
       case 'AddChannel': {
         requireSiteOrPlatformAdmin(actor, state.siteId);
         const { channelId, path } = command.data;
-        if (state.channels.has(channelId)) refuse('ALREADY_EXISTS', `频道 ${channelId} 已存在`, `channel ${channelId} already exists`);
-        if ([...state.channels.values()].some((c) => c.path === path)) refuse('PATH_TAKEN', `路径 ${path} 已被占用`, `path ${path} is taken`, undefined, [{ path: 'path', message: 'taken' }]);
+        if (state.channels.has(channelId))
+          refuse('ALREADY_EXISTS', `频道 ${channelId} 已存在`, `channel ${channelId} already exists`);
+        if ([...state.channels.values()].some((c) => c.path === path))
+          refuse('PATH_TAKEN', `路径 ${path} 已被占用`, `path ${path} is taken`, undefined, [
+            { path: 'path', message: 'taken' },
+          ]);
         return [{ type: 'ChannelAdded', data: command.data }];
       }
       case 'AddColumn': {
         requireSiteOrPlatformAdmin(actor, state.siteId);
         const { channelId, columnId, path } = command.data;
-        if (!state.channels.has(channelId)) refuse('NOT_FOUND', `频道 ${channelId} 不存在`, `channel ${channelId} does not exist`);
-        if (state.columns.has(columnId)) refuse('ALREADY_EXISTS', `栏目 ${columnId} 已存在`, `column ${columnId} already exists`);
-        if ([...state.columns.values()].some((c) => c.path === path)) refuse('PATH_TAKEN', `路径 ${path} 已被占用`, `path ${path} is taken`, undefined, [{ path: 'path', message: 'taken' }]);
+        if (!state.channels.has(channelId))
+          refuse('NOT_FOUND', `频道 ${channelId} 不存在`, `channel ${channelId} does not exist`);
+        if (state.columns.has(columnId))
+          refuse('ALREADY_EXISTS', `栏目 ${columnId} 已存在`, `column ${columnId} already exists`);
+        if ([...state.columns.values()].some((c) => c.path === path))
+          refuse('PATH_TAKEN', `路径 ${path} 已被占用`, `path ${path} is taken`, undefined, [
+            { path: 'path', message: 'taken' },
+          ]);
         return [{ type: 'ColumnAdded', data: { ...command.data, topic: command.data.topic ?? false } }];
       }
       case 'ArchiveTopic': {
         requireSiteOrPlatformAdmin(actor, state.siteId);
         const column = state.columns.get(command.data.columnId);
-        if (!column) refuse('NOT_FOUND', `栏目 ${command.data.columnId} 不存在`, `column ${command.data.columnId} does not exist`);
-        if (!column.topic) refuse('NOT_A_TOPIC', `栏目 ${column.columnId} 不是专题，不能归档`, `column ${column.columnId} is not a topic and cannot be archived`, 'R-SUP-3');
+        if (!column)
+          refuse('NOT_FOUND', `栏目 ${command.data.columnId} 不存在`, `column ${command.data.columnId} does not exist`);
+        if (!column.topic)
+          refuse(
+            'NOT_A_TOPIC',
+            `栏目 ${column.columnId} 不是专题，不能归档`,
+            `column ${column.columnId} is not a topic and cannot be archived`,
+            'R-SUP-3',
+          );
         if (column.archived) return [];
         return [{ type: 'TopicArchived', data: command.data }];
       }
@@ -258,16 +384,32 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
         const { siteId, toSiteId, reason } = command.data;
         const target = command.context?.migrationTarget;
         if (toSiteId === siteId || !target || target.status === null || target.status === 'closed') {
-          refuse('INVALID_MIGRATION_TARGET', `迁移目标站点 ${toSiteId} 不存在或已关停`, `migration target ${toSiteId} does not exist or is closed`, 'R-SITE-5');
+          refuse(
+            'INVALID_MIGRATION_TARGET',
+            `迁移目标站点 ${toSiteId} 不存在或已关停`,
+            `migration target ${toSiteId} does not exist or is closed`,
+            'R-SITE-5',
+          );
         }
         const columnIds = activeColumns(state).map((c) => c.columnId);
         return [{ type: 'SiteContentMigrated', data: { siteId, toSiteId, columnIds, reason } }];
       }
       case 'CloseSite': {
         requirePlatformRole(actor, 'platform_admin');
-        if (isPortal(state.kind)) refuse('PORTAL_CANNOT_CLOSE', `门户网站 ${state.siteId} 不得永久关停`, `portal ${state.siteId} can never be closed permanently`, 'R-SITE-5');
+        if (isPortal(state.kind))
+          refuse(
+            'PORTAL_CANNOT_CLOSE',
+            `门户网站 ${state.siteId} 不得永久关停`,
+            `portal ${state.siteId} can never be closed permanently`,
+            'R-SITE-5',
+          );
         if (activeColumns(state).length > 0 && !state.migratedTo) {
-          refuse('CONTENT_NOT_MIGRATED', `站点 ${state.siteId} 的内容尚未迁移，不能关停`, `site ${state.siteId} must migrate its content before it closes`, 'R-SITE-5');
+          refuse(
+            'CONTENT_NOT_MIGRATED',
+            `站点 ${state.siteId} 的内容尚未迁移，不能关停`,
+            `site ${state.siteId} must migrate its content before it closes`,
+            'R-SITE-5',
+          );
         }
         return [{ type: 'SiteClosed', data: { ...command.data, releasedDomains: state.domains } }];
       }
@@ -292,10 +434,24 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
       case 'OutageConvertedToOffline':
         return { ...state, outage: undefined };
       case 'ChannelAdded':
-        return { ...state, channels: new Map(state.channels).set(event.data.channelId, { name: event.data.name, path: event.data.path }) };
+        return {
+          ...state,
+          channels: new Map(state.channels).set(event.data.channelId, { name: event.data.name, path: event.data.path }),
+        };
       case 'ColumnAdded': {
         const { columnId, channelId, name, path, updateCycle, topic } = event.data;
-        return { ...state, columns: new Map(state.columns).set(columnId, { columnId, channelId, name, path, updateCycle, topic, archived: false }) };
+        return {
+          ...state,
+          columns: new Map(state.columns).set(columnId, {
+            columnId,
+            channelId,
+            name,
+            path,
+            updateCycle,
+            topic,
+            archived: false,
+          }),
+        };
       }
       case 'TopicArchived': {
         const columns = new Map(state.columns);
@@ -354,7 +510,12 @@ export function siteAdvisories(state: SiteState): Advisory[] {
   }
   for (const unified of UNIFIED_CHANNELS) {
     if (!state.channels.has(unified.channelId)) {
-      advisories.push({ code: 'UNIFIED_CHANNEL_MISSING', rule: 'R-SITE-8', message: `the unified channel ${unified.name} is missing`, messageZh: `缺少统一频道「${unified.name}」` });
+      advisories.push({
+        code: 'UNIFIED_CHANNEL_MISSING',
+        rule: 'R-SITE-8',
+        message: `the unified channel ${unified.name} is missing`,
+        messageZh: `缺少统一频道「${unified.name}」`,
+      });
     }
   }
   return advisories;

@@ -10,13 +10,33 @@ import { id, isoDateTime } from '../shared/schemas.js';
 
 export const CLAIM_SCOPES = {
   /** R-SITE-1: a host unit runs at most one site. */
-  'host-unit': { code: 'HOST_UNIT_HAS_SITE', rule: 'R-SITE-1', zh: '该主办单位已开办网站', en: 'this host unit already runs a site' },
+  'host-unit': {
+    code: 'HOST_UNIT_HAS_SITE',
+    rule: 'R-SITE-1',
+    zh: '该主办单位已开办网站',
+    en: 'this host unit already runs a site',
+  },
   /** R-SITE-2: there is exactly one city portal. */
-  'city-portal': { code: 'CITY_PORTAL_EXISTS', rule: 'R-SITE-2', zh: '全市只能有一个市政府门户网站', en: 'there is already a city portal' },
+  'city-portal': {
+    code: 'CITY_PORTAL_EXISTS',
+    rule: 'R-SITE-2',
+    zh: '全市只能有一个市政府门户网站',
+    en: 'there is already a city portal',
+  },
   /** R-SITE-7: a domain belongs to one site and is never transferred. */
-  domain: { code: 'DOMAIN_TAKEN', rule: 'R-SITE-7', zh: '该域名已属于其他网站', en: 'this domain belongs to another site' },
+  domain: {
+    code: 'DOMAIN_TAKEN',
+    rule: 'R-SITE-7',
+    zh: '该域名已属于其他网站',
+    en: 'this domain belongs to another site',
+  },
   /** Index numbers are unique (assigned ones by their sequence; migrated ones claim here). */
-  'index-number': { code: 'INDEX_NUMBER_TAKEN', rule: 'R-LIB-2', zh: '该索引号已被使用', en: 'this index number is already in use' },
+  'index-number': {
+    code: 'INDEX_NUMBER_TAKEN',
+    rule: 'R-LIB-2',
+    zh: '该索引号已被使用',
+    en: 'this index number is already in use',
+  },
 } as const;
 export type ClaimScope = keyof typeof CLAIM_SCOPES;
 
@@ -53,7 +73,8 @@ export const claimDecider: Decider<ClaimState, ClaimCommand, ClaimEvent> = {
       const refusal = CLAIM_SCOPES[scope];
       throw new DomainError(refusal.code, `${refusal.zh}：${value}`, `${refusal.en}: ${value}`, [], refusal.rule);
     }
-    const released = state.owner === null ? [] : [{ type: 'ValueReleased' as const, data: { scope, value, owner: state.owner } }];
+    const released =
+      state.owner === null ? [] : [{ type: 'ValueReleased' as const, data: { scope, value, owner: state.owner } }];
     return [...released, { type: 'ValueClaimed', data: { scope, value, owner, claimedAt: command.at } }];
   },
   evolve(state, event) {

@@ -21,17 +21,33 @@ async function setUp(platform: Platform): Promise<void> {
   await platform.site('OpenSite', COUNTY_SITE, at('admin'));
   await platform.site(
     'AddColumn',
-    { siteId: 'jinan', channelId: 'disclosure', columnId: 'notices', name: '通知公告', path: '/disclosure/notices', updateCycle: 'notices_policy' },
+    {
+      siteId: 'jinan',
+      channelId: 'disclosure',
+      columnId: 'notices',
+      name: '通知公告',
+      path: '/disclosure/notices',
+      updateCycle: 'notices_policy',
+    },
     at('admin'),
   );
-  for (const [personId, role] of [['wang', 'editor'], ['zhao', 'editor'], ['li', 'reviewer'], ['chen', 'approver']] as const) {
+  for (const [personId, role] of [
+    ['wang', 'editor'],
+    ['zhao', 'editor'],
+    ['li', 'reviewer'],
+    ['chen', 'approver'],
+  ] as const) {
     await platform.person('RegisterPerson', { personId, name: personId }, at('admin'));
     await platform.person('GrantSiteRole', { personId, siteId: 'jinan', role, reason: '岗位' }, at('admin'));
   }
 }
 
 async function workflow(platform: Platform, resourceId: string, title: string): Promise<void> {
-  await platform.resource('DraftResource', { resourceId, siteId: 'jinan', metadata: sampleMetadata({ title }) }, at('wang'));
+  await platform.resource(
+    'DraftResource',
+    { resourceId, siteId: 'jinan', metadata: sampleMetadata({ title }) },
+    at('wang'),
+  );
   await platform.resource('SubmitResource', { resourceId }, at('wang'));
   await platform.resource('PassFirstReview', { resourceId }, at('zhao'));
   await platform.resource('PassSecondReview', { resourceId }, at('li'));
@@ -50,13 +66,16 @@ export async function commandsBenchmark() {
     const rawRates: number[] = [];
     let n = 0;
     for (let r = 0; r < ROUNDS; r++) {
-      progress(`commands round ${r + 1}/${ROUNDS}: ${RESOURCES_PER_ROUND} resources × ${COMMANDS_PER_RESOURCE} commands`);
+      progress(
+        `commands round ${r + 1}/${ROUNDS}: ${RESOURCES_PER_ROUND} resources × ${COMMANDS_PER_RESOURCE} commands`,
+      );
       const rows = RESOURCES_PER_ROUND * COMMANDS_PER_RESOURCE;
       let start = process.hrtime.bigint();
       for (let i = 0; i < rows; i++) raw.one(`raw-${r}-${i}`, 0, event(i));
       rawRates.push(rows / seconds(start));
       start = process.hrtime.bigint();
-      for (let i = 0; i < RESOURCES_PER_ROUND; i++, n++) await workflow(platform, `res-${n}`, `关于印发第${n}号管理办法的通知`);
+      for (let i = 0; i < RESOURCES_PER_ROUND; i++, n++)
+        await workflow(platform, `res-${n}`, `关于印发第${n}号管理办法的通知`);
       commandRates.push(rows / seconds(start));
     }
     const commandsPerSecond = median(commandRates);

@@ -54,7 +54,7 @@ export class RawLog {
       this.insert.run(stream, revision, e.id, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata), at);
     this.appendOne = this.db.transaction(row);
     this.appendMany = this.db.transaction((stream: string, first: number, events: NewEvent[], at: string) => {
-      events.forEach((e, k) => row(stream, first + k, e, at));
+      for (const [k, e] of events.entries()) row(stream, first + k, e, at);
     });
   }
 
@@ -68,8 +68,12 @@ export class RawLog {
 
   readAll(): number {
     let count = 0;
-    const statement = this.db.prepare('SELECT position, stream, revision, id, type, data, metadata, recorded_at FROM events ORDER BY position').raw();
-    for (const row of statement.iterate() as IterableIterator<[number, string, number, string, string, string, string, string]>) {
+    const statement = this.db
+      .prepare('SELECT position, stream, revision, id, type, data, metadata, recorded_at FROM events ORDER BY position')
+      .raw();
+    for (const row of statement.iterate() as IterableIterator<
+      [number, string, number, string, string, string, string, string]
+    >) {
       const recorded: RecordedEvent = {
         position: row[0],
         streamId: row[1],
@@ -130,7 +134,9 @@ export async function eventStoreBenchmark() {
     const streamIds = Array.from({ length: STREAMS }, (_, i) => `resource-${i}`);
     const rawRevision = new Array<number>(STREAMS).fill(0);
     const storeRevision = new Array<number>(STREAMS).fill(0);
-    raw.db.transaction(() => streamIds.forEach((s) => raw.one(s, 0, event(0))))();
+    raw.db.transaction(() => {
+      for (const s of streamIds) raw.one(s, 0, event(0));
+    })();
     for (const s of streamIds) await store.append(s, [event(0)], { expectedRevision: 'no_stream' });
 
     const storeRates: number[] = [];
@@ -154,7 +160,13 @@ export async function eventStoreBenchmark() {
       storeRates.push(events.length / seconds(start));
       cursor += events.length;
     }
-    const single = compare('single-event appends, exact expected revision, 10,000 streams', ROUNDS * SINGLE_APPENDS_PER_ROUND, median(storeRates), median(rawRates), 0.7);
+    const single = compare(
+      'single-event appends, exact expected revision, 10,000 streams',
+      ROUNDS * SINGLE_APPENDS_PER_ROUND,
+      median(storeRates),
+      median(rawRates),
+      0.7,
+    );
 
     // (b) Alternating slices keep both writers exposed to the same background noise.
     const slices = 10;
@@ -167,7 +179,7 @@ export async function eventStoreBenchmark() {
         Array.from({ length: BATCH }, (_, k) => event(b * BATCH + k)),
       );
       let start = process.hrtime.bigint();
-      batches.forEach((batch, b) => raw.many(`batch-${slice}-${b}`, 0, batch));
+      for (const [b, batch] of batches.entries()) raw.many(`batch-${slice}-${b}`, 0, batch);
       rawSeconds += seconds(start);
       start = process.hrtime.bigint();
       for (const [b, batch] of batches.entries()) {
@@ -175,7 +187,13 @@ export async function eventStoreBenchmark() {
       }
       storeSeconds += seconds(start);
     }
-    const batched = compare('appends of 100-event batches', TOTAL_BATCHED, TOTAL_BATCHED / storeSeconds, TOTAL_BATCHED / rawSeconds, 0.6);
+    const batched = compare(
+      'appends of 100-event batches',
+      TOTAL_BATCHED,
+      TOTAL_BATCHED / storeSeconds,
+      TOTAL_BATCHED / rawSeconds,
+      0.6,
+    );
 
     // (c) Both logs now hold the same 1,000,000+ events.
     progress('(c) reading $all');

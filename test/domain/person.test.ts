@@ -9,7 +9,10 @@ const admin = actor('admin', { platform: ['platform_admin'] });
 const webmaster = actor('webmaster', { sites: { jinan: ['site_admin'] } });
 const online = { status: 'online' as const };
 
-const registered: PersonEvent = { type: 'PersonRegistered', data: { personId: 'li', name: '李明', unit: '金安区政府办', registeredBy: 'admin' } };
+const registered: PersonEvent = {
+  type: 'PersonRegistered',
+  data: { personId: 'li', name: '李明', unit: '金安区政府办', registeredBy: 'admin' },
+};
 const grant = (role: 'editor' | 'reviewer' | 'approver' | 'site_admin', siteId = 'jinan'): PersonEvent => ({
   type: 'SiteRoleGranted',
   data: { personId: 'li', siteId, role, grantedBy: 'admin', reason: '岗位调整' },
@@ -18,46 +21,94 @@ const grant = (role: 'editor' | 'reviewer' | 'approver' | 'site_admin', siteId =
 describe('Person', () => {
   it('R-PEOPLE-1: a grant per site is an event naming who granted it and why', () => {
     given([registered])
-      .when({ type: 'GrantSiteRole', data: { personId: 'li', siteId: 'jinan', role: 'editor', reason: '新入职' }, actor: webmaster, site: online })
-      .then([{ type: 'SiteRoleGranted', data: { personId: 'li', siteId: 'jinan', role: 'editor', grantedBy: 'webmaster', reason: '新入职' } }]);
+      .when({
+        type: 'GrantSiteRole',
+        data: { personId: 'li', siteId: 'jinan', role: 'editor', reason: '新入职' },
+        actor: webmaster,
+        site: online,
+      })
+      .then([
+        {
+          type: 'SiteRoleGranted',
+          data: { personId: 'li', siteId: 'jinan', role: 'editor', grantedBy: 'webmaster', reason: '新入职' },
+        },
+      ]);
   });
 
   it('R-PEOPLE-1: a revocation is an event naming who revoked it and why', () => {
     given([registered, grant('editor')])
-      .when({ type: 'RevokeSiteRole', data: { personId: 'li', siteId: 'jinan', role: 'editor', reason: '调离' }, actor: admin, site: online })
-      .then([{ type: 'SiteRoleRevoked', data: { personId: 'li', siteId: 'jinan', role: 'editor', revokedBy: 'admin', reason: '调离' } }]);
+      .when({
+        type: 'RevokeSiteRole',
+        data: { personId: 'li', siteId: 'jinan', role: 'editor', reason: '调离' },
+        actor: admin,
+        site: online,
+      })
+      .then([
+        {
+          type: 'SiteRoleRevoked',
+          data: { personId: 'li', siteId: 'jinan', role: 'editor', revokedBy: 'admin', reason: '调离' },
+        },
+      ]);
   });
 
   it('R-PEOPLE-1: platform roles are granted platform-wide by a platform administrator only', () => {
     given([registered])
       .when({ type: 'GrantPlatformRole', data: { personId: 'li', role: 'auditor', reason: '审计' }, actor: admin })
-      .then([{ type: 'PlatformRoleGranted', data: { personId: 'li', role: 'auditor', grantedBy: 'admin', reason: '审计' } }]);
-    given([registered]).when({ type: 'GrantPlatformRole', data: { personId: 'li', role: 'auditor', reason: '审计' }, actor: webmaster }).thenRefuses('FORBIDDEN');
+      .then([
+        { type: 'PlatformRoleGranted', data: { personId: 'li', role: 'auditor', grantedBy: 'admin', reason: '审计' } },
+      ]);
+    given([registered])
+      .when({ type: 'GrantPlatformRole', data: { personId: 'li', role: 'auditor', reason: '审计' }, actor: webmaster })
+      .thenRefuses('FORBIDDEN');
   });
 
   it('R-PEOPLE-1: a site administrator grants content roles on their own site only, and cannot make site administrators', () => {
     given([registered])
-      .when({ type: 'GrantSiteRole', data: { personId: 'li', siteId: 'shucheng', role: 'editor', reason: 'r' }, actor: webmaster, site: online })
+      .when({
+        type: 'GrantSiteRole',
+        data: { personId: 'li', siteId: 'shucheng', role: 'editor', reason: 'r' },
+        actor: webmaster,
+        site: online,
+      })
       .thenRefuses('FORBIDDEN');
     given([registered])
-      .when({ type: 'GrantSiteRole', data: { personId: 'li', siteId: 'jinan', role: 'site_admin', reason: 'r' }, actor: webmaster, site: online })
+      .when({
+        type: 'GrantSiteRole',
+        data: { personId: 'li', siteId: 'jinan', role: 'site_admin', reason: 'r' },
+        actor: webmaster,
+        site: online,
+      })
       .thenRefuses('FORBIDDEN');
   });
 
   it('R-PEOPLE-1: roles are granted on sites that exist and are not closed', () => {
     given([registered])
-      .when({ type: 'GrantSiteRole', data: { personId: 'li', siteId: 'nowhere', role: 'editor', reason: 'r' }, actor: admin, site: { status: null } })
+      .when({
+        type: 'GrantSiteRole',
+        data: { personId: 'li', siteId: 'nowhere', role: 'editor', reason: 'r' },
+        actor: admin,
+        site: { status: null },
+      })
       .thenRefuses('NOT_FOUND');
     given([registered])
-      .when({ type: 'GrantSiteRole', data: { personId: 'li', siteId: 'jinan', role: 'editor', reason: 'r' }, actor: admin, site: { status: 'closed' } })
+      .when({
+        type: 'GrantSiteRole',
+        data: { personId: 'li', siteId: 'jinan', role: 'editor', reason: 'r' },
+        actor: admin,
+        site: { status: 'closed' },
+      })
       .thenRefuses('SITE_CLOSED');
   });
 
   it('R-PEOPLE-2: after revocation the person holds the role no more and is told it was revoked', () => {
-    const state = [registered, grant('editor'), { type: 'SiteRoleRevoked', data: { personId: 'li', siteId: 'jinan', role: 'editor', revokedBy: 'admin', reason: '调离' } } as PersonEvent].reduce(
-      personDecider.evolve,
-      personDecider.initialState(),
-    );
+    const state = [
+      registered,
+      grant('editor'),
+      {
+        type: 'SiteRoleRevoked',
+        data: { personId: 'li', siteId: 'jinan', role: 'editor', revokedBy: 'admin', reason: '调离' },
+      } as PersonEvent,
+    ].reduce(personDecider.evolve, personDecider.initialState());
     const li = actorOf('li', state);
     const error = (() => {
       try {
@@ -71,31 +122,54 @@ describe('Person', () => {
   });
 
   it('R-PEOPLE-2: a deactivated person can do nothing at all, whatever roles remain recorded', () => {
-    const state = [registered, grant('editor'), { type: 'PersonDeactivated', data: { personId: 'li', deactivatedBy: 'admin', reason: '离职' } } as PersonEvent].reduce(
-      personDecider.evolve,
-      personDecider.initialState(),
+    const state = [
+      registered,
+      grant('editor'),
+      { type: 'PersonDeactivated', data: { personId: 'li', deactivatedBy: 'admin', reason: '离职' } } as PersonEvent,
+    ].reduce(personDecider.evolve, personDecider.initialState());
+    expect(() => requireSiteRole(actorOf('li', state), 'jinan', ['editor'])).toThrow(
+      expect.objectContaining({ code: 'ROLE_REVOKED' }),
     );
-    expect(() => requireSiteRole(actorOf('li', state), 'jinan', ['editor'])).toThrow(expect.objectContaining({ code: 'ROLE_REVOKED' }));
   });
 
   it('R-PEOPLE-3: a site administrator may not also edit or review on that site', () => {
     given([registered, grant('site_admin')])
-      .when({ type: 'GrantSiteRole', data: { personId: 'li', siteId: 'jinan', role: 'reviewer', reason: 'r' }, actor: admin, site: online })
+      .when({
+        type: 'GrantSiteRole',
+        data: { personId: 'li', siteId: 'jinan', role: 'reviewer', reason: 'r' },
+        actor: admin,
+        site: online,
+      })
       .thenRefuses('SEPARATION_OF_DUTIES', 'R-PEOPLE-3');
     given([registered, grant('approver')])
-      .when({ type: 'GrantSiteRole', data: { personId: 'li', siteId: 'jinan', role: 'site_admin', reason: 'r' }, actor: admin, site: online })
+      .when({
+        type: 'GrantSiteRole',
+        data: { personId: 'li', siteId: 'jinan', role: 'site_admin', reason: 'r' },
+        actor: admin,
+        site: online,
+      })
       .thenRefuses('SEPARATION_OF_DUTIES', 'R-PEOPLE-3');
   });
 
   it('R-PEOPLE-3: administering one site and editing another is allowed', () => {
     given([registered, grant('site_admin', 'shucheng')])
-      .when({ type: 'GrantSiteRole', data: { personId: 'li', siteId: 'jinan', role: 'editor', reason: 'r' }, actor: admin, site: online })
+      .when({
+        type: 'GrantSiteRole',
+        data: { personId: 'li', siteId: 'jinan', role: 'editor', reason: 'r' },
+        actor: admin,
+        site: online,
+      })
       .then((events) => expect(events).toHaveLength(1));
   });
 
   it('granting a role already held changes nothing', () => {
     given([registered, grant('editor')])
-      .when({ type: 'GrantSiteRole', data: { personId: 'li', siteId: 'jinan', role: 'editor', reason: 'r' }, actor: admin, site: online })
+      .when({
+        type: 'GrantSiteRole',
+        data: { personId: 'li', siteId: 'jinan', role: 'editor', reason: 'r' },
+        actor: admin,
+        site: online,
+      })
       .then([]);
   });
 });

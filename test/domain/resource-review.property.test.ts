@@ -35,9 +35,18 @@ const types = [
   'WithdrawResource',
 ] as const;
 
+// Every command type can come at any moment, but the ones that move a version forward come more often, so that
+// random runs reach publications (and corrections of them) instead of circling in the first stages.
+const weightedTypes = [
+  ...types,
+  ...(['SubmitResource', 'PassFirstReview', 'PassSecondReview', 'PassFinalReview', 'PublishResource'] as const).flatMap(
+    (t) => [t, t, t],
+  ),
+];
+
 const context = {
   site: { status: 'online' as const, activeColumns: new Set(['c']) },
-  indexNumber: '11341500003089416N/2026-00001',
+  indexNumber: '11341500003089416J/2026-00001',
   occurredAt: '2026-11-26T10:00:00+08:00',
 };
 
@@ -46,7 +55,7 @@ function command(type: (typeof types)[number], who: (typeof people)[number]): Re
   if (type === 'EditResource' || type === 'CorrectResource') data.metadata = sampleMetadata();
   if (type === 'RejectResource' || type === 'CorrectResource' || type === 'WithdrawResource') data.reason = 'why';
   if (type === 'PublishResource') data.columnIds = ['c'];
-  return { type, data, actor: who, context } as ResourceCommand;
+  return { type, data, actor: who, context } as unknown as ResourceCommand;
 }
 
 /** What must be true of the log up to a publication of `version`. */
@@ -54,13 +63,28 @@ function checkPublication(log: ResourceEvent[], version: number): void {
   const ofVersion = log.filter((e) => 'version' in e.data && e.data.version === version);
   const writers = new Set(
     ofVersion.flatMap((e) =>
-      e.type === 'ResourceDrafted' ? [e.data.authorId] : e.type === 'ResourceEdited' ? [e.data.editorId] : e.type === 'ResourceCorrectionStarted' ? [e.data.by] : [],
+      e.type === 'ResourceDrafted'
+        ? [e.data.authorId]
+        : e.type === 'ResourceEdited'
+          ? [e.data.editorId]
+          : e.type === 'ResourceCorrectionStarted'
+            ? [e.data.by]
+            : [],
     ),
   );
-  // The last restart of the review (draft, edit, rejection, correction) must be followed by submit, first, second, final.
-  const restart = ofVersion.findLastIndex((e) => ['ResourceDrafted', 'ResourceEdited', 'ResourceRejected', 'ResourceCorrectionStarted'].includes(e.type));
+  // The last restart of the review (draft, edit, rejection, correction) must be followed by submit, first, second,
+  // final, and this publication.
+  const restart = ofVersion.findLastIndex((e) =>
+    ['ResourceDrafted', 'ResourceEdited', 'ResourceRejected', 'ResourceCorrectionStarted'].includes(e.type),
+  );
   const after = ofVersion.slice(restart + 1).map((e) => e.type);
-  expect(after).toEqual(['ResourceSubmitted', 'FirstReviewPassed', 'SecondReviewPassed', 'FinalReviewPassed']);
+  expect(after).toEqual([
+    'ResourceSubmitted',
+    'FirstReviewPassed',
+    'SecondReviewPassed',
+    'FinalReviewPassed',
+    'ResourcePublished',
+  ]);
   const second = ofVersion.findLast((e) => e.type === 'SecondReviewPassed')!.data as { by: string };
   const final = ofVersion.findLast((e) => e.type === 'FinalReviewPassed')!.data as { by: string };
   expect(writers.has(second.by)).toBe(false);
@@ -74,10 +98,23 @@ describe('review state machine (property-based)', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...people.filter((p) => p.siteRoles.get('s')?.has('editor') && !powerless.has(p.personId))),
-        fc.array(fc.tuple(fc.constantFrom(...types), fc.constantFrom(...people)), { minLength: 1, maxLength: 60 }),
+        fc.array(fc.tuple(fc.constantFrom(...weightedTypes), fc.constantFrom(...people)), {
+          minLength: 1,
+          maxLength: 200,
+          size: 'max',
+        }),
         (author, steps) => {
           const log: ResourceEvent[] = [
-            { type: 'ResourceDrafted', data: { resourceId: 'r', siteId: 's', version: 1, metadata: sampleMetadata() as never, authorId: author.personId } },
+            {
+              type: 'ResourceDrafted',
+              data: {
+                resourceId: 'r',
+                siteId: 's',
+                version: 1,
+                metadata: sampleMetadata() as never,
+                authorId: author.personId,
+              },
+            },
           ];
           let state = resourceDecider.evolve(resourceDecider.initialState(), log[0]!);
           for (const [type, who] of steps) {
@@ -100,9 +137,9 @@ describe('review state machine (property-based)', () => {
           }
         },
       ),
-      { numRuns: 3000 },
+      { numRuns: 1000 },
     );
     // The generator must actually reach publications, or the property proves nothing.
-    expect(publications).toBeGreaterThan(50);
+    expect(publications).toBeGreaterThan(100);
   });
 });

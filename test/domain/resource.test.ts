@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type ResourceCommand, type ResourceEvent, resourceDecider, resourceStatus } from '../../domain/resource/resource.js';
+import {
+  type ResourceCommand,
+  type ResourceEvent,
+  resourceDecider,
+  resourceStatus,
+} from '../../domain/resource/resource.js';
 import { actor, deciderSpec } from '../support/decider-spec.js';
 import { sampleMetadata } from '../support/fixtures.js';
 
@@ -15,11 +20,20 @@ const revokedReviewer = actor('gone', { revoked: { jinan: ['reviewer'] } });
 
 const metadata = sampleMetadata();
 const r = 'r1';
-const drafted: ResourceEvent = { type: 'ResourceDrafted', data: { resourceId: r, siteId: 'jinan', version: 1, metadata: metadata as never, authorId: 'author' } };
+const drafted: ResourceEvent = {
+  type: 'ResourceDrafted',
+  data: { resourceId: r, siteId: 'jinan', version: 1, metadata: metadata as never, authorId: 'author' },
+};
 const submitted: ResourceEvent = { type: 'ResourceSubmitted', data: { resourceId: r, version: 1, by: 'author' } };
 const first: ResourceEvent = { type: 'FirstReviewPassed', data: { resourceId: r, version: 1, by: 'author' } };
-const second = (by = 'reviewer'): ResourceEvent => ({ type: 'SecondReviewPassed', data: { resourceId: r, version: 1, by } });
-const final = (by = 'approver'): ResourceEvent => ({ type: 'FinalReviewPassed', data: { resourceId: r, version: 1, by } });
+const second = (by = 'reviewer'): ResourceEvent => ({
+  type: 'SecondReviewPassed',
+  data: { resourceId: r, version: 1, by },
+});
+const final = (by = 'approver'): ResourceEvent => ({
+  type: 'FinalReviewPassed',
+  data: { resourceId: r, version: 1, by },
+});
 const published: ResourceEvent = {
   type: 'ResourcePublished',
   data: {
@@ -27,27 +41,40 @@ const published: ResourceEvent = {
     version: 1,
     metadata: metadata as never,
     placements: [{ siteId: 'jinan', columnId: 'notices' }],
-    indexNumber: '11341500003089416N/2026-00001',
+    indexNumber: '11341500003089416J/2026-00001',
     publishedAt: '2026-11-26T10:00:00+08:00',
     by: 'approver',
   },
 };
-const publishContext = { site, indexNumber: '11341500003089416N/2026-00001', occurredAt: '2026-11-26T10:00:00+08:00' };
-const cmd = (type: ResourceCommand['type'], who: ResourceCommand['actor'], data: Record<string, unknown> = {}): ResourceCommand =>
-  ({ type, data: { resourceId: r, ...data }, actor: who, context: publishContext }) as ResourceCommand;
+const publishContext = { site, indexNumber: '11341500003089416J/2026-00001', occurredAt: '2026-11-26T10:00:00+08:00' };
+const cmd = (
+  type: ResourceCommand['type'],
+  who: ResourceCommand['actor'],
+  data: Record<string, unknown> = {},
+): ResourceCommand =>
+  ({ type, data: { resourceId: r, ...data }, actor: who, context: publishContext }) as unknown as ResourceCommand;
 
 describe('Resource', () => {
   it('an editor drafts a resource on their site with validated metadata', () => {
-    given([]).when(cmd('DraftResource', author, { siteId: 'jinan', metadata })).then((events) => {
-      expect(events).toHaveLength(1);
-      expect(events[0]).toMatchObject({ type: 'ResourceDrafted', data: { resourceId: r, siteId: 'jinan', version: 1, authorId: 'author' } });
-    });
-    given([]).when(cmd('DraftResource', reviewer, { siteId: 'jinan', metadata })).thenRefuses('FORBIDDEN');
+    given([])
+      .when(cmd('DraftResource', author, { siteId: 'jinan', metadata }))
+      .then((events) => {
+        expect(events).toHaveLength(1);
+        expect(events[0]).toMatchObject({
+          type: 'ResourceDrafted',
+          data: { resourceId: r, siteId: 'jinan', version: 1, authorId: 'author' },
+        });
+      });
+    given([])
+      .when(cmd('DraftResource', reviewer, { siteId: 'jinan', metadata }))
+      .thenRefuses('FORBIDDEN');
   });
 
   it('R-LIB-2: a draft without the required metadata is refused with field-level details', () => {
     const { title: _, ...untitled } = metadata;
-    const error = given([]).when(cmd('DraftResource', author, { siteId: 'jinan', metadata: untitled })).thenRefuses('INVALID_METADATA');
+    const error = given([])
+      .when(cmd('DraftResource', author, { siteId: 'jinan', metadata: untitled }))
+      .thenRefuses('INVALID_METADATA');
     expect(error.details.map((d) => d.path)).toContain('metadata.title');
   });
 
@@ -58,14 +85,25 @@ describe('Resource', () => {
         .then([published]);
     });
     it('R-REVIEW-1: nothing is published before the final review', () => {
-      for (const history of [[drafted], [drafted, submitted], [drafted, submitted, first], [drafted, submitted, first, second()]]) {
-        given(history).when(cmd('PublishResource', approver, { columnIds: ['notices'] })).thenRefuses('INVALID_REVIEW_STAGE', 'R-REVIEW-1');
+      for (const history of [
+        [drafted],
+        [drafted, submitted],
+        [drafted, submitted, first],
+        [drafted, submitted, first, second()],
+      ]) {
+        given(history)
+          .when(cmd('PublishResource', approver, { columnIds: ['notices'] }))
+          .thenRefuses('INVALID_REVIEW_STAGE', 'R-REVIEW-1');
       }
     });
     it('R-REVIEW-1: no review level can be skipped', () => {
       given([drafted]).when(cmd('PassFirstReview', author)).thenRefuses('INVALID_REVIEW_STAGE', 'R-REVIEW-1');
-      given([drafted, submitted]).when(cmd('PassSecondReview', reviewer)).thenRefuses('INVALID_REVIEW_STAGE', 'R-REVIEW-1');
-      given([drafted, submitted, first]).when(cmd('PassFinalReview', approver)).thenRefuses('INVALID_REVIEW_STAGE', 'R-REVIEW-1');
+      given([drafted, submitted])
+        .when(cmd('PassSecondReview', reviewer))
+        .thenRefuses('INVALID_REVIEW_STAGE', 'R-REVIEW-1');
+      given([drafted, submitted, first])
+        .when(cmd('PassFinalReview', approver))
+        .thenRefuses('INVALID_REVIEW_STAGE', 'R-REVIEW-1');
     });
     it('R-REVIEW-1: each level needs its role: editor, reviewer, approver', () => {
       given([drafted, submitted, first]).when(cmd('PassSecondReview', approver)).thenRefuses('FORBIDDEN');
@@ -75,21 +113,34 @@ describe('Resource', () => {
 
   describe('R-REVIEW-2: the writer, the second reviewer and the final approver are three different people', () => {
     it('R-REVIEW-2: the author cannot pass the second review of their own version', () => {
-      given([drafted, submitted, first]).when(cmd('PassSecondReview', authorWhoReviews)).thenRefuses('SELF_REVIEW_FORBIDDEN', 'R-REVIEW-2');
+      given([drafted, submitted, first])
+        .when(cmd('PassSecondReview', authorWhoReviews))
+        .thenRefuses('SELF_REVIEW_FORBIDDEN', 'R-REVIEW-2');
     });
     it('R-REVIEW-2: the author cannot pass the final review of their own version', () => {
-      given([drafted, submitted, first, second()]).when(cmd('PassFinalReview', authorWhoReviews)).thenRefuses('SELF_REVIEW_FORBIDDEN', 'R-REVIEW-2');
+      given([drafted, submitted, first, second()])
+        .when(cmd('PassFinalReview', authorWhoReviews))
+        .thenRefuses('SELF_REVIEW_FORBIDDEN', 'R-REVIEW-2');
     });
     it('R-REVIEW-2: whoever last edited the version cannot review it either', () => {
-      const edited: ResourceEvent = { type: 'ResourceEdited', data: { resourceId: r, version: 1, metadata: metadata as never, editorId: 'both', reviewRestarted: false } };
+      const edited: ResourceEvent = {
+        type: 'ResourceEdited',
+        data: { resourceId: r, version: 1, metadata: metadata as never, editorId: 'both', reviewRestarted: false },
+      };
       const both = actor('both', { sites: { jinan: ['editor', 'reviewer', 'approver'] } });
-      given([drafted, edited, submitted, first]).when(cmd('PassSecondReview', both)).thenRefuses('SELF_REVIEW_FORBIDDEN', 'R-REVIEW-2');
+      given([drafted, edited, submitted, first])
+        .when(cmd('PassSecondReview', both))
+        .thenRefuses('SELF_REVIEW_FORBIDDEN', 'R-REVIEW-2');
     });
     it('R-REVIEW-2: the second reviewer cannot also give the final approval', () => {
-      given([drafted, submitted, first, second('both')]).when(cmd('PassFinalReview', reviewerAndApprover)).thenRefuses('SELF_REVIEW_FORBIDDEN', 'R-REVIEW-2');
+      given([drafted, submitted, first, second('both')])
+        .when(cmd('PassFinalReview', reviewerAndApprover))
+        .thenRefuses('SELF_REVIEW_FORBIDDEN', 'R-REVIEW-2');
     });
     it('R-REVIEW-2: three different people pass', () => {
-      given([drafted, submitted, first, second('reviewer')]).when(cmd('PassFinalReview', reviewerAndApprover)).then([final('both')]);
+      given([drafted, submitted, first, second('reviewer')])
+        .when(cmd('PassFinalReview', reviewerAndApprover))
+        .then([final('both')]);
     });
   });
 
@@ -97,55 +148,141 @@ describe('Resource', () => {
     it('R-REVIEW-3: a reviewer rejects with a reason and the version goes back to its author as a draft', () => {
       given([drafted, submitted, first])
         .when(cmd('RejectResource', reviewer, { reason: '数据有误' }))
-        .then([{ type: 'ResourceRejected', data: { resourceId: r, version: 1, by: 'reviewer', role: 'reviewer', stage: 'first_review_passed', reason: '数据有误' } }]);
-      const state = [drafted, submitted, first, { type: 'ResourceRejected', data: { resourceId: r, version: 1, by: 'reviewer', role: 'reviewer', stage: 'first_review_passed', reason: 'x' } } as ResourceEvent].reduce(
-        resourceDecider.evolve,
-        resourceDecider.initialState(),
-      );
+        .then([
+          {
+            type: 'ResourceRejected',
+            data: {
+              resourceId: r,
+              version: 1,
+              by: 'reviewer',
+              role: 'reviewer',
+              stage: 'first_review_passed',
+              reason: '数据有误',
+            },
+          },
+        ]);
+      const state = [
+        drafted,
+        submitted,
+        first,
+        {
+          type: 'ResourceRejected',
+          data: {
+            resourceId: r,
+            version: 1,
+            by: 'reviewer',
+            role: 'reviewer',
+            stage: 'first_review_passed',
+            reason: 'x',
+          },
+        } as ResourceEvent,
+      ].reduce(resourceDecider.evolve, resourceDecider.initialState());
       expect(resourceStatus(state)).toBe('draft');
     });
     it('R-REVIEW-3: after a rejection the review starts again from the first level', () => {
-      const rejected: ResourceEvent = { type: 'ResourceRejected', data: { resourceId: r, version: 1, by: 'approver', role: 'approver', stage: 'second_review_passed', reason: 'x' } };
-      given([drafted, submitted, first, second(), rejected]).when(cmd('PassFinalReview', approver)).thenRefuses('INVALID_REVIEW_STAGE');
-      given([drafted, submitted, first, second(), rejected]).when(cmd('PassFirstReview', author)).thenRefuses('INVALID_REVIEW_STAGE');
+      const rejected: ResourceEvent = {
+        type: 'ResourceRejected',
+        data: {
+          resourceId: r,
+          version: 1,
+          by: 'approver',
+          role: 'approver',
+          stage: 'second_review_passed',
+          reason: 'x',
+        },
+      };
+      given([drafted, submitted, first, second(), rejected])
+        .when(cmd('PassFinalReview', approver))
+        .thenRefuses('INVALID_REVIEW_STAGE');
+      given([drafted, submitted, first, second(), rejected])
+        .when(cmd('PassFirstReview', author))
+        .thenRefuses('INVALID_REVIEW_STAGE');
       given([drafted, submitted, first, second(), rejected]).when(cmd('SubmitResource', author)).then([submitted]);
     });
     it('R-REVIEW-3: editing after any review step sends the version back to the first step', () => {
       given([drafted, submitted, first, second()])
         .when(cmd('EditResource', editor2, { metadata }))
-        .then((events) => expect(events[0]).toMatchObject({ type: 'ResourceEdited', data: { reviewRestarted: true, editorId: 'editor2' } }));
-      const edited: ResourceEvent = { type: 'ResourceEdited', data: { resourceId: r, version: 1, metadata: metadata as never, editorId: 'editor2', reviewRestarted: true } };
-      given([drafted, submitted, first, second(), edited]).when(cmd('PassFinalReview', approver)).thenRefuses('INVALID_REVIEW_STAGE');
+        .then((events) =>
+          expect(events[0]).toMatchObject({
+            type: 'ResourceEdited',
+            data: { reviewRestarted: true, editorId: 'editor2' },
+          }),
+        );
+      const edited: ResourceEvent = {
+        type: 'ResourceEdited',
+        data: { resourceId: r, version: 1, metadata: metadata as never, editorId: 'editor2', reviewRestarted: true },
+      };
+      given([drafted, submitted, first, second(), edited])
+        .when(cmd('PassFinalReview', approver))
+        .thenRefuses('INVALID_REVIEW_STAGE');
     });
     it('R-REVIEW-3: only the role of the pending level may reject', () => {
-      given([drafted, submitted, first]).when(cmd('RejectResource', approver, { reason: 'x' })).thenRefuses('FORBIDDEN');
-      given([drafted]).when(cmd('RejectResource', reviewer, { reason: 'x' })).thenRefuses('INVALID_REVIEW_STAGE');
+      given([drafted, submitted, first])
+        .when(cmd('RejectResource', approver, { reason: 'x' }))
+        .thenRefuses('FORBIDDEN');
+      given([drafted])
+        .when(cmd('RejectResource', reviewer, { reason: 'x' }))
+        .thenRefuses('INVALID_REVIEW_STAGE');
     });
   });
 
   describe('R-REVIEW-4: corrections and withdrawals', () => {
     const correction: ResourceEvent = {
       type: 'ResourceCorrectionStarted',
-      data: { resourceId: r, version: 2, metadata: sampleMetadata({ title: '更正后的标题' }) as never, by: 'editor2', reason: '标题有误' },
+      data: {
+        resourceId: r,
+        version: 2,
+        metadata: sampleMetadata({ title: '更正后的标题' }) as never,
+        by: 'editor2',
+        reason: '标题有误',
+      },
     };
     it('R-REVIEW-4: a correction is a new version; the published one stays visible meanwhile', () => {
       given([drafted, submitted, first, second(), final(), published])
-        .when(cmd('CorrectResource', editor2, { metadata: sampleMetadata({ title: '更正后的标题' }), reason: '标题有误' }))
-        .then((events) => expect(events).toMatchObject([{ type: 'ResourceCorrectionStarted', data: { version: 2, by: 'editor2' } }]));
-      const state = [drafted, submitted, first, second(), final(), published, correction].reduce(resourceDecider.evolve, resourceDecider.initialState());
+        .when(
+          cmd('CorrectResource', editor2, { metadata: sampleMetadata({ title: '更正后的标题' }), reason: '标题有误' }),
+        )
+        .then((events) =>
+          expect(events).toMatchObject([{ type: 'ResourceCorrectionStarted', data: { version: 2, by: 'editor2' } }]),
+        );
+      const state = [drafted, submitted, first, second(), final(), published, correction].reduce(
+        resourceDecider.evolve,
+        resourceDecider.initialState(),
+      );
       expect(state.published?.version).toBe(1);
       expect(state.published?.metadata.title).toBe(metadata.title);
       expect(state.working?.version).toBe(2);
     });
     it('R-REVIEW-4: the correction passes the whole review again, and keeps the index number', () => {
       const v2 = (e: ResourceEvent) => ({ ...e, data: { ...e.data, version: 2 } }) as ResourceEvent;
-      given([drafted, submitted, first, second(), final(), published, correction]).when(cmd('PublishResource', approver)).thenRefuses('INVALID_REVIEW_STAGE');
-      given([drafted, submitted, first, second(), final(), published, correction, v2(submitted), v2(first), v2(second()), v2(final())])
-        .when({ ...cmd('PublishResource', approver), context: { ...publishContext, indexNumber: 'SHOULD-NOT-BE-USED' } })
+      given([drafted, submitted, first, second(), final(), published, correction])
+        .when(cmd('PublishResource', approver))
+        .thenRefuses('INVALID_REVIEW_STAGE');
+      given([
+        drafted,
+        submitted,
+        first,
+        second(),
+        final(),
+        published,
+        correction,
+        v2(submitted),
+        v2(first),
+        v2(second()),
+        v2(final()),
+      ])
+        .when({
+          ...cmd('PublishResource', approver),
+          context: { ...publishContext, indexNumber: 'SHOULD-NOT-BE-USED' },
+        })
         .then((events) =>
           expect(events[0]).toMatchObject({
             type: 'ResourcePublished',
-            data: { version: 2, indexNumber: published.data.indexNumber, placements: [{ siteId: 'jinan', columnId: 'notices' }] },
+            data: {
+              version: 2,
+              indexNumber: published.data.indexNumber,
+              placements: [{ siteId: 'jinan', columnId: 'notices' }],
+            },
           }),
         );
     });
@@ -159,25 +296,39 @@ describe('Resource', () => {
     it('R-REVIEW-4: a published resource can be withdrawn with a reason, by an approver', () => {
       given([drafted, submitted, first, second(), final(), published])
         .when(cmd('WithdrawResource', approver, { reason: '政策已废止' }))
-        .then([{ type: 'ResourceWithdrawn', data: { resourceId: r, version: 1, by: 'approver', reason: '政策已废止' } }]);
-      given([drafted]).when(cmd('WithdrawResource', approver, { reason: 'x' })).thenRefuses('INVALID_REVIEW_STAGE');
-      given([drafted, submitted, first, second(), final(), published]).when(cmd('WithdrawResource', author, { reason: 'x' })).thenRefuses('FORBIDDEN');
+        .then([
+          { type: 'ResourceWithdrawn', data: { resourceId: r, version: 1, by: 'approver', reason: '政策已废止' } },
+        ]);
+      given([drafted])
+        .when(cmd('WithdrawResource', approver, { reason: 'x' }))
+        .thenRefuses('INVALID_REVIEW_STAGE');
+      given([drafted, submitted, first, second(), final(), published])
+        .when(cmd('WithdrawResource', author, { reason: 'x' }))
+        .thenRefuses('FORBIDDEN');
     });
   });
 
   it('R-REVIEW-5: every review action is an event with who, and for rejections the role and reason', () => {
-    given([drafted, submitted]).when(cmd('PassFirstReview', author, { comment: '同意' })).then([{ type: 'FirstReviewPassed', data: { resourceId: r, version: 1, by: 'author', comment: '同意' } }]);
+    given([drafted, submitted])
+      .when(cmd('PassFirstReview', author, { comment: '同意' }))
+      .then([{ type: 'FirstReviewPassed', data: { resourceId: r, version: 1, by: 'author', comment: '同意' } }]);
     given([drafted, submitted, first, second(), final(), published])
       .when(cmd('ArchiveResource', approver, { reason: '过期' }))
       .then([{ type: 'ResourceArchived', data: { resourceId: r, by: 'approver', reason: '过期' } }]);
   });
 
   it('R-PEOPLE-2: a person whose reviewer role was revoked cannot review', () => {
-    given([drafted, submitted, first]).when(cmd('PassSecondReview', revokedReviewer)).thenRefuses('ROLE_REVOKED', 'R-PEOPLE-2');
+    given([drafted, submitted, first])
+      .when(cmd('PassSecondReview', revokedReviewer))
+      .thenRefuses('ROLE_REVOKED', 'R-PEOPLE-2');
   });
 
   it('publication goes into active columns of the resource’s own site only', () => {
-    given([drafted, submitted, first, second(), final()]).when(cmd('PublishResource', approver, { columnIds: ['elsewhere'] })).thenRefuses('UNKNOWN_COLUMN');
-    given([drafted, submitted, first, second(), final()]).when(cmd('PublishResource', approver, { columnIds: [] })).thenRefuses('PLACEMENT_REQUIRED');
+    given([drafted, submitted, first, second(), final()])
+      .when(cmd('PublishResource', approver, { columnIds: ['elsewhere'] }))
+      .thenRefuses('UNKNOWN_COLUMN');
+    given([drafted, submitted, first, second(), final()])
+      .when(cmd('PublishResource', approver, { columnIds: [] }))
+      .thenRefuses('PLACEMENT_REQUIRED');
   });
 });

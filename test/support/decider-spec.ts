@@ -11,6 +11,7 @@ export function deciderSpec<State, Command, Event extends DomainEvent>(decider: 
     when: (command: Command) => {
       const decide = () => decider.decide(command, given.reduce(decider.evolve, decider.initialState()));
       return {
+        // biome-ignore lint/suspicious/noThenProperty: given/when/then is the form rule tests take; this object is never awaited.
         then(expected: Event[] | ((events: Event[]) => void)) {
           const events = decide();
           if (typeof expected === 'function') expected(events);
@@ -41,7 +42,8 @@ export interface ActorRoles {
 }
 
 export function actor(personId: string, roles: ActorRoles = {}): Actor {
-  const toMap = (r: Record<string, SiteRole[]> = {}) => new Map(Object.entries(r).map(([site, list]) => [site, new Set(list)]));
+  const toMap = (r: Record<string, SiteRole[]> = {}) =>
+    new Map(Object.entries(r).map(([site, list]) => [site, new Set(list)]));
   return {
     personId,
     deactivated: roles.deactivated ?? false,

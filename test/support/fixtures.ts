@@ -5,7 +5,7 @@ export function sampleMetadata(overrides: Record<string, unknown> = {}) {
     summary: '规范全市政府网站集约化平台的建设、运行和管理。',
     body: '第一条 为加强和规范全市政府网站集约化平台建设管理，制定本办法。',
     publisher: '六安市人民政府办公室',
-    publisherCode: '11341500003089416N',
+    publisherCode: '11341500003089416J',
     docNumber: '六政办秘〔2021〕148号',
     writtenAt: '2021-12-16',
     subject: '综合政务/政务公开',

@@ -2,8 +2,9 @@
  * A platform on a real embedded event store in a temporary directory, with a city portal, a county site, and staff
  * in every role, built through the real command path.
  */
-import type { CommandMeta } from '../../domain/shared/command-handler.js';
+
 import { Platform } from '../../domain/platform.js';
+import type { CommandMeta } from '../../domain/shared/command-handler.js';
 import { openSqliteEventStore, type SqliteEventStore } from '../../infra/event-store/sqlite-event-store.js';
 import { tempDir } from './temp-dir.js';
 
@@ -37,7 +38,7 @@ export async function emptyPlatform(): Promise<PlatformFixture> {
 export const CITY_PORTAL = {
   siteId: 'portal',
   kind: 'city_portal',
-  hostUnit: { name: '六安市人民政府办公室', code: '11341500003089416N' },
+  hostUnit: { name: '六安市人民政府办公室', code: '11341500003089416J' },
   name: '六安市人民政府',
   domains: { english: 'www.luan.gov.cn', chinese: '六安市人民政府办公室.政务' },
   approvedBy: 'director',
@@ -64,7 +65,14 @@ export async function staffedPlatform(): Promise<PlatformFixture> {
   await platform.site('OpenSite', COUNTY_SITE, at('admin'));
   await platform.site(
     'AddColumn',
-    { siteId: 'jinan', channelId: 'disclosure', columnId: 'notices', name: '通知公告', path: '/disclosure/notices', updateCycle: 'notices_policy' },
+    {
+      siteId: 'jinan',
+      channelId: 'disclosure',
+      columnId: 'notices',
+      name: '通知公告',
+      path: '/disclosure/notices',
+      updateCycle: 'notices_policy',
+    },
     at('admin'),
   );
   const staff: Array<[string, string, 'editor' | 'reviewer' | 'approver' | 'site_admin']> = [
