@@ -13,6 +13,13 @@ import {
 } from './calendar/index.js';
 import type { EventStore } from './event-store/port.js';
 import {
+  addSubjectSchema,
+  SUBJECT_TAXONOMY_STREAM,
+  type SubjectTaxonomy,
+  subjectEventSchemas,
+  subjectTaxonomyDecider,
+} from './metadata/index.js';
+import {
   actorOf,
   type PersonCommand,
   type PersonState,
@@ -33,8 +40,17 @@ import {
   resourceStream,
 } from './resource/resource.js';
 import { type Actor, requirePlatformRole, SYSTEM_ACTOR } from './shared/actor.js';
-import { type CommandMeta, type Handled, handleCommand, readState, type StreamSpec } from './shared/command-handler.js';
+import {
+  type CommandMeta,
+  type Handled,
+  type HandleOptions,
+  handleCommand,
+  readState,
+  type StreamSpec,
+} from './shared/command-handler.js';
+import type { DomainEvent } from './shared/decider.js';
 import { DomainError } from './shared/domain-error.js';
+import { StateCache } from './shared/state-cache.js';
 import {
   type SiteCommand,
   type SiteEvent,
@@ -52,7 +68,8 @@ export const specs = {
   site: { decider: siteDecider, eventSchemas: siteEventSchemas },
   resource: { decider: resourceDecider, eventSchemas: resourceEventSchemas },
   claim: { decider: claimDecider, eventSchemas: claimEventSchemas },
-  indexSequence: { decider: indexSequenceDecider, eventSchemas: indexSequenceEventSchemas },
+  indexSequence: { decider: indexSequenceDecider, eventSchemas: indexSequenceEventSchemas, tail: 1 },
+  taxonomy: { decider: subjectTaxonomyDecider, eventSchemas: subjectEventSchemas },
   calendar: {
     decider: calendarYearDecider,
     eventSchemas: { CalendarYearRecorded: calendarYearRecordedSchema.shape.data },
@@ -106,29 +123,50 @@ const RESOURCE_ROLE: Partial<Record<ResourceCommandType, string>> = {
 };
 
 export class Platform {
+  private readonly cache = new StateCache();
+  private readonly sequenceQueues = new Map<
+    string,
+    Array<{ resourceId: string; resolve: (indexNumber: string) => void; reject: (error: unknown) => void }>
+  >();
+
   constructor(private readonly store: EventStore) {}
+
+  private read<State, Command, Event extends DomainEvent>(
+    streamId: string,
+    spec: StreamSpec<State, Command, Event>,
+  ): Promise<{ state: State; revision: number | null }> {
+    return readState(this.store, streamId, spec, this.cache);
+  }
+
+  private handle<State, Command, Event extends DomainEvent>(
+    streamId: string,
+    spec: StreamSpec<State, Command, Event>,
+    options: HandleOptions<State, Command, Event>,
+  ): Promise<Handled<State, Event>> {
+    return handleCommand(this.store, streamId, spec, { ...options, cache: this.cache });
+  }
 
   async actor(meta: CommandMeta): Promise<Actor> {
     if (meta.system) return SYSTEM_ACTOR;
-    const { state } = await readState(this.store, personStream(meta.actorId), specs.person);
+    const { state } = await this.read(personStream(meta.actorId), specs.person);
     return actorOf(meta.actorId, state);
   }
 
   async siteState(siteId: string): Promise<SiteState> {
-    return (await readState(this.store, siteStream(siteId), specs.site)).state;
+    return (await this.read(siteStream(siteId), specs.site)).state;
   }
 
   async personState(personId: string): Promise<PersonState> {
-    return (await readState(this.store, personStream(personId), specs.person)).state;
+    return (await this.read(personStream(personId), specs.person)).state;
   }
 
   async resourceState(resourceId: string): Promise<ResourceState> {
-    return (await readState(this.store, resourceStream(resourceId), specs.resource)).state;
+    return (await this.read(resourceStream(resourceId), specs.resource)).state;
   }
 
   async person<T extends PersonCommandType>(type: T, input: unknown, meta: CommandMeta) {
     const data = parseInput(personCommandSchemas[type], input) as { personId: string; siteId?: string };
-    return handleCommand(this.store, personStream(data.personId), specs.person, {
+    return this.handle(personStream(data.personId), specs.person, {
       meta,
       command: async () => {
         const actor = await this.actor(meta);
@@ -149,7 +187,7 @@ export class Platform {
     const data = parseInput(siteCommandSchemas[type], input) as SiteCommand['data'];
     const { siteId } = data;
     const run = () =>
-      handleCommand(this.store, siteStream(siteId), specs.site as StreamSpec<SiteState, SiteCommand, SiteEvent>, {
+      this.handle(siteStream(siteId), specs.site as StreamSpec<SiteState, SiteCommand, SiteEvent>, {
         meta,
         command: async () => {
           const actor = await this.actor(meta);
@@ -232,7 +270,7 @@ export class Platform {
   }
 
   private async claim(scope: ClaimScope, value: string, owner: string, meta: CommandMeta): Promise<void> {
-    await handleCommand(this.store, claimStream(scope, value), specs.claim, {
+    await this.handle(claimStream(scope, value), specs.claim, {
       meta,
       command: async (state) => {
         // A claim whose owning site never appeared (its creator crashed in between) lapses after a while.
@@ -249,7 +287,7 @@ export class Platform {
   }
 
   private async release(scope: ClaimScope, value: string, owner: string, meta: CommandMeta): Promise<void> {
-    await handleCommand(this.store, claimStream(scope, value), specs.claim, {
+    await this.handle(claimStream(scope, value), specs.claim, {
       meta,
       command: () => ({ type: 'Release' as const, scope, value, owner }),
       siteId: () => owner,
@@ -263,6 +301,8 @@ export class Platform {
     meta: CommandMeta,
   ): Promise<Handled<ResourceState, ResourceEvent>> {
     const data = parseInput(resourceCommandSchemas[type], input) as ResourceCommand['data'];
+    // Assigned at most once per command, however often a conflict makes the handler try again.
+    let indexNumber: Promise<string> | undefined;
     return handleCommand(
       this.store,
       resourceStream(data.resourceId),
@@ -273,6 +313,7 @@ export class Platform {
           const actor = await this.actor(meta);
           const siteId = state.exists ? state.siteId : (data as { siteId?: string }).siteId;
           const context: ResourceCommandContext = { occurredAt: meta.occurredAt };
+          if ('metadata' in data) context.taxonomy = await this.subjectTaxonomy();
           if (siteId) {
             const site = await this.siteState(siteId);
             context.site = {
@@ -283,7 +324,8 @@ export class Platform {
             };
           }
           if (type === 'PublishResource' && !state.indexNumber && state.working?.stage === 'final_review_passed') {
-            context.indexNumber = await this.assignIndexNumber(state, meta);
+            indexNumber ??= this.assignIndexNumber(state, meta);
+            context.indexNumber = await indexNumber;
           }
           return { type, data, actor, context } as ResourceCommand;
         },
@@ -299,10 +341,28 @@ export class Platform {
     );
   }
 
+  /** Administrators extend the second level of the subject taxonomy (metadata.md). */
+  async addSubject(input: unknown, meta: CommandMeta) {
+    const command = parseInput(addSubjectSchema, input);
+    return this.handle(SUBJECT_TAXONOMY_STREAM, specs.taxonomy, {
+      meta,
+      command: async () => {
+        requirePlatformRole(await this.actor(meta), 'platform_admin');
+        return command;
+      },
+      siteId: () => null,
+      actorRole: () => (meta.system ? 'system' : 'platform_admin'),
+    });
+  }
+
+  async subjectTaxonomy(): Promise<SubjectTaxonomy> {
+    return (await this.read(SUBJECT_TAXONOMY_STREAM, specs.taxonomy)).state;
+  }
+
   /** R-SUP-2: deadlines in working days need the official calendar of every year they touch. */
   async recordCalendarYear(input: unknown, meta: CommandMeta) {
     const command = parseRecordCalendarYear({ type: 'RecordCalendarYear', data: input });
-    return handleCommand(this.store, CALENDAR_STREAM, specs.calendar, {
+    return this.handle(CALENDAR_STREAM, specs.calendar, {
       meta,
       command: async () => {
         requirePlatformRole(await this.actor(meta), 'platform_admin');
@@ -314,24 +374,46 @@ export class Platform {
   }
 
   async workingCalendar(): Promise<WorkingCalendar> {
-    return workingCalendarOf((await readState(this.store, CALENDAR_STREAM, specs.calendar)).state);
+    return workingCalendarOf((await this.read(CALENDAR_STREAM, specs.calendar)).state);
   }
 
   /** First publication: the next number in the publisher's sequence for the year of publication (China time). */
-  private async assignIndexNumber(state: ResourceState, meta: CommandMeta): Promise<string> {
+  private assignIndexNumber(state: ResourceState, meta: CommandMeta): Promise<string> {
     const publisherCode = state.working!.metadata.publisherCode;
     const year = chinaYear(meta.occurredAt);
-    const { state: sequence } = await handleCommand(
-      this.store,
-      indexSequenceStream(publisherCode, year),
-      specs.indexSequence,
-      {
+    const streamId = indexSequenceStream(publisherCode, year);
+    return new Promise((resolve, reject) => {
+      let queue = this.sequenceQueues.get(streamId);
+      if (!queue) {
+        queue = [];
+        this.sequenceQueues.set(streamId, queue);
+        // Everyone who asks while this turn of the event loop runs is served by the same append.
+        setImmediate(() => void this.drainSequence(streamId, publisherCode, year, meta));
+      }
+      queue.push({ resourceId: state.resourceId, resolve, reject });
+    });
+  }
+
+  /**
+   * One publisher's sequence is one hot stream: concurrent publications would mostly lose the optimistic race and
+   * retry. Instead the numbers asked for meanwhile are assigned together, in one append; another process writing
+   * the same stream still only costs a retry.
+   */
+  private async drainSequence(streamId: string, publisherCode: string, year: number, meta: CommandMeta): Promise<void> {
+    const batch = this.sequenceQueues.get(streamId) ?? [];
+    this.sequenceQueues.delete(streamId);
+    try {
+      const { events } = await this.handle(streamId, specs.indexSequence, {
+        // The batch is written under the first request's metadata; each number names its resource in the event.
         meta,
-        command: () => ({ publisherCode, year, resourceId: state.resourceId }),
-        siteId: () => state.siteId,
+        command: () => ({ publisherCode, year, resourceIds: batch.map((b) => b.resourceId) }),
+        siteId: () => null,
         actorRole: () => 'library',
-      },
-    );
-    return sequence.byResource.get(state.resourceId)!;
+      });
+      const numbers = new Map(events.map((e) => [e.data.resourceId, e.data.indexNumber]));
+      for (const waiter of batch) waiter.resolve(numbers.get(waiter.resourceId)!);
+    } catch (error) {
+      for (const waiter of batch) waiter.reject(error);
+    }
   }
 }

@@ -32,6 +32,14 @@ export {
   validateResourceMetadata,
 } from './resource-metadata.js';
 export {
+  type AddSubject,
+  addSubjectSchema,
+  SUBJECT_TAXONOMY_STREAM,
+  type SubjectEvent,
+  subjectEventSchemas,
+  subjectTaxonomyDecider,
+} from './subject-extension.js';
+export {
   CATCH_ALL,
   SUBJECT_SEPARATOR,
   type SubjectCategory,

@@ -56,9 +56,12 @@ export class SubjectTaxonomy {
     Object.freeze(this);
   }
 
-  /** The published taxonomy without administrator extensions. */
+  static #base: SubjectTaxonomy | undefined;
+
+  /** The published taxonomy without administrator extensions (parsed once: it is immutable). */
   static base(): SubjectTaxonomy {
-    return SubjectTaxonomy.fromData(baseData);
+    SubjectTaxonomy.#base ??= SubjectTaxonomy.fromData(baseData);
+    return SubjectTaxonomy.#base;
   }
 
   static fromData(data: SubjectTaxonomyData): SubjectTaxonomy {

@@ -1,7 +1,9 @@
 /**
  * The sequence behind index numbers: one stream per publisher and year, `index-sequence-<code>-<year>`. Each
- * assignment appends with the exact revision, so a number is handed out once, in order, and never again; a resource
- * asking twice (a retried publication) gets the number it already has.
+ * assignment appends with the exact revision, so a number is handed out once, in order, and never again. The state
+ * is the last sequence number alone, so the handler reads only the stream's tail: a publication costs the same on the
+ * first day of the year and the last. (A publication that fails after its number was assigned leaves a gap; gaps
+ * are allowed, reuse is not.)
  */
 import { z } from 'zod';
 import { formatIndexNumber } from '../metadata/index.js';
@@ -24,29 +26,25 @@ export type IndexSequenceEvent = {
   type: 'IndexNumberAssigned';
   data: z.infer<typeof indexSequenceEventSchemas.IndexNumberAssigned>;
 };
-export interface AssignIndexNumber {
+/** Numbers for several resources at once: concurrent publications share one append instead of racing for it. */
+export interface AssignIndexNumbers {
   publisherCode: string;
   year: number;
-  resourceId: string;
+  resourceIds: string[];
 }
 export interface IndexSequenceState {
   last: number;
-  byResource: Map<string, string>;
 }
 
-export const indexSequenceDecider: Decider<IndexSequenceState, AssignIndexNumber, IndexSequenceEvent> = {
-  initialState: () => ({ last: 0, byResource: new Map() }),
-  decide({ publisherCode, year, resourceId }, state) {
-    if (state.byResource.has(resourceId)) return [];
-    const sequence = state.last + 1;
-    // formatIndexNumber refuses a sequence past 99999 with a DomainError.
-    const indexNumber = formatIndexNumber(publisherCode, year, sequence);
-    return [{ type: 'IndexNumberAssigned', data: { publisherCode, year, sequence, indexNumber, resourceId } }];
+export const indexSequenceDecider: Decider<IndexSequenceState, AssignIndexNumbers, IndexSequenceEvent> = {
+  initialState: () => ({ last: 0 }),
+  decide({ publisherCode, year, resourceIds }, state) {
+    return [...new Set(resourceIds)].map((resourceId, i) => {
+      const sequence = state.last + 1 + i;
+      // formatIndexNumber refuses a sequence past 99999 with a DomainError.
+      const indexNumber = formatIndexNumber(publisherCode, year, sequence);
+      return { type: 'IndexNumberAssigned' as const, data: { publisherCode, year, sequence, indexNumber, resourceId } };
+    });
   },
-  evolve(state, event) {
-    return {
-      last: event.data.sequence,
-      byResource: new Map(state.byResource).set(event.data.resourceId, event.data.indexNumber),
-    };
-  },
+  evolve: (_, event) => ({ last: event.data.sequence }),
 };

@@ -6,7 +6,7 @@
  * published version; a correction is reviewed while the previous version stays public (R-REVIEW-4).
  */
 import { z } from 'zod';
-import { type ResourceMetadataInput, validateResourceMetadata } from '../metadata/index.js';
+import { type ResourceMetadataInput, type SubjectTaxonomy, validateResourceMetadata } from '../metadata/index.js';
 import { type Actor, requireSiteRole, type SiteRole } from '../shared/actor.js';
 import type { Decider } from '../shared/decider.js';
 import { DomainError } from '../shared/domain-error.js';
@@ -85,6 +85,8 @@ export interface ResourceCommandContext {
   indexNumber?: string;
   /** The command's time, for `publishedAt`. */
   occurredAt?: string;
+  /** The subject taxonomy in force, with the administrators' extensions; the published base when absent. */
+  taxonomy?: SubjectTaxonomy;
 }
 export type ResourceCommand = Schemas<typeof resourceCommandSchemas> & {
   actor: Actor;
@@ -153,8 +155,8 @@ function selfReview(personId: string, what: string): never {
   );
 }
 
-function checkedMetadata(input: unknown): ResourceMetadataInput {
-  return validateResourceMetadata(input);
+function checkedMetadata(input: unknown, context: ResourceCommandContext | undefined): ResourceMetadataInput {
+  return validateResourceMetadata(input, context?.taxonomy);
 }
 
 /** The role a rejection is made in: whoever may pass the stage the version is waiting for. */
@@ -189,7 +191,13 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
       return [
         {
           type: 'ResourceDrafted',
-          data: { resourceId, siteId, version: 1, metadata: checkedMetadata(command.data.metadata), authorId: by },
+          data: {
+            resourceId,
+            siteId,
+            version: 1,
+            metadata: checkedMetadata(command.data.metadata, context),
+            authorId: by,
+          },
         },
       ];
     }
@@ -207,7 +215,7 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
             data: {
               resourceId,
               version: current.version,
-              metadata: checkedMetadata(command.data.metadata),
+              metadata: checkedMetadata(command.data.metadata, context),
               editorId: by,
               reviewRestarted: current.stage !== 'draft',
             },
@@ -325,7 +333,7 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
             data: {
               resourceId,
               version: state.published.version + 1,
-              metadata: checkedMetadata(command.data.metadata),
+              metadata: checkedMetadata(command.data.metadata, context),
               by,
               reason: command.data.reason,
             },

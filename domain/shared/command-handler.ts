@@ -9,6 +9,7 @@ import type { EventMetadata, EventSource, JsonObject, NewEvent, RecordedEvent } 
 import type { EventStore } from '../event-store/port.js';
 import type { Decider, DomainEvent } from './decider.js';
 import { DomainError } from './domain-error.js';
+import type { StateCache } from './state-cache.js';
 
 export const MAX_ATTEMPTS = 8;
 
@@ -27,6 +28,8 @@ export interface StreamSpec<State, Command, Event extends DomainEvent> {
   decider: Decider<State, Command, Event>;
   /** Data schema per event type: events are checked before they are written and parsed when they are read. */
   eventSchemas: Record<string, z.ZodType>;
+  /** Read only this many of the stream's last events: for deciders whose state is given by the latest ones. */
+  tail?: number;
 }
 
 export interface Handled<State, Event> {
@@ -51,15 +54,33 @@ export async function readState<State, Command, Event extends DomainEvent>(
   store: EventStore,
   streamId: string,
   spec: StreamSpec<State, Command, Event>,
+  cache?: StateCache,
 ): Promise<{ state: State; revision: number | null }> {
-  const recorded = await store.readStream(streamId);
-  let state = spec.decider.initialState();
+  if (spec.tail) {
+    const tail = (await store.readStream(streamId, { direction: 'backwards', maxCount: spec.tail })).reverse();
+    return fold(spec, spec.decider.initialState(), null, tail);
+  }
+  const cached = cache?.get<State>(streamId);
+  const recorded = await store.readStream(streamId, cached ? { fromRevision: cached.revision + 1 } : undefined);
+  const result = fold(spec, cached ? cached.state : spec.decider.initialState(), cached?.revision ?? null, recorded);
+  if (cache && result.revision !== null && recorded.length > 0) cache.set(streamId, result.state, result.revision);
+  return result;
+}
+
+function fold<State, Command, Event extends DomainEvent>(
+  spec: StreamSpec<State, Command, Event>,
+  initial: State,
+  revision: number | null,
+  recorded: RecordedEvent[],
+): { state: State; revision: number | null } {
+  let state = initial;
   for (const event of recorded) state = spec.decider.evolve(state, toDomainEvent<Event>(event, spec.eventSchemas));
-  return { state, revision: recorded.length === 0 ? null : recorded[recorded.length - 1]!.revision };
+  return { state, revision: recorded.length === 0 ? revision : recorded[recorded.length - 1]!.revision };
 }
 
 export interface HandleOptions<State, Command, Event> {
   meta: CommandMeta;
+  cache?: StateCache;
   /** Builds the command from the state just read; called again on every attempt, so context it reads is fresh. */
   command: (state: State) => Command | Promise<Command>;
   /** The site the change belongs to, and the role the actor acts in, for the event metadata. */
@@ -75,7 +96,7 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
 ): Promise<Handled<State, Event>> {
   const correlationId = options.meta.correlationId ?? randomUUID();
   for (let attempt = 1; ; attempt++) {
-    const { state, revision } = await readState(store, streamId, spec);
+    const { state, revision } = await readState(store, streamId, spec, options.cache);
     const command = await options.command(state);
     const events = spec.decider.decide(command, state);
     if (events.length === 0) return { events, state, revision, position: null };
@@ -99,12 +120,9 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
     }));
     try {
       const result = await store.append(streamId, newEvents, { expectedRevision: revision ?? 'no_stream' });
-      return {
-        events,
-        state: events.reduce(spec.decider.evolve, state),
-        revision: result.nextExpectedRevision,
-        position: result.position,
-      };
+      const next = events.reduce(spec.decider.evolve, state);
+      if (!spec.tail) options.cache?.set(streamId, next, result.nextExpectedRevision);
+      return { events, state: next, revision: result.nextExpectedRevision, position: result.position };
     } catch (error) {
       if (!(error instanceof WrongExpectedVersion)) throw error;
       if (attempt >= MAX_ATTEMPTS) {

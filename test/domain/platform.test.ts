@@ -165,24 +165,21 @@ describe('platform write side', () => {
     });
 
     it('R-SITE-1: a host unit runs at most one site, even when two sites are opened at once', async () => {
-      const second = {
+      // The same organisation code under another name (a renamed unit), so no domain is shared: only R-SITE-1 can refuse.
+      const renamed = (siteId: string, name: string, english: string) => ({
         ...COUNTY_SITE,
-        siteId: 'jinan2',
-        domains: { english: 'www.jinan.gov.cn', chinese: COUNTY_SITE.domains.chinese },
-      };
-      const third = {
-        ...COUNTY_SITE,
-        siteId: 'jinan3',
-        domains: { english: 'www.jinanqu.gov.cn', chinese: COUNTY_SITE.domains.chinese },
-      };
+        siteId,
+        hostUnit: { name, code: COUNTY_SITE.hostUnit.code },
+        domains: { english, chinese: `${name}.政务` },
+      });
       const results = await Promise.allSettled([
         f.platform.site('OpenSite', COUNTY_SITE, at('admin')),
-        f.platform.site('OpenSite', second, at('admin')),
-        f.platform.site('OpenSite', third, at('admin')),
+        f.platform.site('OpenSite', renamed('jinan2', '金安区人民政府', 'www.jinan.gov.cn'), at('admin')),
+        f.platform.site('OpenSite', renamed('jinan3', '金安区政府', 'www.jinanqu.gov.cn'), at('admin')),
       ]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       for (const r of results.filter((r) => r.status === 'rejected'))
-        expect(['HOST_UNIT_HAS_SITE', 'DOMAIN_TAKEN']).toContain((r.reason as DomainError).code);
+        expect((r.reason as DomainError).code).toBe('HOST_UNIT_HAS_SITE');
       const opened = await Promise.all(['jinan', 'jinan2', 'jinan3'].map((id) => f.platform.siteState(id)));
       expect(opened.filter((s) => s.exists)).toHaveLength(1);
     });
@@ -246,5 +243,63 @@ describe('platform write side', () => {
       expect(error.code).toBe('BAD_USER_INPUT');
       expect(error.details.map((d) => d.path).sort()).toEqual(['approvedBy', 'reason']);
     });
+  });
+});
+
+describe('platform reference data', () => {
+  let f: PlatformFixture;
+  beforeEach(async () => {
+    f = await staffedPlatform();
+  });
+  afterEach(async () => f.dispose());
+
+  it('R-LIB-2: a subject an administrator added to the taxonomy becomes valid metadata; others stay refused', async () => {
+    const metadata = sampleMetadata({ subject: '综合政务/政府网站集约化' });
+    const before = await refusal(
+      f.platform.resource('DraftResource', { resourceId: 'r1', siteId: 'jinan', metadata }, at('wang')),
+    );
+    expect(before.code).toBe('INVALID_METADATA');
+    expect(before.details.map((d) => d.path)).toEqual(['metadata.subject']);
+    expect(
+      (await refusal(f.platform.addSubject({ top: '综合政务', second: '政府网站集约化', reason: '新增' }, at('wang'))))
+        .code,
+    ).toBe('FORBIDDEN');
+    await f.platform.addSubject(
+      { top: '综合政务', second: '政府网站集约化', reason: '集约化平台建设需要' },
+      at('admin'),
+    );
+    await f.platform.resource('DraftResource', { resourceId: 'r1', siteId: 'jinan', metadata }, at('wang'));
+    expect((await f.platform.resourceState('r1')).working?.metadata.subject).toBe('综合政务/政府网站集约化');
+    expect((await refusal(f.platform.addSubject({ top: '不存在', second: 'x', reason: 'r' }, at('admin')))).code).toBe(
+      'UNKNOWN_SUBJECT',
+    );
+  });
+
+  it('R-SUP-2: a deadline in a year no calendar covers is an error until an administrator records that year', async () => {
+    const before = await f.platform.workingCalendar();
+    expect(() => before.addWorkingDays('2027-01-04', 5)).toThrow(
+      expect.objectContaining({ code: 'CALENDAR_YEAR_NOT_COVERED' }),
+    );
+    const arrangement = {
+      year: 2027,
+      holidays: [
+        '2027-01-01',
+        '2027-02-06',
+        '2027-02-07',
+        '2027-02-08',
+        '2027-02-09',
+        '2027-02-10',
+        '2027-02-11',
+        '2027-02-12',
+      ],
+      adjustedWorkdays: ['2027-02-14'],
+      reason: '国务院办公厅关于2027年部分节假日安排的通知',
+    };
+    expect((await refusal(f.platform.recordCalendarYear(arrangement, at('chen')))).code).toBe('FORBIDDEN');
+    await f.platform.recordCalendarYear(arrangement, at('admin'));
+    const after = await f.platform.workingCalendar();
+    expect(after.addWorkingDays('2027-01-04', 5)).toBe('2027-01-11');
+    expect(after.isWorkingDay('2027-02-08')).toBe(false);
+    expect(after.isWorkingDay('2027-02-14')).toBe(true);
   });
 });

@@ -6,7 +6,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WrongExpectedVersion } from '../../domain/event-store/errors.js';
 import { openSqliteEventStore } from '../../infra/event-store/sqlite-event-store.js';
+import { newEvent } from '../support/events.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const worker = new URL('../support/event-store-worker.ts', import.meta.url).pathname;
@@ -35,6 +37,39 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 afterEach(() => {
   for (const child of children) child.kill('SIGKILL');
+});
+
+describe('embedded event store group commit', () => {
+  it('concurrent appends share commits, and a refused one does not undo the others', async () => {
+    const dir = tempDir('group-commit');
+    const store = openSqliteEventStore(dir.path);
+    await store.append('taken', [newEvent('Opened')], { expectedRevision: 'no_stream' });
+    const before = store.commits;
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 40 }, (_, i) =>
+        store.append(`s-${i}`, [newEvent('Opened')], { expectedRevision: 'no_stream' }),
+      ),
+      store.append('taken', [newEvent('Opened')], { expectedRevision: 'no_stream' }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(40);
+    expect((results[40] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedVersion);
+    expect(store.commits - before).toBeLessThan(5);
+    expect(await store.readAll({ maxCount: 1000 })).toHaveLength(41);
+    await store.close();
+    dir.remove();
+  });
+
+  it('appends requested just before close are written, not dropped', async () => {
+    const dir = tempDir('close');
+    const store = openSqliteEventStore(dir.path);
+    const pending = store.append('s', [newEvent('Opened')], { expectedRevision: 'no_stream' });
+    await store.close();
+    expect((await pending).nextExpectedRevision).toBe(0);
+    const reopened = openSqliteEventStore(dir.path);
+    expect(await reopened.streamRevision('s')).toBe(0);
+    await reopened.close();
+    dir.remove();
+  });
 });
 
 describe('embedded event store across processes', () => {
