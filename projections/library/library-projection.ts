@@ -1,0 +1,119 @@
+/**
+ * The shared library: published resources with their metadata, placements, version history and index number
+ * (R-LIB-1). A correction replaces the document when it is published (R-REVIEW-4); a withdrawal removes it; an
+ * archived resource stays, marked; a site's content migration moves the placements in its columns (R-SITE-5).
+ */
+import type { Position, RecordedEvent } from '../../domain/event-store/event.js';
+import { type ResourceEvent, resourceEventSchemas } from '../../domain/resource/resource.js';
+import { toDomainEvent } from '../../domain/shared/command-handler.js';
+import { type SiteEvent, siteEventSchemas } from '../../domain/site/site.js';
+import type { Projection, ProjectionTarget } from '../runner/projection.js';
+import type { LibraryChange, LibraryDocument } from './library-document.js';
+import type { LibraryGeneration, SearchIndex } from './search-index.js';
+
+export const LIBRARY_PROJECTION_VERSION = 1;
+
+const schemas = { ...resourceEventSchemas, ...siteEventSchemas };
+
+/** The library as a batch sees it: what earlier events of the same batch changed, over what the index holds. */
+class BatchView {
+  private readonly changed = new Map<string, { document: LibraryDocument | null; position: Position }>();
+
+  constructor(private readonly generation: LibraryGeneration) {}
+
+  async get(resourceId: string): Promise<LibraryDocument | null> {
+    const change = this.changed.get(resourceId);
+    return change ? change.document : this.generation.get(resourceId);
+  }
+
+  put(document: LibraryDocument): void {
+    this.changed.set(document.resourceId, { document, position: document.position });
+  }
+
+  remove(resourceId: string, position: Position): void {
+    this.changed.set(resourceId, { document: null, position });
+  }
+
+  async placedIn(siteId: string, columnIds: string[]): Promise<LibraryDocument[]> {
+    const found = new Map((await this.generation.findByPlacement(siteId, columnIds)).map((d) => [d.resourceId, d]));
+    for (const [resourceId, { document }] of this.changed) {
+      if (document?.placements.some((p) => p.siteId === siteId && columnIds.includes(p.columnId)))
+        found.set(resourceId, document);
+      else found.delete(resourceId);
+    }
+    return [...found.values()];
+  }
+
+  changes(): LibraryChange[] {
+    return [...this.changed].map(([resourceId, { document, position }]) =>
+      document ? { kind: 'upsert', document } : { kind: 'remove', resourceId, position },
+    );
+  }
+}
+
+async function project(view: BatchView, recorded: RecordedEvent): Promise<void> {
+  const event = toDomainEvent<ResourceEvent | SiteEvent>(recorded, schemas);
+  const position = recorded.position;
+  switch (event.type) {
+    case 'ResourcePublished': {
+      const { resourceId, version, metadata, placements, indexNumber, publishedAt } = event.data;
+      const previous = await view.get(resourceId);
+      view.put({
+        resourceId,
+        indexNumber,
+        siteId: recorded.metadata.siteId ?? placements[0]?.siteId ?? '',
+        status: 'published',
+        version,
+        publishedAt,
+        firstPublishedAt: previous?.firstPublishedAt ?? publishedAt,
+        placements,
+        versions: [...(previous?.versions ?? []), { version, publishedAt, title: metadata.title }],
+        metadata,
+        position,
+      });
+      return;
+    }
+    case 'ResourceWithdrawn':
+      view.remove(event.data.resourceId, position);
+      return;
+    case 'ResourceArchived': {
+      const document = await view.get(event.data.resourceId);
+      if (document) view.put({ ...document, status: 'archived', position });
+      return;
+    }
+    case 'SiteContentMigrated': {
+      const { siteId, toSiteId, columnIds } = event.data;
+      for (const document of await view.placedIn(siteId, columnIds)) {
+        const placements = document.placements.map((p) =>
+          p.siteId === siteId && columnIds.includes(p.columnId) ? { siteId: toSiteId, columnId: p.columnId } : p,
+        );
+        view.put({ ...document, placements, position });
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+export function libraryProjection(index: SearchIndex): Projection {
+  return {
+    name: 'library',
+    version: LIBRARY_PROJECTION_VERSION,
+    eventTypes: ['ResourcePublished', 'ResourceWithdrawn', 'ResourceArchived', 'SiteContentMigrated'],
+    activeGeneration: () => index.activeGeneration(),
+    promote: (generation) => index.promote(generation),
+    async openGeneration(name): Promise<ProjectionTarget> {
+      const generation = await index.openGeneration(name);
+      return {
+        generation: name,
+        checkpoint: () => generation.checkpoint(),
+        async project(events, checkpoint) {
+          const view = new BatchView(generation);
+          for (const event of events) await project(view, event);
+          await generation.apply(view.changes(), checkpoint);
+        },
+      };
+    },
+  };
+}

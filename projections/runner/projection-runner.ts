@@ -1,0 +1,318 @@
+/**
+ * Runs one projection: catches up from its checkpoint, then follows the log live, in batches. A new projection
+ * version is built into a fresh generation while the old one keeps answering, and is promoted only once it has
+ * caught up with the log as it was when the build started.
+ *
+ * An event the projection cannot handle stops it with an error naming the event; nothing is skipped silently. The
+ * operator retries (after a fix) or skips that event explicitly, and the skip is itself an event in the log.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Position, RecordedEvent } from '../../domain/event-store/event.js';
+import type { EventStore, Subscription } from '../../domain/event-store/port.js';
+import { generationOf, type Projection, type ProjectionTarget } from './projection.js';
+
+export type ProjectionState = 'starting' | 'catching-up' | 'live' | 'failed' | 'stopped';
+
+export interface ProjectionFailure {
+  position: Position;
+  eventId: string;
+  eventType: string;
+  streamId: string;
+  message: string;
+}
+
+export interface ProjectionStatus {
+  name: string;
+  version: number;
+  generation: string | null;
+  state: ProjectionState;
+  checkpoint: Position | null;
+  failure: ProjectionFailure | null;
+  eventsApplied: number;
+}
+
+export interface RunnerOptions {
+  /** Events taken into one read-model transaction at most. */
+  batchSize?: number;
+  /** Generation to build; defaults to the projection version's own (`v<version>`). */
+  generation?: string;
+  /** Called after each batch while catching up: for progress bars. */
+  onProgress?: (checkpoint: Position, head: Position | null) => void;
+}
+
+/** The stream where operator decisions about projections (skips) are recorded. */
+export const projectionStream = (name: string) => `projection-${name}`;
+
+export class ProjectionFailed extends Error {
+  readonly code = 'PROJECTION_FAILED';
+  constructor(
+    readonly projection: string,
+    readonly failure: ProjectionFailure,
+  ) {
+    super(
+      `projection ${projection} stopped at event ${failure.eventId} (${failure.eventType} in ${failure.streamId}, position ${failure.position}): ${failure.message}`,
+    );
+    this.name = 'ProjectionFailed';
+  }
+}
+
+/** The generation this runner writes was replaced by a rebuild elsewhere; the runner moves to the new one. */
+class GenerationReplaced extends Error {
+  constructor(readonly generation: string) {
+    super(`generation replaced by ${generation}`);
+  }
+}
+
+/** Whether the iterator already has its next value: while catching up it does, and events are batched. */
+function settlesNow<T>(promise: Promise<T>): Promise<boolean> {
+  return Promise.race([
+    promise.then(() => true),
+    new Promise<boolean>((resolve) => setImmediate(() => resolve(false))),
+  ]);
+}
+
+export class ProjectionRunner {
+  private state: ProjectionState = 'stopped';
+  private target: ProjectionTarget | null = null;
+  private checkpointValue: Position | null = null;
+  private failure: ProjectionFailure | null = null;
+  private subscription: Subscription | null = null;
+  private running: Promise<void> | null = null;
+  private eventsApplied = 0;
+  private readonly handled: ReadonlySet<string>;
+  private readonly waiters = new Set<{ position: Position; resolve: () => void }>();
+  private readonly batchSize: number;
+
+  constructor(
+    private readonly store: EventStore,
+    readonly projection: Projection,
+    private readonly options: RunnerOptions = {},
+  ) {
+    this.handled = new Set(projection.eventTypes);
+    this.batchSize = options.batchSize ?? 500;
+  }
+
+  status(): ProjectionStatus {
+    return {
+      name: this.projection.name,
+      version: this.projection.version,
+      generation: this.target?.generation ?? null,
+      state: this.state,
+      checkpoint: this.checkpointValue,
+      failure: this.failure,
+      eventsApplied: this.eventsApplied,
+    };
+  }
+
+  /** Log head minus checkpoint: how far behind the read model is (0 when it has everything). */
+  async lag(): Promise<number> {
+    const head = (await this.store.headPosition()) ?? 0;
+    return Math.max(0, head - (this.checkpointValue ?? 0));
+  }
+
+  /**
+   * Starts the projection and resolves once it is live (caught up and promoted); it then keeps following the log.
+   * Rejects with ProjectionFailed if an event cannot be handled on the way.
+   */
+  async start(): Promise<void> {
+    if (this.running) throw new Error(`projection ${this.projection.name} is already running`);
+    this.state = 'starting';
+    this.failure = null;
+    const generation = this.options.generation ?? generationOf(this.projection.version);
+    this.target = await this.projection.openGeneration(generation);
+    this.checkpointValue = await this.target.checkpoint();
+    const active = await this.projection.activeGeneration();
+    // The log as it is now: the runner is live (and a new generation promoted) once it has taken in at least this much.
+    const promoteAt = await this.store.headPosition();
+    let live!: () => void;
+    let failed!: (error: unknown) => void;
+    const ready = new Promise<void>((resolve, reject) => {
+      live = resolve;
+      failed = reject;
+    });
+    const goLive = async () => {
+      if (active !== generation) await this.projection.promote(generation);
+      this.state = 'live';
+      live();
+    };
+    this.state = 'catching-up';
+    if (promoteAt === null || (this.checkpointValue ?? -1) >= promoteAt) await goLive();
+    this.running = this.follow(this.target, promoteAt, goLive).then(
+      () => undefined,
+      (error: unknown) => failed(error),
+    );
+    return ready;
+  }
+
+  private async follow(
+    target: ProjectionTarget,
+    promoteAt: Position | null,
+    goLive: () => Promise<void>,
+  ): Promise<void> {
+    try {
+      await this.followGeneration(target, promoteAt, goLive);
+    } catch (error) {
+      if (!(error instanceof GenerationReplaced)) throw error;
+      // Another process (an operator's rebuild) promoted a newer generation: follow that one from its checkpoint.
+      this.target = await this.projection.openGeneration(error.generation);
+      this.checkpointValue = await this.target.checkpoint();
+      return this.follow(this.target, null, goLive);
+    }
+  }
+
+  private async followGeneration(
+    target: ProjectionTarget,
+    promoteAt: Position | null,
+    goLive: () => Promise<void>,
+  ): Promise<void> {
+    const checkpoint = this.checkpointValue;
+    this.subscription = this.store.subscribeToAll(checkpoint === null ? {} : { after: checkpoint });
+    const iterator = this.subscription[Symbol.asyncIterator]();
+    let next = iterator.next();
+    let batch: RecordedEvent[] = [];
+    for (;;) {
+      const result = await next;
+      if (result.done) break;
+      batch.push(result.value);
+      next = iterator.next();
+      if (batch.length < this.batchSize && (await settlesNow(next))) continue;
+      await this.applyBatch(target, batch);
+      batch = [];
+      if (this.state === 'catching-up') {
+        this.options.onProgress?.(this.checkpointValue!, promoteAt);
+        if (promoteAt === null || this.checkpointValue! >= promoteAt) await goLive();
+      }
+    }
+  }
+
+  private async applyBatch(target: ProjectionTarget, batch: RecordedEvent[]): Promise<void> {
+    const relevant = batch.filter((e) => this.handled.has(e.type));
+    const checkpoint = batch[batch.length - 1]!.position;
+    try {
+      await target.project(relevant, checkpoint);
+    } catch (error) {
+      await this.findFailure(target, batch, error);
+    }
+    this.checkpointValue = checkpoint;
+    this.eventsApplied += relevant.length;
+    for (const waiter of this.waiters) {
+      if (waiter.position <= checkpoint) {
+        waiter.resolve();
+        this.waiters.delete(waiter);
+      }
+    }
+  }
+
+  /** Replays the failed batch one event at a time, so the failure names the event, and stops there. */
+  private async findFailure(target: ProjectionTarget, batch: RecordedEvent[], batchError: unknown): Promise<never> {
+    const active = await this.projection.activeGeneration();
+    if (this.state === 'live' && active !== null && active !== target.generation) {
+      await this.subscription?.close();
+      throw new GenerationReplaced(active);
+    }
+    let culprit = batch[0]!;
+    let error = batchError;
+    for (const event of batch) {
+      try {
+        await target.project(this.handled.has(event.type) ? [event] : [], event.position);
+        this.checkpointValue = event.position;
+      } catch (eventError) {
+        culprit = event;
+        error = eventError;
+        break;
+      }
+    }
+    this.failure = {
+      position: culprit.position,
+      eventId: culprit.id,
+      eventType: culprit.type,
+      streamId: culprit.streamId,
+      message: error instanceof Error ? error.message : String(error),
+    };
+    this.state = 'failed';
+    await this.subscription?.close();
+    throw new ProjectionFailed(this.projection.name, this.failure);
+  }
+
+  /** Resolves once every event up to `position` is in the read model (for read-your-writes and tests). */
+  waitFor(position: Position, timeoutMs = 10_000): Promise<void> {
+    if ((this.checkpointValue ?? -1) >= position) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        position,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(
+          new Error(`projection ${this.projection.name} did not reach position ${position} within ${timeoutMs} ms`),
+        );
+      }, timeoutMs);
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** After a failure (and a fix): start again from the checkpoint, which still stands before the failed event. */
+  async retry(): Promise<void> {
+    if (this.state !== 'failed') throw new Error(`projection ${this.projection.name} has not failed`);
+    await this.stop();
+    return this.start();
+  }
+
+  /**
+   * After a failure: records in the log who skipped which event and why, moves the checkpoint past it, and starts
+   * again. The read model will lack whatever that event would have changed; the record says so for auditors.
+   */
+  async skipFailedEvent(
+    reason: string,
+    actor: { actorId: string; actorRole: string; occurredAt: string },
+  ): Promise<void> {
+    const failure = this.failure;
+    if (this.state !== 'failed' || !failure || !this.target)
+      throw new Error(`projection ${this.projection.name} has not failed`);
+    if (!reason.trim()) throw new Error('a skip needs a reason');
+    await this.store.append(
+      projectionStream(this.projection.name),
+      [
+        {
+          id: randomUUID(),
+          type: 'ProjectionEventSkipped',
+          data: {
+            projection: this.projection.name,
+            version: this.projection.version,
+            generation: this.target.generation,
+            position: failure.position,
+            eventId: failure.eventId,
+            eventType: failure.eventType,
+            streamId: failure.streamId,
+            error: failure.message,
+            reason,
+          },
+          metadata: {
+            ...actor,
+            siteId: null,
+            correlationId: randomUUID(),
+            causationId: failure.eventId,
+            schemaVersion: 1,
+          },
+        },
+      ],
+      { expectedRevision: 'any' },
+    );
+    await this.target.project([], failure.position);
+    this.checkpointValue = failure.position;
+    await this.stop();
+    return this.start();
+  }
+
+  async stop(): Promise<void> {
+    if (this.state !== 'failed') this.state = 'stopped';
+    await this.subscription?.close();
+    await this.running;
+    this.running = null;
+    this.subscription = null;
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * Each site's drafts and review queues (R-SEC-2: a site's staff see their own site's only). Kept apart from the
+ * shared library, which holds only what is published. A row is the resource's state as the domain folds it, so the
+ * queue and the decider can never disagree about what stage a resource is in.
+ */
+import type Database from 'better-sqlite3';
+import type { Position, RecordedEvent } from '../../domain/event-store/event.js';
+import {
+  type ResourceEvent,
+  type ResourceState,
+  type ReviewStage,
+  resourceDecider,
+  resourceEventSchemas,
+  resourceStatus,
+} from '../../domain/resource/resource.js';
+import type { Actor, SiteRole } from '../../domain/shared/actor.js';
+import { toDomainEvent } from '../../domain/shared/command-handler.js';
+import type { Projection, ProjectionTarget } from '../runner/projection.js';
+import { openReadModelDatabase, SqliteGenerations, tableSuffix } from '../sqlite/sqlite-generations.js';
+
+export const WORKFLOW_PROJECTION_VERSION = 1;
+
+export type WorkflowStatus = ReturnType<typeof resourceStatus>;
+
+export interface WorkflowItem {
+  resourceId: string;
+  siteId: string;
+  status: WorkflowStatus;
+  /** Version under edit or review; the published one when none is. */
+  version: number;
+  title: string;
+  /** Everyone who wrote or edited the version under review. */
+  writers: string[];
+  updatedAt: string;
+  state: ResourceState;
+}
+
+/** Which review step each stage waits for, and the role that takes it (R-REVIEW-1). */
+const NEXT_STEP: Partial<Record<ReviewStage, { role: SiteRole; independent: boolean }>> = {
+  submitted: { role: 'editor', independent: false },
+  first_review_passed: { role: 'reviewer', independent: true },
+  second_review_passed: { role: 'approver', independent: true },
+  final_review_passed: { role: 'approver', independent: false },
+};
+
+export class WorkflowReadModel {
+  private readonly db: Database.Database;
+  private readonly generations: SqliteGenerations;
+
+  constructor(filename: string) {
+    this.db = openReadModelDatabase(filename);
+    this.generations = new SqliteGenerations(this.db, 'workflow', (generation) =>
+      this.db.exec(`DROP TABLE IF EXISTS workflow_items_${tableSuffix(generation)}`),
+    );
+  }
+
+  private table(generation: string): string {
+    return `workflow_items_${tableSuffix(generation)}`;
+  }
+
+  private create(generation: string): void {
+    const table = this.table(generation);
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS ${table} (
+        resource_id TEXT PRIMARY KEY,
+        site_id     TEXT NOT NULL,
+        status      TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        state       TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS ${table}_site ON ${table} (site_id, status, updated_at);`);
+  }
+
+  projection(): Projection {
+    return {
+      name: 'workflow',
+      version: WORKFLOW_PROJECTION_VERSION,
+      eventTypes: Object.keys(resourceEventSchemas),
+      activeGeneration: async () => this.generations.active(),
+      promote: async (generation) => this.generations.promote(generation),
+      openGeneration: async (generation) => this.target(generation),
+    };
+  }
+
+  private target(generation: string): ProjectionTarget {
+    this.create(generation);
+    const table = this.table(generation);
+    const select = this.db.prepare<[string], string>(`SELECT state FROM ${table} WHERE resource_id = ?`).pluck();
+    const upsert = this.db.prepare(
+      `INSERT INTO ${table} (resource_id, site_id, status, updated_at, state) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (resource_id) DO UPDATE SET site_id = excluded.site_id, status = excluded.status,
+         updated_at = excluded.updated_at, state = excluded.state`,
+    );
+    const apply = this.db.transaction((events: RecordedEvent[], checkpoint: Position) => {
+      for (const recorded of events) {
+        const event = toDomainEvent<ResourceEvent>(recorded, resourceEventSchemas);
+        const stored = select.get(event.data.resourceId);
+        const state = resourceDecider.evolve(
+          stored ? (JSON.parse(stored) as ResourceState) : resourceDecider.initialState(),
+          event,
+        );
+        upsert.run(
+          state.resourceId,
+          state.siteId,
+          resourceStatus(state),
+          recorded.metadata.occurredAt,
+          JSON.stringify(state),
+        );
+      }
+      this.generations.recordCheckpoint(generation, checkpoint);
+    });
+    return {
+      generation,
+      checkpoint: async () => this.generations.checkpoint(generation),
+      project: async (events, checkpoint) => apply(events, checkpoint),
+    };
+  }
+
+  private activeTable(): string | null {
+    const generation = this.generations.active();
+    return generation ? this.table(generation) : null;
+  }
+
+  private rows(where: string, ...parameters: unknown[]): WorkflowItem[] {
+    const table = this.activeTable();
+    if (!table) return [];
+    const rows = this.db
+      .prepare(`SELECT state, updated_at FROM ${table} WHERE ${where} ORDER BY updated_at, resource_id`)
+      .all(...parameters) as Array<{
+      state: string;
+      updated_at: string;
+    }>;
+    return rows.map((row) => toItem(JSON.parse(row.state) as ResourceState, row.updated_at));
+  }
+
+  item(resourceId: string): WorkflowItem | null {
+    return this.rows('resource_id = ?', resourceId)[0] ?? null;
+  }
+
+  /** A site's resources in the given statuses (default: everything not yet published). */
+  siteItems(
+    siteId: string,
+    statuses: WorkflowStatus[] = [
+      'draft',
+      'submitted',
+      'first_review_passed',
+      'second_review_passed',
+      'final_review_passed',
+    ],
+  ): WorkflowItem[] {
+    return this.rows(`site_id = ? AND status IN (${statuses.map(() => '?').join(', ')})`, siteId, ...statuses);
+  }
+
+  /**
+   * What waits for this person: on each site where they hold a role, the versions at a step that role takes, minus
+   * the ones they wrote where the step must be independent of the writer (R-REVIEW-2).
+   */
+  reviewQueue(actor: Actor): WorkflowItem[] {
+    if (actor.deactivated) return [];
+    const queue: WorkflowItem[] = [];
+    for (const [siteId, roles] of actor.siteRoles) {
+      const stages = (Object.keys(NEXT_STEP) as ReviewStage[]).filter((stage) => roles.has(NEXT_STEP[stage]!.role));
+      if (stages.length === 0) continue;
+      for (const item of this.siteItems(siteId, stages)) {
+        const step = NEXT_STEP[item.status as ReviewStage]!;
+        if (step.independent && item.writers.includes(actor.personId)) continue;
+        if (item.status === 'second_review_passed' && item.state.working?.secondReviewer === actor.personId) continue;
+        queue.push(item);
+      }
+    }
+    return queue;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function toItem(state: ResourceState, updatedAt: string): WorkflowItem {
+  const version = state.working ?? state.published;
+  return {
+    resourceId: state.resourceId,
+    siteId: state.siteId,
+    status: resourceStatus(state),
+    version: version?.version ?? 0,
+    title: version?.metadata.title ?? '',
+    writers: state.working?.writers ?? [],
+    updatedAt,
+    state,
+  };
+}
+
+export function openWorkflowReadModel(dataDir: string): WorkflowReadModel {
+  return new WorkflowReadModel(`${dataDir}/workflow.sqlite`);
+}
