@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Position, RecordedEvent } from '../../domain/event-store/event.js';
 import type { EventStore, Subscription } from '../../domain/event-store/port.js';
-import { generationOf, type Projection, type ProjectionTarget } from './projection.js';
+import { generationOf, type Projection, type ProjectionTarget, versionOfGeneration } from './projection.js';
 
 export type ProjectionState = 'starting' | 'catching-up' | 'live' | 'failed' | 'stopped';
 
@@ -118,10 +118,14 @@ export class ProjectionRunner {
     if (this.running) throw new Error(`projection ${this.projection.name} is already running`);
     this.state = 'starting';
     this.failure = null;
-    const generation = this.options.generation ?? generationOf(this.projection.version);
+    const active = await this.projection.activeGeneration();
+    // Keep following the active generation while it is of this version (an operator's rebuild names its own);
+    // a new version gets a generation of its own, built while the active one keeps answering.
+    const generation =
+      this.options.generation ??
+      (active !== null && versionOfGeneration(active) === this.projection.version ? active : generationOf(this.projection.version));
     this.target = await this.projection.openGeneration(generation);
     this.checkpointValue = await this.target.checkpoint();
-    const active = await this.projection.activeGeneration();
     // The log as it is now: the runner is live (and a new generation promoted) once it has taken in at least this much.
     const promoteAt = await this.store.headPosition();
     let live!: () => void;

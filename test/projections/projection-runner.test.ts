@@ -123,6 +123,23 @@ describe('projection runner', () => {
     expect(v2.db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'applied_v1'").pluck().get()).toBe(0);
   });
 
+  it('an on-demand rebuild of the same version replaces the active generation, and later runs follow it', async () => {
+    await count(20);
+    const counting = new CountingProjection(`${dir.path}/counting.sqlite`);
+    const first = run(counting);
+    await first.start();
+    await first.stop();
+    const rebuild = run(counting, { generation: 'v1-rebuild' });
+    await rebuild.start();
+    await rebuild.stop();
+    expect(counting.generations.active()).toBe('v1-rebuild');
+    await count(5);
+    const later = run(counting);
+    await later.start();
+    expect(later.status().generation).toBe('v1-rebuild');
+    expect(counting.applied()).toHaveLength(25);
+  });
+
   it('stops at an event it cannot handle, naming it; retry after a fix continues from there', async () => {
     await count(3);
     const poisoned = await count(1, 'c-1', { poison: true });
