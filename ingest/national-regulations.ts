@@ -20,6 +20,12 @@ export interface RegulationMapping {
   migratedAt: string;
 }
 
+/**
+ * The State Council as the corpus's publisher. The code is a stand-in that passes the GB 32100 check (the corpus
+ * gives none); a real migration sets the publisher's own code in its mapping.
+ */
+export const STATE_COUNCIL = { publisher: '中华人民共和国国务院', publisherCode: '11100000000013239A' } as const;
+
 export interface MappedRegulation {
   resourceId: string;
   metadata: ResourceMetadataInput;

@@ -5,10 +5,12 @@
  */
 import { commandsBenchmark } from './commands.js';
 import { eventStoreBenchmark } from './eventstore.js';
+import { libraryBenchmark } from './library.js';
 
 const benchmarks: Record<string, () => Promise<unknown>> = {
   eventstore: eventStoreBenchmark,
   commands: commandsBenchmark,
+  library: libraryBenchmark,
 };
 
 const wanted = process.argv.slice(2);

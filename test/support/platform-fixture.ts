@@ -17,6 +17,7 @@ export function at(personId: string, extra: Partial<CommandMeta> = {}): CommandM
 export const SYSTEM: CommandMeta = { actorId: 'system', system: true, occurredAt: '2026-11-26T08:00:00+08:00' };
 
 export interface PlatformFixture {
+  dataDir: string;
   store: SqliteEventStore;
   platform: Platform;
   dispose(): Promise<void>;
@@ -26,6 +27,7 @@ export async function emptyPlatform(): Promise<PlatformFixture> {
   const dir = tempDir('platform');
   const store = openSqliteEventStore(dir.path);
   return {
+    dataDir: dir.path,
     store,
     platform: new Platform(store),
     async dispose() {

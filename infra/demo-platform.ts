@@ -1,0 +1,151 @@
+/**
+ * A sample platform for newcomers and demos, built through the real command path: the city portal and three
+ * sub-sites with channels and columns, staff in every role on each, and the sample corpus of national regulations
+ * published on the portal. Running it again adds only what is missing.
+ */
+import { readFileSync } from 'node:fs';
+import type { Platform } from '../domain/platform.js';
+import type { CommandMeta } from '../domain/shared/command-handler.js';
+import { type LoadReport, loadRegulations } from '../ingest/load-regulations.js';
+import { parseRegulations, STATE_COUNCIL } from '../ingest/national-regulations.js';
+
+const SYSTEM = (): CommandMeta => ({ actorId: 'system', system: true, occurredAt: new Date().toISOString() });
+const by = (actorId: string): CommandMeta => ({ actorId, occurredAt: new Date().toISOString() });
+
+export const DEMO_SITES = [
+  {
+    siteId: 'portal',
+    kind: 'city_portal',
+    hostUnit: { name: '六安市人民政府办公室', code: '11341500003089416J' },
+    name: '六安市人民政府',
+    domains: { english: 'www.luan.gov.cn', chinese: '六安市人民政府办公室.政务' },
+    columns: [
+      {
+        channelId: 'disclosure',
+        columnId: 'policies',
+        name: '政策文件',
+        path: '/disclosure/policies',
+        updateCycle: 'notices_policy',
+      },
+      { channelId: 'news', columnId: 'city-news', name: '六安要闻', path: '/news/city', updateCycle: 'news' },
+    ],
+  },
+  {
+    siteId: 'jinan',
+    kind: 'county_portal',
+    hostUnit: { name: '六安市金安区人民政府', code: '11341502003144593X' },
+    name: '金安区人民政府',
+    domains: { english: 'www.ja.gov.cn', chinese: '六安市金安区人民政府.政务' },
+    columns: [
+      {
+        channelId: 'disclosure',
+        columnId: 'notices',
+        name: '通知公告',
+        path: '/disclosure/notices',
+        updateCycle: 'notices_policy',
+      },
+      { channelId: 'news', columnId: 'county-news', name: '金安动态', path: '/news/county', updateCycle: 'news' },
+    ],
+  },
+  {
+    siteId: 'shucheng',
+    kind: 'county_portal',
+    hostUnit: { name: '舒城县人民政府', code: '11341523003153672C' },
+    name: '舒城县人民政府',
+    domains: { english: 'www.shucheng.gov.cn', chinese: '舒城县人民政府.政务' },
+    columns: [
+      {
+        channelId: 'disclosure',
+        columnId: 'notices',
+        name: '通知公告',
+        path: '/disclosure/notices',
+        updateCycle: 'notices_policy',
+      },
+    ],
+  },
+  {
+    siteId: 'edu',
+    kind: 'department',
+    hostUnit: { name: '六安市教育体育局', code: '11341500003089432X' },
+    name: '六安市教育体育局',
+    domains: { english: 'jytyj.luan.gov.cn', chinese: '六安市教育体育局.政务' },
+    columns: [
+      {
+        channelId: 'disclosure',
+        columnId: 'notices',
+        name: '通知公告',
+        path: '/disclosure/notices',
+        updateCycle: 'notices_policy',
+      },
+    ],
+  },
+] as const;
+
+/** Staff of each demo site: `<site>-<role>`; plus `admin` (platform administrator) and `auditor`. */
+export const DEMO_ROLES = ['webmaster', 'editor', 'editor2', 'reviewer', 'approver'] as const;
+const ROLE_OF = {
+  webmaster: 'site_admin',
+  editor: 'editor',
+  editor2: 'editor',
+  reviewer: 'reviewer',
+  approver: 'approver',
+} as const;
+
+export async function createDemoPlatform(platform: Platform): Promise<void> {
+  if (!(await platform.personState('admin')).exists) {
+    await platform.person('RegisterPerson', { personId: 'admin', name: '平台管理员' }, SYSTEM());
+    await platform.person(
+      'GrantPlatformRole',
+      { personId: 'admin', role: 'platform_admin', reason: '平台初始化' },
+      SYSTEM(),
+    );
+    await platform.person('RegisterPerson', { personId: 'auditor', name: '审计员' }, by('admin'));
+    await platform.person(
+      'GrantPlatformRole',
+      { personId: 'auditor', role: 'auditor', reason: '平台审计' },
+      by('admin'),
+    );
+  }
+  for (const site of DEMO_SITES) {
+    if (!(await platform.siteState(site.siteId)).exists) {
+      const { columns, ...open } = site;
+      await platform.site('OpenSite', { ...open, approvedBy: 'admin', reason: '迁入集约化平台' }, by('admin'));
+      for (const column of columns) await platform.site('AddColumn', { siteId: site.siteId, ...column }, by('admin'));
+    }
+    for (const role of DEMO_ROLES) {
+      const personId = `${site.siteId}-${role}`;
+      if ((await platform.personState(personId)).exists) continue;
+      await platform.person('RegisterPerson', { personId, name: `${site.name}${role}` }, by('admin'));
+      await platform.person(
+        'GrantSiteRole',
+        { personId, siteId: site.siteId, role: ROLE_OF[role], reason: '岗位职责' },
+        by('admin'),
+      );
+    }
+  }
+}
+
+export async function loadDemoCorpus(
+  platform: Platform,
+  corpusPath: string,
+  onProgress?: (done: number, total: number) => void,
+): Promise<LoadReport> {
+  const items = parseRegulations(readFileSync(corpusPath, 'utf8'));
+  return loadRegulations(
+    platform,
+    items,
+    { ...STATE_COUNCIL, migratedAt: new Date().toISOString() },
+    {
+      siteId: 'portal',
+      columnId: 'policies',
+      staff: {
+        editor: 'portal-editor',
+        firstReviewer: 'portal-editor2',
+        reviewer: 'portal-reviewer',
+        approver: 'portal-approver',
+      },
+      concurrency: 16,
+      ...(onProgress ? { onProgress } : {}),
+    },
+  );
+}

@@ -1,0 +1,259 @@
+/**
+ * The resource library at scale: the sample corpus, loaded through the real command path, then replicated with
+ * varied titles (and fresh ids and index numbers) to RESOURCES resources by copying the events the command path
+ * wrote, so the log holds exactly what production would.
+ *   (a) rebuild throughput: events → searchable documents, against jieba + INSERT into a bare FTS5 table in the same run;
+ *   (b) search latency p50/p99 over a fixed set of queries (words, phrases, exclusions, filters, facets, deep pages), and RSS;
+ *   (c) freshness: publication → visible in search, with the projection following live.
+ */
+import { randomUUID } from 'node:crypto';
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict.js';
+import Database from 'better-sqlite3';
+import type { NewEvent, RecordedEvent } from '../../domain/event-store/event.js';
+import { openSqliteSearchIndex } from '../../infra/search/sqlite-search-index.js';
+import { loadRegulations } from '../../ingest/load-regulations.js';
+import { libraryProjection } from '../../projections/library/library-projection.js';
+import type { SearchQuery } from '../../projections/library/search-index.js';
+import { ProjectionRunner } from '../../projections/runner/projection-runner.js';
+import { sampleMetadata } from '../support/fixtures.js';
+import { corpus, REGULATION_MAPPING } from '../support/library-platform.js';
+import { at, staffedPlatform } from '../support/platform-fixture.js';
+import { median, percentile, progress, round, seconds } from './measure.js';
+
+const RESOURCES = Number(process.env.BENCH_LIBRARY_RESOURCES ?? 100_000);
+const FRESHNESS_SAMPLES = 100;
+const VARIANTS = ['（修订）', '（试行）', '实施办法', '配套规定', '补充通知', '解读', '（征求意见稿）', '执行细则'];
+const PLACES = ['六安市', '金安区', '裕安区', '叶集区', '霍邱县', '舒城县', '金寨县', '霍山县'];
+
+/** Copies one resource's events under a new id and title, as if another resource had gone through the same steps. */
+function replicate(events: RecordedEvent[], copy: number, sequence: number): { streamId: string; events: NewEvent[] } {
+  const resourceId = `copy-${copy}`;
+  const suffix = `${PLACES[copy % PLACES.length]}${VARIANTS[Math.floor(copy / PLACES.length) % VARIANTS.length]}第${copy}号`;
+  // Sequences run past one year's 99,999 numbers: later copies go to earlier years.
+  const year = 2026 - Math.floor(sequence / 99_999);
+  const indexNumber = `${REGULATION_MAPPING.publisherCode}/${year}-${String((sequence % 99_999) + 1).padStart(5, '0')}`;
+  return {
+    streamId: `resource-${resourceId}`,
+    events: events.map((e) => {
+      const data = structuredClone(e.data) as Record<string, unknown>;
+      data.resourceId = resourceId;
+      const metadata = data.metadata as Record<string, unknown> | undefined;
+      if (metadata) metadata.title = `${metadata.title as string}${suffix}`;
+      if (e.type === 'ResourcePublished') data.indexNumber = indexNumber;
+      return { id: randomUUID(), type: e.type, data: data as NewEvent['data'], metadata: e.metadata };
+    }),
+  };
+}
+
+function queries(): SearchQuery[] {
+  const words = [
+    '集约化',
+    '安全生产',
+    '环境保护',
+    '知识产权',
+    '海关',
+    '税收',
+    '土地',
+    '食品',
+    '药品',
+    '教育',
+    '交通运输',
+    '消防',
+    '森林',
+    '矿产资源',
+    '社会保险',
+    '价格',
+  ];
+  const phrases = [
+    '"国务院批准"',
+    '"本条例自发布之日起施行"',
+    '"县级以上人民政府"',
+    '"行政处罚"',
+    '"法律责任"',
+    '"主管部门"',
+  ];
+  const list: SearchQuery[] = [
+    ...words.map((text) => ({ text })),
+    ...phrases.map((text) => ({ text })),
+    ...words.slice(0, 6).map((text) => ({ text: `${text} -罚款` })),
+    ...words.slice(0, 6).map((text) => ({ text, filters: { genres: ['条例'] }, facets: ['genre', 'year'] as const })),
+    ...words
+      .slice(6, 12)
+      .map((text) => ({ text, sort: 'newest' as const, filters: { publishedAt: { from: '2026-01-01' } } })),
+    { text: '管理', facets: ['subject', 'genre', 'site', 'year'] },
+    { facets: ['subject', 'genre', 'site', 'year'], first: 20 },
+    { text: '条例', first: 50 },
+    { text: '规定 管理' },
+    { text: '人民政府 监督' },
+    { filters: { genres: ['办法'] }, sort: 'newest' },
+  ];
+  return list.map((q) => ({ ...q, facets: q.facets ? [...q.facets] : undefined }) as SearchQuery);
+}
+
+export async function libraryBenchmark() {
+  const fixture = await staffedPlatform();
+  const { platform, store, dataDir } = fixture;
+  const searchIndex = openSqliteSearchIndex(dataDir);
+  try {
+    // The sample corpus through the real command path.
+    const items = corpus();
+    progress(`loading ${items.length} regulations through the command path`);
+    const report = await loadRegulations(platform, items, REGULATION_MAPPING, {
+      siteId: 'jinan',
+      columnId: 'notices',
+      staff: { editor: 'wang', firstReviewer: 'zhao', reviewer: 'li', approver: 'chen' },
+      concurrency: 16,
+    });
+    if (report.failed.length > 0) throw new Error(`corpus load failed: ${JSON.stringify(report.failed.slice(0, 3))}`);
+    const originals = new Map<string, RecordedEvent[]>();
+    for (const e of await store.readAll({ maxCount: 100_000, filter: { streamPrefixes: ['resource-'] } })) {
+      originals.set(e.streamId, [...(originals.get(e.streamId) ?? []), e]);
+    }
+    const templates = [...originals.values()];
+    progress(`replicating to ${RESOURCES} resources`);
+    for (let copy = templates.length, sequence = templates.length + 1; copy < RESOURCES; copy++, sequence++) {
+      const { streamId, events } = replicate(templates[copy % templates.length]!, copy, sequence);
+      const pending = store.append(streamId, events, { expectedRevision: 'no_stream' });
+      if (copy % 64 === 0) await pending;
+      if (copy % 10_000 === 0) progress(`  ${copy} resources`);
+    }
+    const head = (await store.headPosition())!;
+    const published = (await store.readAll({ maxCount: 100_000, filter: { eventTypes: ['ResourcePublished'] } }))
+      .length;
+
+    // (a) rebuild, then the baseline over the same published documents.
+    progress('(a) rebuilding the library from the log');
+    let start = process.hrtime.bigint();
+    const rebuild = new ProjectionRunner(store, libraryProjection(searchIndex), { generation: 'v1-bench' });
+    await rebuild.start();
+    const rebuildSeconds = seconds(start);
+    await rebuild.stop();
+    const documents = (await searchIndex.search({ first: 1 })).total;
+
+    progress('(a) baseline: jieba + INSERT into a bare FTS5 table');
+    const jieba = Jieba.withDict(dict);
+    const raw = new Database(`${dataDir}/baseline.sqlite`);
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = NORMAL');
+    raw.exec("CREATE VIRTUAL TABLE docs USING fts5(title, body, tokenize = 'unicode61')");
+    const insert = raw.prepare('INSERT INTO docs (title, body) VALUES (?, ?)');
+    start = process.hrtime.bigint();
+    let after: number | undefined;
+    let baselineDocs = 0;
+    for (;;) {
+      const page = await store.readAll({
+        maxCount: 2_000,
+        filter: { eventTypes: ['ResourcePublished'] },
+        ...(after === undefined ? {} : { after }),
+      });
+      if (page.length === 0) break;
+      raw.transaction(() => {
+        for (const e of page) {
+          const metadata = (e.data as { metadata: { title: string; body?: string } }).metadata;
+          insert.run(
+            jieba.cutForSearch(metadata.title, true).join(' '),
+            jieba.cutForSearch(metadata.body ?? '', true).join(' '),
+          );
+          baselineDocs++;
+        }
+      })();
+      after = page[page.length - 1]!.position;
+    }
+    const baselineSeconds = seconds(start);
+    raw.close();
+    const rebuildRate = documents / rebuildSeconds;
+    const baselineRate = baselineDocs / baselineSeconds;
+
+    // (b) search latency on the rebuilt library.
+    progress('(b) search latency');
+    const set = queries();
+    const latencies: number[] = [];
+    for (const q of set) await searchIndex.search(q);
+    for (let round = 0; round < 5; round++) {
+      for (const q of set) {
+        const t = process.hrtime.bigint();
+        let page = await searchIndex.search(q);
+        latencies.push(seconds(t) * 1000);
+        // Deep pages: follow the cursor five pages down for the first queries.
+        if (round === 0 && q === set[0]) {
+          for (let i = 0; i < 5 && page.endCursor; i++) {
+            const t2 = process.hrtime.bigint();
+            page = await searchIndex.search({ ...q, after: page.endCursor });
+            latencies.push(seconds(t2) * 1000);
+          }
+        }
+      }
+    }
+
+    // (c) freshness: publish and wait until a search finds it, with the projection live.
+    progress('(c) freshness');
+    const live = new ProjectionRunner(store, libraryProjection(searchIndex));
+    await live.start();
+    const freshness: number[] = [];
+    for (let i = 0; i < FRESHNESS_SAMPLES; i++) {
+      const resourceId = `fresh-${i}`;
+      const word = `鲜度测试${i}号`;
+      await platform.resource(
+        'DraftResource',
+        { resourceId, siteId: 'jinan', metadata: sampleMetadata({ title: `关于${word}的通知` }) },
+        at('wang'),
+      );
+      await platform.resource('SubmitResource', { resourceId }, at('wang'));
+      await platform.resource('PassFirstReview', { resourceId }, at('zhao'));
+      await platform.resource('PassSecondReview', { resourceId }, at('li'));
+      await platform.resource('PassFinalReview', { resourceId }, at('chen'));
+      const t = process.hrtime.bigint();
+      await platform.resource('PublishResource', { resourceId, columnIds: ['notices'] }, at('chen'));
+      for (;;) {
+        const page = await searchIndex.search({ text: `"${word}"`, first: 1 });
+        if (page.hits[0]?.document.resourceId === resourceId) break;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      freshness.push(seconds(t) * 1000);
+    }
+    await live.stop();
+
+    const ratio = round(rebuildRate / baselineRate, 3);
+    const p99 = percentile(latencies, 99);
+    const freshP99 = percentile(freshness, 99);
+    return {
+      benchmark: 'library',
+      node: process.version,
+      corpus: { regulations: items.length, resources: RESOURCES, publishedEvents: published, logHead: head, documents },
+      results: [
+        {
+          name: 'rebuild: events → searchable documents',
+          documentsPerSecond: Math.round(rebuildRate),
+          seconds: round(rebuildSeconds, 1),
+          baselineDocumentsPerSecond: Math.round(baselineRate),
+          baseline: 'jieba cutForSearch + INSERT into a bare FTS5 table, 2,000 per transaction, same documents',
+          ratio,
+          target: 0.5,
+          meetsTarget: ratio >= 0.5,
+        },
+        {
+          name: 'search latency',
+          queries: latencies.length,
+          distinctQueries: set.length,
+          p50ms: round(median(latencies), 2),
+          p99ms: round(p99, 2),
+          targetP99ms: 50,
+          meetsTarget: p99 <= 50,
+          rssMiB: Math.round(process.memoryUsage().rss / 1024 / 1024),
+        },
+        {
+          name: 'freshness: publication → visible in search',
+          samples: freshness.length,
+          p50ms: round(median(freshness), 2),
+          p99ms: round(freshP99, 2),
+          targetP99ms: 200,
+          meetsTarget: freshP99 <= 200,
+        },
+      ],
+    };
+  } finally {
+    await searchIndex.close();
+    await fixture.dispose();
+  }
+}
