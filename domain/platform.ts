@@ -152,6 +152,30 @@ export class Platform {
     return actorOf(meta.actorId, state);
   }
 
+  private readonly knownSites = { after: undefined as number | undefined, ids: new Set<string>() };
+
+  /** Every site ever opened, in order; the log is scanned once, then only for what was appended since. */
+  async siteIds(): Promise<string[]> {
+    for (;;) {
+      const after = this.knownSites.after;
+      // Positions are handed out in commit order, so nothing at or before this head can still appear later.
+      const head = await this.store.headPosition();
+      const page = await this.store.readAll({
+        maxCount: 10_000,
+        filter: { eventTypes: ['SiteOpened'] },
+        ...(after === undefined ? {} : { after }),
+      });
+      for (const event of page) this.knownSites.ids.add((event.data as { siteId: string }).siteId);
+      if (page.length === 10_000) {
+        this.knownSites.after = page[page.length - 1]!.position;
+        continue;
+      }
+      const scanned = Math.max(head ?? -1, page.at(-1)?.position ?? -1, after ?? -1);
+      this.knownSites.after = scanned >= 0 ? scanned : undefined;
+      return [...this.knownSites.ids];
+    }
+  }
+
   async siteState(siteId: string): Promise<SiteState> {
     return (await this.read(siteStream(siteId), specs.site)).state;
   }

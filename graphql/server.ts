@@ -1,28 +1,148 @@
 /**
- * The HTTP server. For now it answers the operations endpoints; the GraphQL API mounts here (fastify + mercurius).
+ * The HTTP server: the GraphQL API (fastify + mercurius, JIT on, subscriptions over graphql-transport-ws), GraphiQL,
+ * and the operations endpoints /healthz, /readyz and /metrics.
  */
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { EventStore } from '../domain/event-store/port.js';
+import type { OperationDefinitionNode } from 'graphql';
+import mercurius from 'mercurius';
+import type { ProjectionRunner } from '../projections/runner/projection-runner.js';
+import type { TokenVerifier } from './auth/token-keys.js';
+import { formatGraphQLError } from './errors.js';
+import { startLiveUpdates } from './live-updates.js';
+import type { Metrics } from './metrics.js';
+import { type Context, resolvers, type Services } from './resolvers.js';
+import { typeDefs } from './type-defs.js';
+import { viewerFromAuthorization } from './viewer.js';
 
-export interface ServerDependencies {
-  eventStore: EventStore;
+export interface ServerOptions {
+  services: Services;
+  runners: { library: ProjectionRunner; workflow: ProjectionRunner };
+  verifyToken: TokenVerifier;
+  metrics: Metrics;
+  /** Ready only while every projection is live and at most this many positions behind the log. */
+  readyLag?: number;
+  /** Requests per minute per client (token or address). */
+  rateLimitPerMinute?: number;
   logLevel?: string;
 }
 
-export async function buildServer({ eventStore, logLevel = 'info' }: ServerDependencies): Promise<FastifyInstance> {
-  const app = Fastify({ logger: { level: logLevel } });
+/**
+ * Deepest query nesting accepted: the schema's own deepest query is eight levels, GraphiQL's introspection query
+ * thirteen; anything deeper is an abuse of the type system's recursion.
+ */
+export const MAX_QUERY_DEPTH = 15;
+/** Request bodies up to this size: a draft may carry a long body (the event store takes 8 MiB per event). */
+export const BODY_LIMIT = 8 * 1024 * 1024;
+
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const { services, runners, verifyToken, metrics } = options;
+  const app = Fastify({ logger: { level: options.logLevel ?? 'info' }, bodyLimit: BODY_LIMIT });
+
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unknown', status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  await app.register(rateLimit, {
+    max: options.rateLimitPerMinute ?? 1200,
+    timeWindow: 60_000,
+    // A signed-in client is limited by its token, anyone else by address.
+    keyGenerator: (request) => request.headers.authorization ?? request.ip,
+    allowList: (request) => ['/healthz', '/readyz', '/metrics'].includes(request.url),
+  });
+
+  await app.register(mercurius, {
+    schema: typeDefs,
+    resolvers: resolvers as never,
+    graphiql: true,
+    jit: 1,
+    queryDepth: MAX_QUERY_DEPTH,
+    context: async (request): Promise<Context> => ({
+      viewer: await viewerFromAuthorization(request.headers.authorization, verifyToken),
+      services,
+      requestId: request.id,
+    }),
+    subscription: {
+      context: (_socket, request) => ({ services, requestId: request.id }),
+      // graphql-ws clients send the token in connection_init: { authorization: 'Bearer …' }.
+      onConnect: async (data: { payload?: Record<string, unknown> }) => {
+        const payload = data.payload ?? {};
+        const headers = (payload.headers as Record<string, unknown> | undefined) ?? payload;
+        const header = (headers.authorization ?? headers.Authorization) as string | undefined;
+        return { viewer: await viewerFromAuthorization(header, verifyToken) };
+      },
+    },
+    errorFormatter: (execution, context) => {
+      const errors = (execution.errors ?? []).map((error) => {
+        const { formatted, unexpected } = formatGraphQLError(error);
+        metrics.errors.inc({ code: (formatted.extensions as { code: string }).code });
+        if (unexpected)
+          context.reply?.log.error({ err: error.originalError ?? error }, 'unexpected error in a resolver');
+        return formatted;
+      });
+      // Errors that stopped the whole operation before execution (parse, validation) are the client's: 400.
+      const statusCode =
+        execution.data === undefined || execution.data === null
+          ? errors.some((e) => (e.extensions as { code: string }).code === 'INTERNAL_SERVER_ERROR')
+            ? 500
+            : 400
+          : 200;
+      return { statusCode, response: { data: execution.data ?? null, errors } } as never;
+    },
+  });
+
+  app.graphql.addHook('preExecution', async (_schema, document, context) => {
+    (context as unknown as { startedAt: bigint }).startedAt = process.hrtime.bigint();
+    const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
+    (context as unknown as { operation: [string, string] }).operation = [
+      operation?.name?.value ?? 'anonymous',
+      operation?.operation ?? 'query',
+    ];
+  });
+  app.graphql.addHook('onResolution', async (_execution, context) => {
+    const { startedAt, operation } = context as unknown as { startedAt?: bigint; operation?: [string, string] };
+    if (startedAt && operation) {
+      metrics.operationDuration.observe(
+        { operation: operation[0], type: operation[1] },
+        Number(process.hrtime.bigint() - startedAt) / 1e9,
+      );
+    }
+  });
+
+  const live = startLiveUpdates({
+    eventStore: services.eventStore,
+    searchIndex: services.searchIndex,
+    workflow: services.workflow,
+    libraryRunner: runners.library,
+    workflowRunner: runners.workflow,
+    pubsub: app.graphql.pubsub,
+    onError: (error) => app.log.error({ err: error }, 'live update failed'),
+  });
+  app.addHook('onClose', async () => live.close());
 
   // Liveness: the process answers. Kept free of I/O so a slow store never gets a healthy process restarted.
   app.get('/healthz', async () => ({ status: 'ok' }));
 
-  // Readiness: the event store answers.
+  // Readiness: the event store answers and every read model is live and close behind the log.
   app.get('/readyz', async (_request, reply) => {
     try {
-      const head = await eventStore.headPosition();
-      return { status: 'ready', eventStore: { headPosition: head } };
+      const headPosition = await services.eventStore.headPosition();
+      const projections = await Promise.all(
+        [runners.library, runners.workflow].map(async (runner) => ({ ...runner.status(), lag: await runner.lag() })),
+      );
+      const ready = projections.every((p) => p.state === 'live' && p.lag <= (options.readyLag ?? 1000));
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', headPosition, projections });
     } catch (error) {
       return reply.code(503).send({ status: 'not ready', reason: (error as Error).message });
     }
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
   });
 
   return app;

@@ -4,15 +4,62 @@
  *   projections status            each projection's generation, checkpoint and lag
  *   projections rebuild <name>    rebuilds a read model from the start of the log into a fresh generation, with a
  *                                 progress bar, and promotes it once it has caught up (the old one serves meanwhile)
+ *   demo [corpus.jsonl]           creates the sample platform and loads the sample corpus through the command path
+ *   search <text…>                searches the shared library (what the server's projections have indexed)
+ *   token <personId> [expiry]     issues a bearer token for a registered person, signed with the local key
+ *                                 (the embedded default; in production the identity provider issues them)
  */
+import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
 import { generationOf } from '../projections/runner/projection.js';
 import { ProjectionRunner } from '../projections/runner/projection-runner.js';
 import { type Composition, compose } from './composition.js';
 import { ConfigError, loadConfig } from './config.js';
+import { createDemoPlatform, loadDemoCorpus } from './demo-platform.js';
+import { localSigningKey } from './token-verifier.js';
 
 const USAGE = `usage: npm run cli -- projections status
-       npm run cli -- projections rebuild <name>`;
+       npm run cli -- projections rebuild <name>
+       npm run cli -- demo [corpus.jsonl]
+       npm run cli -- search <text…>
+       npm run cli -- token <personId> [expiry, e.g. 8h]`;
+
+async function token(c: Composition, personId: string, expiry = '8h'): Promise<void> {
+  if (c.config.AUTH_JWKS_URL) throw new UsageError('tokens come from the identity provider when AUTH_JWKS_URL is set');
+  const person = await c.platform.personState(personId);
+  if (!person.exists) throw new UsageError(`no registered person ${personId}`);
+  if (person.deactivated) throw new UsageError(`${personId} is deactivated`);
+  process.stdout.write(`${await (await localSigningKey(c.config)).issue(personId, expiry)}\n`);
+}
+
+const DEFAULT_CORPUS = fileURLToPath(new URL('../../shared/corpus/national-regulations.jsonl', import.meta.url));
+
+async function demo(c: Composition, corpusPath = DEFAULT_CORPUS): Promise<void> {
+  await createDemoPlatform(c.platform);
+  process.stdout.write('sample platform: city portal and three sub-sites with staff in every role\n');
+  const bar = new SingleBar({
+    format: 'loading corpus [{bar}] {value}/{total} regulations | ETA {eta_formatted}',
+    hideCursor: true,
+  });
+  let started = false;
+  const report = await loadDemoCorpus(c.platform, corpusPath, (done, total) => {
+    if (!started) {
+      bar.start(total, 0);
+      started = true;
+    }
+    bar.update(done);
+  });
+  if (started) bar.stop();
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}
+
+async function search(c: Composition, words: string[]): Promise<void> {
+  const page = await c.searchIndex.search({ text: words.join(' '), first: 10 });
+  process.stdout.write(`${page.total} found\n`);
+  for (const hit of page.hits) {
+    process.stdout.write(`${hit.document.indexNumber}  ${hit.highlights.title}\n    ${hit.highlights.body}\n`);
+  }
+}
 
 async function status(c: Composition): Promise<void> {
   const head = (await c.eventStore.headPosition()) ?? 0;
@@ -27,7 +74,8 @@ async function status(c: Composition): Promise<void> {
 
 async function rebuild(c: Composition, name: string | undefined): Promise<void> {
   const projection = c.projections.find((p) => p.name === name);
-  if (!projection) throw new UsageError(`unknown projection ${name ?? ''}; known: ${c.projections.map((p) => p.name).join(', ')}`);
+  if (!projection)
+    throw new UsageError(`unknown projection ${name ?? ''}; known: ${c.projections.map((p) => p.name).join(', ')}`);
   const head = (await c.eventStore.headPosition()) ?? 0;
   const bar = new SingleBar({
     format: `${projection.name} rebuild [{bar}] {percentage}% | position {value}/{total} | {rate} positions/s | ETA {eta_formatted}`,
@@ -39,7 +87,8 @@ async function rebuild(c: Composition, name: string | undefined): Promise<void> 
   const generation = generationOf(projection.version, String(started));
   const runner = new ProjectionRunner(c.eventStore, projection, {
     generation,
-    onProgress: (checkpoint) => bar.update(checkpoint, { rate: Math.round(checkpoint / Math.max(0.001, (Date.now() - started) / 1000)) }),
+    onProgress: (checkpoint) =>
+      bar.update(checkpoint, { rate: Math.round(checkpoint / Math.max(0.001, (Date.now() - started) / 1000)) }),
   });
   try {
     await runner.start();
@@ -48,17 +97,26 @@ async function rebuild(c: Composition, name: string | undefined): Promise<void> 
     bar.stop();
     await runner.stop();
   }
-  process.stdout.write(`${projection.name}: generation ${generation} is active (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+  process.stdout.write(
+    `${projection.name}: generation ${generation} is active (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+  );
 }
 
 class UsageError extends Error {}
 
 async function main(): Promise<void> {
-  const [area, command, argument] = process.argv.slice(2);
-  if (area !== 'projections' || (command !== 'status' && command !== 'rebuild')) throw new UsageError(USAGE);
+  const [area, command, argument, ...rest] = process.argv.slice(2);
+  const known =
+    (area === 'projections' && (command === 'status' || command === 'rebuild')) ||
+    area === 'demo' ||
+    ((area === 'search' || area === 'token') && command);
+  if (!known) throw new UsageError(USAGE);
   const c = await compose(loadConfig());
   try {
-    if (command === 'status') await status(c);
+    if (area === 'demo') await demo(c, command);
+    else if (area === 'search') await search(c, [command!, argument ?? '', ...rest].filter(Boolean));
+    else if (area === 'token') await token(c, command!, argument);
+    else if (command === 'status') await status(c);
     else await rebuild(c, argument);
   } finally {
     await c.close();
@@ -66,6 +124,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof UsageError || error instanceof ConfigError ? error.message : (error as Error).stack}\n`);
+  process.stderr.write(
+    `${error instanceof UsageError || error instanceof ConfigError ? error.message : (error as Error).stack}\n`,
+  );
   process.exit(error instanceof UsageError ? 2 : 1);
 });

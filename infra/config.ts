@@ -17,10 +17,29 @@ const configSchema = z
       .string()
       .startsWith('kurrentdb', 'must be a kurrentdb:// or kurrentdb+discover:// connection string')
       .optional(),
+    AUTH_JWKS_URL: z.url().optional(),
+    AUTH_ISSUER: z.string().min(1).default('luan-resource-library'),
+    AUTH_AUDIENCE: z.string().min(1).default('resource-library-api'),
+    ANONYMOUS_READ: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+    READY_MAX_LAG: z.coerce.number().int().min(0).default(1000),
+    SEARCH_INDEX: z.enum(['sqlite', 'opensearch']).default('sqlite'),
+    OPENSEARCH_URL: z.url().optional(),
+    OPENSEARCH_INDEX_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9_-]*$/, 'lower-case letters, digits, - and _')
+      .default(''),
   })
   .refine((c) => c.EVENT_STORE !== 'kurrentdb' || c.KURRENTDB_URL !== undefined, {
     path: ['KURRENTDB_URL'],
     message: 'is required when EVENT_STORE=kurrentdb',
+  })
+  .refine((c) => c.SEARCH_INDEX !== 'opensearch' || c.OPENSEARCH_URL !== undefined, {
+    path: ['OPENSEARCH_URL'],
+    message: 'is required when SEARCH_INDEX=opensearch',
   });
 
 export type Config = z.infer<typeof configSchema> & { DATA_DIR: string };

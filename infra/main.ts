@@ -1,30 +1,72 @@
 /**
- * Composition root: reads the configuration, opens the adapters it names and starts the server.
- * `npm start` runs it on the embedded defaults.
+ * `npm start`: reads the configuration, composes the platform, starts the projections and the server.
  */
+import { Metrics } from '../graphql/metrics.js';
 import { buildServer } from '../graphql/server.js';
+import { ProjectionRunner } from '../projections/runner/projection-runner.js';
+import { compose } from './composition.js';
 import { ConfigError, loadConfig } from './config.js';
-import { openEventStore } from './event-store/open-event-store.js';
+import { measuredEventStore } from './event-store/measured-event-store.js';
+import { tokenVerifier } from './token-verifier.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const eventStore = openEventStore(config);
-  const app = await buildServer({ eventStore, logLevel: config.LOG_LEVEL });
+  const metrics = new Metrics();
+  const c = await compose(config, (store) => measuredEventStore(store, (s) => metrics.appendDuration.observe(s)));
+  const library = new ProjectionRunner(c.eventStore, c.library);
+  const workflow = new ProjectionRunner(c.eventStore, c.workflow.projection());
+  metrics.watchProjections([library, workflow]);
+  const app = await buildServer({
+    services: {
+      platform: c.platform,
+      eventStore: c.eventStore,
+      searchIndex: c.searchIndex,
+      workflow: c.workflow,
+      anonymousRead: config.ANONYMOUS_READ,
+    },
+    runners: { library, workflow },
+    verifyToken: await tokenVerifier(config),
+    metrics,
+    readyLag: config.READY_MAX_LAG,
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    logLevel: config.LOG_LEVEL,
+  });
+
+  // Projections catch up in the background: the server answers at once and /readyz says when the read models are current.
+  for (const runner of [library, workflow]) {
+    runner.start().then(
+      () => app.log.info({ projection: runner.status() }, 'projection live'),
+      (error: unknown) => app.log.error({ err: error, projection: runner.status() }, 'projection stopped'),
+    );
+  }
 
   const shutdown = async (signal: string) => {
     app.log.info(`${signal} received, closing`);
     await app.close();
-    await eventStore.close();
+    for (const runner of [library, workflow]) await runner.stop();
+    await c.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
   await app.listen({ host: config.HOST, port: config.PORT });
-  const base = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${(app.server.address() as { port: number }).port}`;
-  const where = config.EVENT_STORE === 'sqlite' ? `SQLite in ${config.DATA_DIR}` : 'KurrentDB';
+  const address = app.server.address() as { port: number };
+  const base = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${address.port}`;
+  const store = config.EVENT_STORE === 'sqlite' ? `SQLite in ${config.DATA_DIR}` : 'KurrentDB';
+  const search = config.SEARCH_INDEX === 'sqlite' ? `SQLite FTS5 in ${config.DATA_DIR}` : 'OpenSearch';
   process.stdout.write(
-    `\nResource library running (event store: ${where})\n  health:    ${base}/healthz\n  readiness: ${base}/readyz\n\n`,
+    [
+      '',
+      `Resource library running (event store: ${store}; search: ${search})`,
+      `  GraphQL:   ${base}/graphql`,
+      `  GraphiQL:  ${base}/graphiql`,
+      `  health:    ${base}/healthz`,
+      `  readiness: ${base}/readyz`,
+      `  metrics:   ${base}/metrics`,
+      '',
+      '',
+    ].join('\n'),
   );
 }
 

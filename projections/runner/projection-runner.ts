@@ -123,7 +123,9 @@ export class ProjectionRunner {
     // a new version gets a generation of its own, built while the active one keeps answering.
     const generation =
       this.options.generation ??
-      (active !== null && versionOfGeneration(active) === this.projection.version ? active : generationOf(this.projection.version));
+      (active !== null && versionOfGeneration(active) === this.projection.version
+        ? active
+        : generationOf(this.projection.version));
     this.target = await this.projection.openGeneration(generation);
     this.checkpointValue = await this.target.checkpoint();
     // The log as it is now: the runner is live (and a new generation promoted) once it has taken in at least this much.

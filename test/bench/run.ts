@@ -3,6 +3,7 @@
  * per benchmark on stdout. Each compares against a baseline measured in the same run: on these shared machines
  * ratios hold where absolute times do not.
  */
+import { apiBenchmark } from './api.js';
 import { commandsBenchmark } from './commands.js';
 import { eventStoreBenchmark } from './eventstore.js';
 import { libraryBenchmark } from './library.js';
@@ -11,6 +12,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   eventstore: eventStoreBenchmark,
   commands: commandsBenchmark,
   library: libraryBenchmark,
+  api: apiBenchmark,
 };
 
 const wanted = process.argv.slice(2);

@@ -30,8 +30,16 @@ describe('workflow read model (drafts and review queues per site)', () => {
 
   it('R-SEC-2: each site sees its own drafts; a reviewer’s queue holds what waits for their step, never their own writing', async () => {
     const { platform } = f;
-    await platform.resource('DraftResource', { resourceId: 'a', siteId: 'jinan', metadata: sampleMetadata() }, at('wang'));
-    await platform.resource('DraftResource', { resourceId: 'b', siteId: 'jinan', metadata: sampleMetadata({ title: '第二份' }) }, at('wang'));
+    await platform.resource(
+      'DraftResource',
+      { resourceId: 'a', siteId: 'jinan', metadata: sampleMetadata() },
+      at('wang'),
+    );
+    await platform.resource(
+      'DraftResource',
+      { resourceId: 'b', siteId: 'jinan', metadata: sampleMetadata({ title: '第二份' }) },
+      at('wang'),
+    );
     await platform.resource('SubmitResource', { resourceId: 'b' }, at('wang'));
     await platform.resource('PassFirstReview', { resourceId: 'b' }, at('zhao'));
     await settle();
@@ -45,7 +53,11 @@ describe('workflow read model (drafts and review queues per site)', () => {
     expect(workflow.reviewQueue(await actor('chen'))).toEqual([]);
 
     // li writes a correction of b's text: the second review of b is no longer li's to take.
-    await platform.person('GrantSiteRole', { personId: 'li', siteId: 'jinan', role: 'editor', reason: '兼任' }, at('admin'));
+    await platform.person(
+      'GrantSiteRole',
+      { personId: 'li', siteId: 'jinan', role: 'editor', reason: '兼任' },
+      at('admin'),
+    );
     await platform.resource('EditResource', { resourceId: 'b', metadata: sampleMetadata({ title: '修改' }) }, at('li'));
     await platform.resource('SubmitResource', { resourceId: 'b' }, at('li'));
     await platform.resource('PassFirstReview', { resourceId: 'b' }, at('zhao'));
@@ -56,15 +68,25 @@ describe('workflow read model (drafts and review queues per site)', () => {
 
   it('follows a resource to publication, and a correction back into review', async () => {
     const { platform } = f;
-    await platform.resource('DraftResource', { resourceId: 'a', siteId: 'jinan', metadata: sampleMetadata() }, at('wang'));
+    await platform.resource(
+      'DraftResource',
+      { resourceId: 'a', siteId: 'jinan', metadata: sampleMetadata() },
+      at('wang'),
+    );
     await platform.resource('SubmitResource', { resourceId: 'a' }, at('wang'));
     await platform.resource('PassFirstReview', { resourceId: 'a' }, at('zhao'));
     await platform.resource('PassSecondReview', { resourceId: 'a' }, at('li'));
     await settle();
-    expect(workflow.reviewQueue(await actor('chen')).map((i) => [i.resourceId, i.status])).toEqual([['a', 'second_review_passed']]);
+    expect(workflow.reviewQueue(await actor('chen')).map((i) => [i.resourceId, i.status])).toEqual([
+      ['a', 'second_review_passed'],
+    ]);
     await platform.resource('PassFinalReview', { resourceId: 'a' }, at('chen'));
     await platform.resource('PublishResource', { resourceId: 'a', columnIds: ['notices'] }, at('chen'));
-    await platform.resource('CorrectResource', { resourceId: 'a', metadata: sampleMetadata({ title: '更正' }), reason: '错字' }, at('zhao'));
+    await platform.resource(
+      'CorrectResource',
+      { resourceId: 'a', metadata: sampleMetadata({ title: '更正' }), reason: '错字' },
+      at('zhao'),
+    );
     await settle();
     expect(workflow.item('a')).toMatchObject({ status: 'draft', version: 2, title: '更正' });
     expect(workflow.item('a')!.state.published).toMatchObject({ version: 1 });

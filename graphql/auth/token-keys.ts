@@ -1,0 +1,90 @@
+/**
+ * How bearer tokens are checked. In production the platform's unified identity provider signs them and publishes
+ * its keys (a JWKS URL); on a single machine the platform signs its own with a local Ed25519 key kept in the data
+ * directory, and `npm run cli -- token <personId>` issues one for a registered person.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  createRemoteJWKSet,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  type JWTVerifyGetKey,
+  jwtVerify,
+  type KeyObject,
+  SignJWT,
+} from 'jose';
+
+export const DEFAULT_ISSUER = 'luan-resource-library';
+export const DEFAULT_AUDIENCE = 'resource-library-api';
+
+export interface TokenSettings {
+  issuer: string;
+  audience: string;
+}
+
+export class InvalidToken extends Error {
+  readonly code = 'UNAUTHENTICATED';
+}
+
+/** Verifies a bearer token and returns the person it names (the `sub` claim). */
+export type TokenVerifier = (token: string) => Promise<string>;
+
+function verifierFor(key: KeyObject | JWTVerifyGetKey, settings: TokenSettings): TokenVerifier {
+  return async (token) => {
+    try {
+      const { payload } = await jwtVerify(token, key as never, {
+        issuer: settings.issuer,
+        audience: settings.audience,
+      });
+      if (!payload.sub) throw new InvalidToken('the token names no subject');
+      return payload.sub;
+    } catch (error) {
+      if (error instanceof InvalidToken) throw error;
+      throw new InvalidToken(`invalid token: ${(error as Error).message}`);
+    }
+  };
+}
+
+export function jwksVerifier(url: string, settings: TokenSettings): TokenVerifier {
+  return verifierFor(createRemoteJWKSet(new URL(url)), settings);
+}
+
+/** The embedded signing key: created on first use, then read back, so tokens survive restarts. */
+export class LocalSigningKey {
+  private constructor(
+    private readonly privateKey: KeyObject,
+    private readonly publicKey: KeyObject,
+    private readonly settings: TokenSettings,
+  ) {}
+
+  static async open(filename: string, settings: TokenSettings): Promise<LocalSigningKey> {
+    if (!existsSync(filename)) {
+      const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+      mkdirSync(dirname(filename), { recursive: true });
+      writeFileSync(filename, JSON.stringify(await exportJWK(privateKey)), { mode: 0o600 });
+    }
+    const jwk = JSON.parse(readFileSync(filename, 'utf8')) as JWK;
+    const privateKey = (await importJWK(jwk, 'EdDSA')) as KeyObject;
+    const { d: _, ...publicJwk } = jwk;
+    const publicKey = (await importJWK(publicJwk, 'EdDSA')) as KeyObject;
+    return new LocalSigningKey(privateKey, publicKey, settings);
+  }
+
+  issue(personId: string, expiresIn = '8h'): Promise<string> {
+    return new SignJWT({})
+      .setProtectedHeader({ alg: 'EdDSA' })
+      .setSubject(personId)
+      .setIssuer(this.settings.issuer)
+      .setAudience(this.settings.audience)
+      .setIssuedAt()
+      .setExpirationTime(expiresIn)
+      .sign(this.privateKey);
+  }
+
+  verifier(): TokenVerifier {
+    return verifierFor(this.publicKey, this.settings);
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * Every failure reaches the client as a GraphQL error with a stable `extensions.code`: the domain's own code
+ * (SELF_REVIEW_FORBIDDEN, ROLE_REVOKED…) or one of BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT,
+ * with `category` grouping domain codes under those, field-level `details`, and the message in Chinese as well.
+ * Anything unexpected becomes INTERNAL_SERVER_ERROR with no stack trace or internals; the server log has them.
+ */
+import type { GraphQLError } from 'graphql';
+import { InvalidEventStoreInput } from '../domain/event-store/errors.js';
+import { DomainError } from '../domain/shared/domain-error.js';
+import { InvalidSearchQuery } from '../projections/library/search-index.js';
+import { Forbidden, Unauthenticated } from './viewer.js';
+
+export type Category =
+  | 'BAD_USER_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'INTERNAL_SERVER_ERROR';
+
+const CATEGORY_OF: Record<string, Category> = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  INVALID_METADATA: 'BAD_USER_INPUT',
+  INVALID_DOMAIN: 'BAD_USER_INPUT',
+  INVALID_PERIOD: 'BAD_USER_INPUT',
+  INVALID_DATE: 'BAD_USER_INPUT',
+  UNKNOWN_SUBJECT: 'BAD_USER_INPUT',
+  INVALID_SUBJECT: 'BAD_USER_INPUT',
+  UNKNOWN_COLUMN: 'BAD_USER_INPUT',
+  PLACEMENT_REQUIRED: 'BAD_USER_INPUT',
+  FORBIDDEN: 'FORBIDDEN',
+  ROLE_REVOKED: 'FORBIDDEN',
+  SELF_REVIEW_FORBIDDEN: 'FORBIDDEN',
+  SEPARATION_OF_DUTIES: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  ALREADY_EXISTS: 'CONFLICT',
+  CONCURRENCY_CONFLICT: 'CONFLICT',
+  HOST_UNIT_HAS_SITE: 'CONFLICT',
+  CITY_PORTAL_EXISTS: 'CONFLICT',
+  DOMAIN_TAKEN: 'CONFLICT',
+  PATH_TAKEN: 'CONFLICT',
+};
+
+export interface ErrorExtensions {
+  code: string;
+  category: Category;
+  messageZh?: string;
+  details?: Array<{ path: string; message: string }>;
+  rule?: string;
+}
+
+/** The client-facing form of an error thrown by a resolver (or null when it is not one of ours). */
+export function describeError(error: unknown): { message: string; extensions: ErrorExtensions } | null {
+  if (error instanceof DomainError) {
+    return {
+      message: error.message,
+      extensions: {
+        code: error.code,
+        // Refusals by a rule that are not about input, identity or existence are conflicts with the current state.
+        category: CATEGORY_OF[error.code] ?? 'CONFLICT',
+        messageZh: error.messageZh,
+        details: error.details,
+        ...(error.rule ? { rule: error.rule } : {}),
+      },
+    };
+  }
+  if (error instanceof InvalidSearchQuery || error instanceof InvalidEventStoreInput) {
+    const details = error instanceof InvalidSearchQuery ? error.problems : error.issues;
+    return { message: error.message, extensions: { code: 'BAD_USER_INPUT', category: 'BAD_USER_INPUT', details } };
+  }
+  if (error instanceof Unauthenticated)
+    return { message: error.message, extensions: { code: 'UNAUTHENTICATED', category: 'UNAUTHENTICATED' } };
+  if (error instanceof Forbidden)
+    return { message: error.message, extensions: { code: 'FORBIDDEN', category: 'FORBIDDEN' } };
+  return null;
+}
+
+/** Rewrites one GraphQL error for the client; returns whether it was unexpected (to be logged). */
+export function formatGraphQLError(error: GraphQLError): { formatted: Record<string, unknown>; unexpected: boolean } {
+  const described = describeError(error.originalError);
+  if (described) {
+    return {
+      formatted: {
+        message: described.message,
+        locations: error.locations,
+        path: error.path,
+        extensions: described.extensions,
+      },
+      unexpected: false,
+    };
+  }
+  if (!error.originalError || error.originalError === error || !error.path) {
+    // Parse and validation errors: the query itself is wrong.
+    return {
+      formatted: {
+        message: error.message,
+        locations: error.locations,
+        extensions: { code: 'BAD_USER_INPUT', category: 'BAD_USER_INPUT' },
+      },
+      unexpected: false,
+    };
+  }
+  return {
+    formatted: {
+      message: 'internal error',
+      path: error.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR', category: 'INTERNAL_SERVER_ERROR' },
+    },
+    unexpected: true,
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Prometheus metrics on `/metrics`: HTTP and GraphQL operation latency, errors by code, projection lag and event
+ * store append latency. One registry per server, so tests and several servers in one process do not collide.
+ */
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { ProjectionRunner } from '../projections/runner/projection-runner.js';
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency',
+    labelNames: ['method', 'route', 'status_code'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly operationDuration = new Histogram({
+    name: 'graphql_operation_duration_seconds',
+    help: 'GraphQL operation latency',
+    labelNames: ['operation', 'type'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly errors = new Counter({
+    name: 'graphql_errors_total',
+    help: 'GraphQL errors by extensions.code',
+    labelNames: ['code'],
+    registers: [this.registry],
+  });
+  readonly appendDuration = new Histogram({
+    name: 'event_store_append_duration_seconds',
+    help: 'Event store append latency, acknowledged (durable) appends',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+    registers: [this.registry],
+  });
+
+  private readonly runners: ProjectionRunner[] = [];
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+    const runners = this.runners;
+    new Gauge({
+      name: 'projection_lag_positions',
+      help: 'Log head position minus the projection checkpoint',
+      labelNames: ['projection'],
+      registers: [this.registry],
+      async collect() {
+        for (const runner of runners) this.set({ projection: runner.projection.name }, await runner.lag());
+      },
+    });
+    new Gauge({
+      name: 'projection_live',
+      help: '1 when the projection follows the log live, 0 while catching up, failed or stopped',
+      labelNames: ['projection'],
+      registers: [this.registry],
+      collect() {
+        for (const runner of runners)
+          this.set({ projection: runner.projection.name }, runner.status().state === 'live' ? 1 : 0);
+      },
+    });
+  }
+
+  watchProjections(runners: ProjectionRunner[]): void {
+    this.runners.push(...runners);
+  }
+}

@@ -1,0 +1,377 @@
+/**
+ * The GraphQL schema (SDL). `schema.graphql` at the top of the repository is this text as the server prints it;
+ * a test keeps the two in sync (`npm run schema` rewrites the file).
+ */
+export const typeDefs = /* GraphQL */ `
+  "An ISO 8601 date-time with offset, e.g. 2026-11-26T10:00:00+08:00."
+  scalar DateTime
+  "A calendar date, YYYY-MM-DD."
+  scalar Date
+  "Any JSON value (used for uniform metadata, which follows docs/metadata.md)."
+  scalar JSON
+
+  type Query {
+    "Who the request acts as."
+    viewer: Viewer!
+    "Full-text and faceted search of the shared library (published resources)."
+    search(
+      text: String
+      filters: SearchFilters
+      sort: SearchSort = RELEVANCE
+      first: Int = 20
+      after: String
+      facets: [Facet!]
+    ): SearchConnection!
+    "A resource of the shared library by id, index number or document number."
+    resource(id: ID, indexNumber: String, docNumber: String): LibraryResource
+    sites: [Site!]!
+    site(id: ID!): Site
+    "A site's drafts and review queues: its own staff, platform administrators and auditors only (R-SEC-2)."
+    siteWorkflow(siteId: ID!, statuses: [WorkflowStatus!]): [WorkflowItem!]!
+    "What waits for the viewer's review, on every site where they hold a role."
+    myReviewQueue: [WorkflowItem!]!
+    "Who did what to a resource, when, in which role and why (R-REVIEW-5)."
+    reviewHistory(resourceId: ID!): [ReviewAction!]!
+    person(id: ID!): Person
+  }
+
+  type Mutation {
+    draftResource(input: DraftResourceInput!): ResourcePayload!
+    editResource(input: EditResourceInput!): ResourcePayload!
+    submitResource(resourceId: ID!): ResourcePayload!
+    passFirstReview(resourceId: ID!, comment: String): ResourcePayload!
+    passSecondReview(resourceId: ID!, comment: String): ResourcePayload!
+    passFinalReview(resourceId: ID!, comment: String): ResourcePayload!
+    rejectResource(resourceId: ID!, reason: String!): ResourcePayload!
+    publishResource(resourceId: ID!, columnIds: [ID!]): ResourcePayload!
+    correctResource(input: CorrectResourceInput!): ResourcePayload!
+    withdrawResource(resourceId: ID!, reason: String!): ResourcePayload!
+    archiveResource(resourceId: ID!, reason: String!): ResourcePayload!
+
+    openSite(input: OpenSiteInput!): SitePayload!
+    changeSite(input: ChangeSiteInput!): SitePayload!
+    takeSiteOffline(input: TakeSiteOfflineInput!): SitePayload!
+    bringSiteOnline(siteId: ID!, reason: String!): SitePayload!
+    addChannel(input: AddChannelInput!): SitePayload!
+    addColumn(input: AddColumnInput!): SitePayload!
+    archiveTopic(siteId: ID!, columnId: ID!, reason: String!): SitePayload!
+    migrateSiteContent(siteId: ID!, toSiteId: ID!, reason: String!): SitePayload!
+    closeSite(siteId: ID!, approvedBy: ID!, reason: String!): SitePayload!
+
+    registerPerson(personId: ID!, name: String!, unit: String): PersonPayload!
+    grantSiteRole(personId: ID!, siteId: ID!, role: SiteRole!, reason: String!): PersonPayload!
+    revokeSiteRole(personId: ID!, siteId: ID!, role: SiteRole!, reason: String!): PersonPayload!
+    grantPlatformRole(personId: ID!, role: PlatformRole!, reason: String!): PersonPayload!
+    revokePlatformRole(personId: ID!, role: PlatformRole!, reason: String!): PersonPayload!
+    deactivatePerson(personId: ID!, reason: String!): PersonPayload!
+  }
+
+  type Subscription {
+    "A resource was published (or a correction of it), optionally only on a site, in a column, or under a subject."
+    resourcePublished(siteId: ID, columnId: ID, subject: String): LibraryResource!
+    "Something changed in the review queues of a site the viewer works on."
+    reviewQueueChanged(siteId: ID!): WorkflowItem!
+  }
+
+  union Viewer = PersonViewer | AnonymousViewer
+
+  type PersonViewer {
+    person: Person!
+  }
+
+  type AnonymousViewer {
+    "Whether anonymous clients may read the published library on this platform."
+    mayReadLibrary: Boolean!
+  }
+
+  type Person {
+    id: ID!
+    name: String!
+    deactivated: Boolean!
+    platformRoles: [PlatformRole!]!
+    siteRoles: [SiteRoleGrant!]!
+  }
+
+  type SiteRoleGrant {
+    siteId: ID!
+    roles: [SiteRole!]!
+  }
+
+  enum SiteRole {
+    editor
+    reviewer
+    approver
+    site_admin
+  }
+
+  enum PlatformRole {
+    platform_admin
+    auditor
+  }
+
+  enum SearchSort {
+    RELEVANCE
+    NEWEST
+    OLDEST
+  }
+
+  enum Facet {
+    SUBJECT
+    GENRE
+    SITE
+    YEAR
+  }
+
+  input DateRange {
+    from: Date
+    to: Date
+  }
+
+  input SearchFilters {
+    siteIds: [ID!]
+    "siteId/columnId"
+    columns: [String!]
+    subjects: [String!]
+    genres: [String!]
+    publishers: [String!]
+    resourceTypes: [String!]
+    validity: [String!]
+    publishedAt: DateRange
+    writtenAt: DateRange
+    includeArchived: Boolean
+  }
+
+  type SearchConnection {
+    edges: [SearchEdge!]!
+    pageInfo: PageInfo!
+    totalCount: Int!
+    facets: [FacetCounts!]!
+  }
+
+  type SearchEdge {
+    cursor: String!
+    node: LibraryResource!
+    score: Float!
+    "Title and body fragments with matches in <em>…</em>; everything else HTML-escaped."
+    highlights: Highlights!
+  }
+
+  type Highlights {
+    title: String!
+    body: String!
+  }
+
+  type PageInfo {
+    hasNextPage: Boolean!
+    endCursor: String
+  }
+
+  type FacetCounts {
+    facet: Facet!
+    values: [FacetCount!]!
+  }
+
+  type FacetCount {
+    value: String!
+    count: Int!
+  }
+
+  type Placement {
+    siteId: ID!
+    columnId: ID!
+    site: Site
+  }
+
+  type PublishedVersion {
+    version: Int!
+    publishedAt: DateTime!
+    title: String!
+  }
+
+  "A published resource of the shared library."
+  type LibraryResource {
+    id: ID!
+    indexNumber: String!
+    siteId: ID!
+    status: String!
+    version: Int!
+    title: String!
+    publisher: String!
+    docNumber: String
+    subject: String!
+    genre: String!
+    resourceType: String!
+    publishedAt: DateTime!
+    firstPublishedAt: DateTime!
+    "The uniform metadata as published (docs/metadata.md)."
+    metadata: JSON!
+    placements: [Placement!]!
+    versions: [PublishedVersion!]!
+  }
+
+  type Site {
+    id: ID!
+    kind: String!
+    name: String!
+    hostUnit: HostUnit!
+    domains: Domains!
+    status: String!
+    channels: [Channel!]!
+    "R-SITE-8 advisories (reported, never enforced)."
+    advisories: [Advisory!]!
+  }
+
+  type HostUnit {
+    name: String!
+    code: String!
+  }
+
+  type Domains {
+    english: String!
+    chinese: String!
+  }
+
+  type Channel {
+    id: ID!
+    name: String!
+    path: String!
+    columns: [Column!]!
+  }
+
+  type Column {
+    id: ID!
+    name: String!
+    path: String!
+    updateCycle: String!
+    topic: Boolean!
+    archived: Boolean!
+  }
+
+  type Advisory {
+    code: String!
+    rule: String!
+    message: String!
+    messageZh: String!
+  }
+
+  enum WorkflowStatus {
+    draft
+    submitted
+    first_review_passed
+    second_review_passed
+    final_review_passed
+    published
+    withdrawn
+    archived
+  }
+
+  type WorkflowItem {
+    resourceId: ID!
+    siteId: ID!
+    status: WorkflowStatus!
+    version: Int!
+    title: String!
+    writers: [ID!]!
+    updatedAt: DateTime!
+  }
+
+  type ReviewAction {
+    type: String!
+    actorId: ID!
+    actorRole: String!
+    occurredAt: DateTime!
+    version: Int
+    reason: String
+    comment: String
+  }
+
+  type ResourcePayload {
+    resourceId: ID!
+    status: WorkflowStatus!
+    version: Int!
+    indexNumber: String
+    "Types of the events the command recorded (empty when it changed nothing)."
+    events: [String!]!
+  }
+
+  type SitePayload {
+    site: Site!
+    events: [String!]!
+    advisories: [Advisory!]!
+  }
+
+  type PersonPayload {
+    person: Person!
+    events: [String!]!
+  }
+
+  input DraftResourceInput {
+    resourceId: ID!
+    siteId: ID!
+    metadata: JSON!
+  }
+
+  input EditResourceInput {
+    resourceId: ID!
+    metadata: JSON!
+  }
+
+  input CorrectResourceInput {
+    resourceId: ID!
+    metadata: JSON!
+    reason: String!
+  }
+
+  input HostUnitInput {
+    name: String!
+    code: String!
+  }
+
+  input DomainsInput {
+    english: String!
+    chinese: String!
+  }
+
+  input OpenSiteInput {
+    siteId: ID!
+    kind: String!
+    hostUnit: HostUnitInput!
+    name: String!
+    domains: DomainsInput!
+    approvedBy: ID!
+    reason: String!
+  }
+
+  input ChangeSiteInput {
+    siteId: ID!
+    name: String
+    domains: DomainsInput
+    approvedBy: ID!
+    reason: String!
+  }
+
+  input TakeSiteOfflineInput {
+    siteId: ID!
+    from: Date!
+    until: Date!
+    approvedBy: ID!
+    reason: String!
+  }
+
+  input AddChannelInput {
+    siteId: ID!
+    channelId: ID!
+    name: String!
+    path: String!
+  }
+
+  input AddColumnInput {
+    siteId: ID!
+    channelId: ID!
+    columnId: ID!
+    name: String!
+    path: String!
+    updateCycle: String!
+    topic: Boolean
+  }
+`;

@@ -1,0 +1,66 @@
+/**
+ * Who a request acts as, worked out once per request (or WebSocket connection) from its bearer token. The person's
+ * roles are read from their Person stream at the time of the request, so a revocation or deactivation takes effect
+ * on the very next request (R-PEOPLE-2), whatever the token says.
+ */
+import type { Platform } from '../domain/platform.js';
+import type { Actor } from '../domain/shared/actor.js';
+import { DomainError } from '../domain/shared/domain-error.js';
+import { InvalidToken, type TokenVerifier } from './auth/token-keys.js';
+
+/** `rejected`: the request carried a token that did not verify; it is refused wherever it asks for anything. */
+export type Viewer =
+  | { kind: 'person'; personId: string }
+  | { kind: 'anonymous' }
+  | { kind: 'rejected'; reason: string };
+
+export class Unauthenticated extends Error {
+  readonly code = 'UNAUTHENTICATED';
+}
+
+export class Forbidden extends Error {
+  readonly code = 'FORBIDDEN';
+}
+
+export async function viewerFromAuthorization(header: string | undefined, verify: TokenVerifier): Promise<Viewer> {
+  if (!header) return { kind: 'anonymous' };
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) return { kind: 'rejected', reason: 'the Authorization header must be "Bearer <token>"' };
+  try {
+    return { kind: 'person', personId: await verify(match[1]!) };
+  } catch (error) {
+    if (error instanceof InvalidToken) return { kind: 'rejected', reason: error.message };
+    throw error;
+  }
+}
+
+/** Refuses a request whose token did not verify, whatever it asks for. */
+export function refuseRejected(viewer: Viewer): void {
+  if (viewer.kind === 'rejected') throw new Unauthenticated(viewer.reason);
+}
+
+/** The viewer's current roles; an unknown or deactivated person is refused outright. */
+export async function actorOf(platform: Platform, viewer: Viewer): Promise<Actor> {
+  refuseRejected(viewer);
+  if (viewer.kind !== 'person') throw new Unauthenticated('sign in to do this');
+  let actor: Actor;
+  try {
+    actor = await platform.actor({ actorId: viewer.personId, occurredAt: new Date().toISOString() });
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'NOT_FOUND')
+      throw new Unauthenticated(`no registered person ${viewer.personId}`);
+    throw error;
+  }
+  if (actor.deactivated) throw new Unauthenticated(`${viewer.personId} has been deactivated`);
+  return actor;
+}
+
+export function isPlatformWide(actor: Actor): boolean {
+  return actor.platformRoles.has('platform_admin') || actor.platformRoles.has('auditor');
+}
+
+/** R-SEC-2: a site's staff (any role there), platform administrators and auditors. */
+export function requireSiteInsight(actor: Actor, siteId: string): void {
+  if (isPlatformWide(actor) || (actor.siteRoles.get(siteId)?.size ?? 0) > 0) return;
+  throw new Forbidden(`${actor.personId} works on no role of site ${siteId}`);
+}

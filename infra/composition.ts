@@ -1,0 +1,54 @@
+/**
+ * The composition root: opens the adapters the configuration names and wires the write side, the read models and
+ * their projections. `npm start` and the CLI both start here, so they always see the same platform.
+ */
+import type { EventStore } from '../domain/event-store/port.js';
+import { Platform } from '../domain/platform.js';
+import { libraryProjection } from '../projections/library/library-projection.js';
+import type { SearchIndex } from '../projections/library/search-index.js';
+import type { Projection } from '../projections/runner/projection.js';
+import { openWorkflowReadModel, type WorkflowReadModel } from '../projections/workflow/workflow-read-model.js';
+import type { Config } from './config.js';
+import { openEventStore } from './event-store/open-event-store.js';
+import { openOpenSearchIndex } from './search/opensearch-search-index.js';
+import { openSqliteSearchIndex } from './search/sqlite-search-index.js';
+
+export interface Composition {
+  config: Config;
+  eventStore: EventStore;
+  platform: Platform;
+  searchIndex: SearchIndex;
+  workflow: WorkflowReadModel;
+  library: Projection;
+  projections: Projection[];
+  close(): Promise<void>;
+}
+
+/** `wrapStore` lets the server measure appends without the rest knowing. */
+export async function compose(
+  config: Config,
+  wrapStore: (store: EventStore) => EventStore = (s) => s,
+): Promise<Composition> {
+  const raw = openEventStore(config);
+  const eventStore = wrapStore(raw);
+  const searchIndex =
+    config.SEARCH_INDEX === 'opensearch'
+      ? await openOpenSearchIndex(config.OPENSEARCH_URL!, config.OPENSEARCH_INDEX_PREFIX)
+      : await openSqliteSearchIndex(config.DATA_DIR);
+  const workflow = openWorkflowReadModel(config.DATA_DIR);
+  const library = libraryProjection(searchIndex);
+  return {
+    config,
+    eventStore,
+    platform: new Platform(eventStore),
+    searchIndex,
+    workflow,
+    library,
+    projections: [library, workflow.projection()],
+    async close() {
+      await searchIndex.close();
+      workflow.close();
+      await raw.close();
+    },
+  };
+}

@@ -1,0 +1,408 @@
+/**
+ * The embedded search index: SQLite FTS5 over jieba tokens, in `library.sqlite` under the data directory (WAL mode).
+ *
+ * A batch of changes and its checkpoint are one transaction, so the rows and the checkpoint can never disagree.
+ * Replays are harmless: an upsert whose position is not newer than the stored document's changes nothing, nor does
+ * one older than the resource's removal (removals leave a tombstone with their position), nor a removal older than the
+ * stored document. `synchronous=NORMAL`: a crash of the machine may lose the last batches, rows and checkpoint
+ * together, and the projection applies them again; the event log, not this file, is what must survive.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Position } from '../../domain/event-store/event.js';
+import type { LibraryChange, LibraryDocument } from '../../projections/library/library-document.js';
+import type {
+  LibraryGeneration,
+  SearchIndex,
+  SearchPage,
+  SearchQuery,
+} from '../../projections/library/search-index.js';
+import { bigramTokens, wordTokens } from './chinese-text.js';
+import { DocumentColumns } from './document-columns.js';
+import { docNumberKey, documentFields } from './document-fields.js';
+import { documentFilterTokens } from './filter-tokens.js';
+import { RankingCache } from './ranking-cache.js';
+import { parseSearchQuery } from './search-query.js';
+import { type ActiveGeneration, searchGeneration } from './sqlite-search-page.js';
+import {
+  createGenerationTables,
+  createSharedTables,
+  dropGenerationTables,
+  generationTables,
+  READ_MODEL,
+} from './sqlite-search-schema.js';
+
+export const SEARCH_INDEX_FILE = 'library.sqlite';
+const GENERATION_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+const STATEMENT_CACHE_SIZE = 500;
+
+interface GenerationRow {
+  id: number;
+  name: string;
+  checkpoint: number | null;
+  high_water: number;
+}
+
+interface StoredDocument {
+  id: number;
+  position: number;
+}
+
+export function openSqliteSearchIndex(dataDir: string): SearchIndex {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, SEARCH_INDEX_FILE));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 10000');
+  db.pragma('cache_size = -65536');
+  createSharedTables(db);
+  return new SqliteSearchIndex(db);
+}
+
+class SqliteSearchIndex implements SearchIndex {
+  readonly #db: Database.Database;
+  readonly #statements = new Map<string, Database.Statement>();
+  readonly #rankings = new RankingCache();
+  readonly #columns = new Map<number, DocumentColumns>();
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+  }
+
+  prepare(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      if (this.#statements.size >= STATEMENT_CACHE_SIZE) this.#statements.clear();
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  generationRow(name: string): GenerationRow | undefined {
+    return this.prepare('SELECT id, name, checkpoint, high_water FROM search_generations WHERE name = ?').get(name) as
+      | GenerationRow
+      | undefined;
+  }
+
+  #activeRow(): GenerationRow | undefined {
+    return this.prepare(
+      `SELECT g.id, g.name, g.checkpoint, g.high_water FROM search_aliases AS a
+       JOIN search_generations AS g ON g.id = a.generation_id WHERE a.name = ?`,
+    ).get(READ_MODEL) as GenerationRow | undefined;
+  }
+
+  transaction<T>(work: () => T, mode: 'read' | 'write'): T {
+    const run = this.#db.transaction(work);
+    return mode === 'write' ? run.immediate() : run.deferred();
+  }
+
+  async activeGeneration(): Promise<string | null> {
+    return this.#activeRow()?.name ?? null;
+  }
+
+  async openGeneration(generation: string): Promise<LibraryGeneration> {
+    if (!GENERATION_NAME.test(generation)) {
+      throw new TypeError(
+        `generation names are 1-100 lower-case letters, digits, '.', '_' or '-' (got ${JSON.stringify(generation)})`,
+      );
+    }
+    this.transaction(() => {
+      if (this.generationRow(generation) !== undefined) return;
+      const { lastInsertRowid } = this.prepare('INSERT INTO search_generations (name) VALUES (?)').run(generation);
+      createGenerationTables(this.#db, Number(lastInsertRowid));
+    }, 'write');
+    return new SqliteGeneration(this, generation);
+  }
+
+  async promote(generation: string): Promise<void> {
+    const replaced = this.transaction(() => {
+      const row = this.generationRow(generation);
+      if (row === undefined) throw new Error(`cannot promote ${generation}: no such generation (open it first)`);
+      const active = this.#activeRow();
+      this.prepare(
+        'INSERT INTO search_aliases (name, generation_id) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET generation_id = excluded.generation_id',
+      ).run(READ_MODEL, row.id);
+      if (active === undefined || active.id === row.id) return undefined;
+      dropGenerationTables(this.#db, active.id);
+      this.prepare('DELETE FROM search_generations WHERE id = ?').run(active.id);
+      return active.id;
+    }, 'write');
+    if (replaced !== undefined) {
+      // Statements on the dropped tables would fail when next run; the cache would also keep their plans alive.
+      this.#statements.clear();
+      this.#rankings.forgetGeneration(replaced);
+      this.#columns.delete(replaced);
+    }
+  }
+
+  async search(query: SearchQuery): Promise<SearchPage> {
+    const parsed = parseSearchQuery(query);
+    return this.transaction(() => {
+      const active = this.#activeRow();
+      if (active === undefined) {
+        return { hits: [], total: 0, endCursor: null, facets: Object.fromEntries(parsed.facets.map((f) => [f, []])) };
+      }
+      const generation: ActiveGeneration = { id: active.id, name: active.name, highWater: active.high_water };
+      const context = {
+        prepare: (sql: string) => this.prepare(sql),
+        rankings: this.#rankings,
+        columns: this.#columnsOf(active.id),
+      };
+      return searchGeneration(context, generation, parsed);
+    }, 'read');
+  }
+
+  async get(resourceId: string): Promise<LibraryDocument | null> {
+    const active = this.#activeRow();
+    return active === undefined ? null : this.getIn(active.id, resourceId);
+  }
+
+  getIn(generationId: number, resourceId: string): LibraryDocument | null {
+    const t = generationTables(generationId);
+    const row = this.prepare(
+      `SELECT j.document FROM ${t.docs} AS d JOIN ${t.json} AS j ON j.id = d.id WHERE d.resource_id = ?`,
+    ).get(resourceId) as { document: string } | undefined;
+    return row === undefined ? null : (JSON.parse(row.document) as LibraryDocument);
+  }
+
+  async byIndexNumber(indexNumber: string): Promise<LibraryDocument | null> {
+    const active = this.#activeRow();
+    if (active === undefined || typeof indexNumber !== 'string') return null;
+    const t = generationTables(active.id);
+    const row = this.prepare(
+      `SELECT j.document FROM ${t.docs} AS d JOIN ${t.json} AS j ON j.id = d.id
+       WHERE d.index_number = ? ORDER BY d.resource_id LIMIT 1`,
+    ).get(indexNumber.trim()) as { document: string } | undefined;
+    return row === undefined ? null : (JSON.parse(row.document) as LibraryDocument);
+  }
+
+  async byDocNumber(docNumber: string): Promise<LibraryDocument[]> {
+    const active = this.#activeRow();
+    const key = typeof docNumber === 'string' ? docNumberKey(docNumber) : null;
+    if (active === undefined || key === null) return [];
+    const t = generationTables(active.id);
+    const rows = this.prepare(
+      `SELECT j.document FROM ${t.docs} AS d JOIN ${t.json} AS j ON j.id = d.id
+       WHERE d.doc_number = ? ORDER BY d.first_published_ms DESC, d.resource_id`,
+    ).all(key) as Array<{ document: string }>;
+    return rows.map((row) => JSON.parse(row.document) as LibraryDocument);
+  }
+
+  findByPlacementIn(generationId: number, siteId: string, columnIds: string[]): LibraryDocument[] {
+    if (columnIds.length === 0) return [];
+    const t = generationTables(generationId);
+    const rows = this.prepare(
+      `SELECT j.document FROM ${t.json} AS j WHERE j.id IN (
+         SELECT p.doc FROM ${t.placements} AS p WHERE p.site_id = ? AND p.column_id IN (SELECT value FROM json_each(?))
+       ) ORDER BY j.id`,
+    ).all(siteId, JSON.stringify(columnIds)) as Array<{ document: string }>;
+    return rows.map((row) => JSON.parse(row.document) as LibraryDocument);
+  }
+
+  /** Applies the batch (inside the caller's transaction) and returns the ids of the rows it changed. */
+  applyIn(generationId: number, changes: LibraryChange[], checkpoint: Position): Set<number> {
+    const writer = new GenerationWriter(this, generationId);
+    let highWater = checkpoint;
+    for (const change of changes) {
+      if (change.kind === 'upsert') {
+        writer.upsert(change.document);
+        highWater = Math.max(highWater, change.document.position);
+      } else {
+        writer.remove(change.resourceId, change.position);
+        highWater = Math.max(highWater, change.position);
+      }
+    }
+    // The checkpoint never moves back: a replayed batch carries an older one.
+    this.prepare(
+      `UPDATE search_generations SET checkpoint = max(coalesce(checkpoint, ?), ?), high_water = max(high_water, ?)
+       WHERE id = ?`,
+    ).run(checkpoint, checkpoint, highWater, generationId);
+    return writer.touched;
+  }
+
+  /** After a commit of this process: other connections' commits are noticed through data_version instead. */
+  committed(generationId: number, touched: Set<number>): void {
+    this.#columns.get(generationId)?.refresh(touched);
+  }
+
+  #columnsOf(generationId: number): DocumentColumns {
+    const dataVersion = this.prepare('PRAGMA data_version').pluck().get() as number;
+    let columns = this.#columns.get(generationId);
+    if (columns === undefined || columns.dataVersion !== dataVersion) {
+      columns = DocumentColumns.load((sql) => this.prepare(sql), generationTables(generationId), dataVersion);
+      this.#columns.set(generationId, columns);
+    }
+    return columns;
+  }
+
+  async close(): Promise<void> {
+    this.#statements.clear();
+    this.#db.close();
+  }
+}
+
+/** Writes one generation's rows, and notes which rows it changed. */
+class GenerationWriter {
+  readonly #t;
+  readonly touched = new Set<number>();
+
+  constructor(
+    private readonly index: SqliteSearchIndex,
+    generationId: number,
+  ) {
+    this.#t = generationTables(generationId);
+  }
+
+  #stored(resourceId: string): StoredDocument | undefined {
+    return this.index.prepare(`SELECT id, position FROM ${this.#t.docs} WHERE resource_id = ?`).get(resourceId) as
+      | StoredDocument
+      | undefined;
+  }
+
+  #tombstone(resourceId: string): number | undefined {
+    return this.index
+      .prepare(`SELECT position FROM ${this.#t.tombstones} WHERE resource_id = ?`)
+      .pluck()
+      .get(resourceId) as number | undefined;
+  }
+
+  #deleteRows(id: number): void {
+    const t = this.#t;
+    this.index.prepare(`DELETE FROM ${t.fts} WHERE rowid = ?`).run(id);
+    this.index.prepare(`DELETE FROM ${t.placements} WHERE doc = ?`).run(id);
+  }
+
+  upsert(document: LibraryDocument): void {
+    const t = this.#t;
+    const stored = this.#stored(document.resourceId);
+    if (stored !== undefined && document.position <= stored.position) return;
+    const removedAt = this.#tombstone(document.resourceId);
+    if (removedAt !== undefined && document.position <= removedAt) return;
+
+    const fields = documentFields(document);
+    const metadata = document.metadata;
+    const columns = [
+      document.position,
+      document.status,
+      fields.firstPublishedMs,
+      fields.publishedDate,
+      fields.publishedYear,
+      metadata.writtenAt ?? null,
+      fields.subject,
+      fields.subjectTop,
+      metadata.genre,
+      metadata.publisher,
+      metadata.resourceType,
+      metadata.validity ?? null,
+      document.siteId,
+      document.indexNumber.trim(),
+      fields.docNumber,
+    ];
+    let id: number;
+    if (stored === undefined) {
+      const result = this.index
+        .prepare(
+          `INSERT INTO ${t.docs} (entered_at, resource_id, position, status, first_published_ms, published_date,
+             published_year, written_at, subject, subject_top, genre, publisher, resource_type, validity, site_id,
+             index_number, doc_number)
+           VALUES (${Array.from({ length: 17 }, () => '?').join(', ')})`,
+        )
+        .run(document.position, document.resourceId, ...columns);
+      id = Number(result.lastInsertRowid);
+      if (removedAt !== undefined) {
+        this.index.prepare(`DELETE FROM ${t.tombstones} WHERE resource_id = ?`).run(document.resourceId);
+      }
+    } else {
+      id = stored.id;
+      this.#deleteRows(id);
+      this.index
+        .prepare(
+          `UPDATE ${t.docs} SET position = ?, status = ?, first_published_ms = ?, published_date = ?,
+             published_year = ?, written_at = ?, subject = ?, subject_top = ?, genre = ?, publisher = ?,
+             resource_type = ?, validity = ?, site_id = ?, index_number = ?, doc_number = ?
+           WHERE id = ?`,
+        )
+        .run(...columns, id);
+    }
+
+    this.index
+      .prepare(
+        `INSERT INTO ${t.json} (id, document) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET document = excluded.document`,
+      )
+      .run(id, JSON.stringify(document));
+    const texts = [fields.title, fields.meta, fields.body];
+    this.index
+      .prepare(
+        `INSERT INTO ${t.fts} (rowid, title_w, meta_w, body_w, title_b, meta_b, body_b, filters)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        id,
+        ...texts.map((text) => wordTokens(text).join(' ')),
+        ...texts.map((text) => bigramTokens(text).join(' ')),
+        documentFilterTokens(document, fields).join(' '),
+      );
+    const place = this.index.prepare(
+      `INSERT OR IGNORE INTO ${t.placements} (site_id, column_id, doc) VALUES (?, ?, ?)`,
+    );
+    for (const placement of document.placements) place.run(placement.siteId, placement.columnId, id);
+    this.touched.add(id);
+  }
+
+  remove(resourceId: string, position: number): void {
+    const t = this.#t;
+    const stored = this.#stored(resourceId);
+    if (stored !== undefined) {
+      if (position < stored.position) return;
+      this.#deleteRows(stored.id);
+      this.touched.add(stored.id);
+      for (const table of [t.docs, t.json]) {
+        this.index.prepare(`DELETE FROM ${table} WHERE id = ?`).run(stored.id);
+      }
+    }
+    this.index
+      .prepare(
+        `INSERT INTO ${t.tombstones} (resource_id, position) VALUES (?, ?)
+         ON CONFLICT (resource_id) DO UPDATE SET position = max(position, excluded.position)`,
+      )
+      .run(resourceId, position);
+  }
+}
+
+class SqliteGeneration implements LibraryGeneration {
+  constructor(
+    private readonly index: SqliteSearchIndex,
+    readonly generation: string,
+  ) {}
+
+  #id(): number {
+    const row = this.index.generationRow(this.generation);
+    if (row === undefined) throw new Error(`generation ${this.generation} no longer exists: a promotion replaced it`);
+    return row.id;
+  }
+
+  async checkpoint(): Promise<Position | null> {
+    const row = this.index.generationRow(this.generation);
+    if (row === undefined) throw new Error(`generation ${this.generation} no longer exists: a promotion replaced it`);
+    return row.checkpoint;
+  }
+
+  async apply(changes: LibraryChange[], checkpoint: Position): Promise<void> {
+    if (!Number.isSafeInteger(checkpoint) || checkpoint < 0) {
+      throw new TypeError(`a checkpoint is a non-negative integer position (got ${checkpoint})`);
+    }
+    const id = this.#id();
+    const touched = this.index.transaction(() => this.index.applyIn(id, changes, checkpoint), 'write');
+    this.index.committed(id, touched);
+  }
+
+  async get(resourceId: string): Promise<LibraryDocument | null> {
+    return this.index.getIn(this.#id(), resourceId);
+  }
+
+  async findByPlacement(siteId: string, columnIds: string[]): Promise<LibraryDocument[]> {
+    return this.index.findByPlacementIn(this.#id(), siteId, columnIds);
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * The real server on a free loopback port, on the embedded stores in a temporary directory, with the demo sites
+ * and staff, for end-to-end tests over HTTP and WebSocket.
+ */
+import type { FastifyInstance } from 'fastify';
+import { type Client, createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { Metrics } from '../../graphql/metrics.js';
+import { buildServer } from '../../graphql/server.js';
+import { type Composition, compose } from '../../infra/composition.js';
+import { loadConfig } from '../../infra/config.js';
+import { createDemoPlatform } from '../../infra/demo-platform.js';
+import { measuredEventStore } from '../../infra/event-store/measured-event-store.js';
+import { localSigningKey, tokenVerifier } from '../../infra/token-verifier.js';
+import { ProjectionRunner } from '../../projections/runner/projection-runner.js';
+import { tempDir } from './temp-dir.js';
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  data: T | null;
+  errors?: Array<{
+    message: string;
+    path?: string[];
+    extensions: { code: string; category: string; details?: Array<{ path: string }>; rule?: string };
+  }>;
+}
+
+export interface ApiServer {
+  url: string;
+  c: Composition;
+  app: FastifyInstance;
+  runners: { library: ProjectionRunner; workflow: ProjectionRunner };
+  token(personId: string): Promise<string>;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+  ): Promise<GraphQLResponse<T>>;
+  subscribe(
+    query: string,
+    variables: Record<string, unknown>,
+    token?: string,
+  ): { client: Client; next(): Promise<Record<string, unknown>>; close(): Promise<void> };
+  /** Waits until both read models hold everything written so far. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startApiServer(env: Record<string, string> = {}): Promise<ApiServer> {
+  const dir = tempDir('api');
+  const config = loadConfig({ DATA_DIR: dir.path, PORT: '0', LOG_LEVEL: 'silent', ...env });
+  const metrics = new Metrics();
+  const c = await compose(config, (store) => measuredEventStore(store, (s) => metrics.appendDuration.observe(s)));
+  const runners = {
+    library: new ProjectionRunner(c.eventStore, c.library),
+    workflow: new ProjectionRunner(c.eventStore, c.workflow.projection()),
+  };
+  metrics.watchProjections([runners.library, runners.workflow]);
+  await createDemoPlatform(c.platform);
+  await runners.library.start();
+  await runners.workflow.start();
+  const app = await buildServer({
+    services: {
+      platform: c.platform,
+      eventStore: c.eventStore,
+      searchIndex: c.searchIndex,
+      workflow: c.workflow,
+      anonymousRead: config.ANONYMOUS_READ,
+    },
+    runners,
+    verifyToken: await tokenVerifier(config),
+    metrics,
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    logLevel: 'silent',
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as { port: number };
+  const url = `http://127.0.0.1:${port}`;
+  const key = await localSigningKey(config);
+  const sockets: Client[] = [];
+
+  return {
+    url,
+    c,
+    app,
+    runners,
+    token: (personId) => key.issue(personId),
+    async gql(query, variables, token) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as { data: never; errors?: never };
+      return { status: response.status, data: body.data ?? null, ...(body.errors ? { errors: body.errors } : {}) };
+    },
+    subscribe(query, variables, token) {
+      const client = createClient({
+        url: `ws://127.0.0.1:${port}/graphql`,
+        webSocketImpl: WebSocket,
+        connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+        retryAttempts: 0,
+      });
+      sockets.push(client);
+      const received: Array<Record<string, unknown>> = [];
+      const waiting: Array<(value: Record<string, unknown>) => void> = [];
+      const failures: Array<(error: unknown) => void> = [];
+      client.subscribe(
+        { query, variables },
+        {
+          next: (value) => {
+            const item = value as Record<string, unknown>;
+            const waiter = waiting.shift();
+            failures.shift();
+            if (waiter) waiter(item);
+            else received.push(item);
+          },
+          error: (error) => {
+            for (const fail of failures.splice(0)) fail(error);
+            received.push({ errors: error });
+          },
+          complete: () => {},
+        },
+      );
+      return {
+        client,
+        next: () =>
+          received.length > 0
+            ? Promise.resolve(received.shift()!)
+            : new Promise((resolve, reject) => {
+                waiting.push(resolve);
+                failures.push(reject);
+              }),
+        close: async () => client.dispose(),
+      };
+    },
+    async settle() {
+      const head = await c.eventStore.headPosition();
+      if (head !== null) {
+        await runners.library.waitFor(head);
+        await runners.workflow.waitFor(head);
+      }
+    },
+    async close() {
+      for (const socket of sockets) await socket.dispose();
+      await app.close();
+      await runners.library.stop();
+      await runners.workflow.stop();
+      await c.close();
+      dir.remove();
+    },
+  };
+}
