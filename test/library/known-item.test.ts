@@ -9,7 +9,7 @@ import { mapRegulation, type RegulationItem } from '../../ingest/national-regula
 import { corpus, type LibraryPlatform, libraryPlatform, REGULATION_MAPPING } from '../support/library-platform.js';
 
 /** What every regulation's title shares with hundreds of others: the issuer, the genre and its qualifiers. */
-export function distinctivePart(title: string): string {
+function distinctivePart(title: string): string {
   return title
     .replace(/^中华人民共和国/, '')
     .replace(/^国务院关于/, '')
