@@ -2,7 +2,7 @@
  * Resolvers: thin translations between GraphQL and the platform's ports. Every write goes through the Platform
  * (which checks the rules and the actor's roles); reads come from the read models, checked against R-SEC-2 here.
  */
-import { withFilter } from 'mercurius';
+import mercurius from 'mercurius';
 import type { EventStore } from '../domain/event-store/port.js';
 import type { PersonState } from '../domain/person/person.js';
 import type { Platform } from '../domain/platform.js';
@@ -36,6 +36,9 @@ export interface Context {
   services: Services;
   requestId: string;
 }
+
+// mercurius is CommonJS: under Node's ESM loader only its default export is reliable.
+const { withFilter } = mercurius;
 
 export const TOPICS = { resourcePublished: 'RESOURCE_PUBLISHED', reviewQueueChanged: 'REVIEW_QUEUE_CHANGED' } as const;
 

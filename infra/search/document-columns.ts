@@ -272,6 +272,7 @@ export class DocumentColumns {
         const counts = byCode(this.codes.subject, this.subjectTop);
         for (let i = 0; i < ids.length; i++) {
           const id = ids[i]!;
+          if (this.subject[id] !== this.subjectTop[id]) counts[this.subject[id]!]!++;
         }
         result.subject = orderFacetCounts(toList(this.codes.subject, counts));
       } else if (facet === 'year') {
