@@ -16,7 +16,17 @@ export type Category =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'PAYLOAD_TOO_LARGE'
   | 'INTERNAL_SERVER_ERROR';
+
+/** Refusals by the HTTP layer (rate limit, body limit) keep their status; the client still gets a GraphQL body. */
+const HTTP_REFUSALS: Record<number, Category> = { 413: 'PAYLOAD_TOO_LARGE', 429: 'RATE_LIMITED' };
+
+export function httpStatusOf(code: string): number | undefined {
+  const entry = Object.entries(HTTP_REFUSALS).find(([, category]) => category === code);
+  return entry ? Number(entry[0]) : undefined;
+}
 
 const CATEGORY_OF: Record<string, Category> = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
@@ -72,6 +82,8 @@ export function describeError(error: unknown): { message: string; extensions: Er
     return { message: error.message, extensions: { code: 'UNAUTHENTICATED', category: 'UNAUTHENTICATED' } };
   if (error instanceof Forbidden)
     return { message: error.message, extensions: { code: 'FORBIDDEN', category: 'FORBIDDEN' } };
+  const refusal = HTTP_REFUSALS[(error as { statusCode?: number } | undefined)?.statusCode ?? 0];
+  if (refusal) return { message: (error as Error).message, extensions: { code: refusal, category: refusal } };
   return null;
 }
 

@@ -195,7 +195,7 @@ const input = (args: Args) => withoutNulls(args.input as Args);
 
 export const resolvers = {
   Viewer: {
-    __resolveType: (viewer: { person?: unknown }) => (viewer.person ? 'PersonViewer' : 'AnonymousViewer'),
+    resolveType: (viewer: { person?: unknown }) => (viewer.person ? 'PersonViewer' : 'AnonymousViewer'),
   },
   Query: {
     viewer: async (_root: unknown, _args: Args, { viewer, services }: Context) => {

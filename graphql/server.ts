@@ -8,7 +8,7 @@ import type { OperationDefinitionNode } from 'graphql';
 import mercurius from 'mercurius';
 import type { ProjectionRunner } from '../projections/runner/projection-runner.js';
 import type { TokenVerifier } from './auth/token-keys.js';
-import { formatGraphQLError } from './errors.js';
+import { formatGraphQLError, httpStatusOf } from './errors.js';
 import { startLiveUpdates } from './live-updates.js';
 import type { Metrics } from './metrics.js';
 import { type Context, resolvers, type Services } from './resolvers.js';
@@ -83,13 +83,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
           context.reply?.log.error({ err: error.originalError ?? error }, 'unexpected error in a resolver');
         return formatted;
       });
-      // Errors that stopped the whole operation before execution (parse, validation) are the client's: 400.
-      const statusCode =
-        execution.data === undefined || execution.data === null
-          ? errors.some((e) => (e.extensions as { code: string }).code === 'INTERNAL_SERVER_ERROR')
-            ? 500
-            : 400
-          : 200;
+      // Refusals by the HTTP layer keep their status; errors that stopped the operation before execution (parse,
+      // validation) are the client's: 400.
+      const codes = errors.map((e) => (e.extensions as { code: string }).code);
+      const refused = codes.map(httpStatusOf).find((status) => status !== undefined);
+      const stopped = execution.data === undefined || execution.data === null;
+      const statusCode = refused ?? (stopped ? (codes.includes('INTERNAL_SERVER_ERROR') ? 500 : 400) : 200);
       return { statusCode, response: { data: execution.data ?? null, errors } } as never;
     },
   });

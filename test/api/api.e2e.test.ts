@@ -287,6 +287,23 @@ describe('GraphQL API over HTTP and WebSocket', () => {
       expect(result.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
     });
 
+    it('limits each client’s request rate (429), per token', async () => {
+      const limited = await startApiServer({ RATE_LIMIT_PER_MINUTE: '5' });
+      try {
+        const token = await limited.token('jinan-editor');
+        const statuses: number[] = [];
+        for (let i = 0; i < 7; i++) statuses.push((await limited.gql('{ viewer { __typename } }', {}, token)).status);
+        expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+        expect(statuses.slice(5)).toEqual([429, 429]);
+        // another client has its own allowance
+        expect((await limited.gql('{ viewer { __typename } }', {}, await limited.token('jinan-reviewer'))).status).toBe(
+          200,
+        );
+      } finally {
+        await limited.close();
+      }
+    });
+
     it('serves /healthz, /readyz and Prometheus /metrics', async () => {
       expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
       const ready = await fetch(`${api.url}/readyz`);
