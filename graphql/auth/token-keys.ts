@@ -32,16 +32,27 @@ export class InvalidToken extends Error {
 /** Verifies a bearer token and returns the person it names (the `sub` claim). */
 export type TokenVerifier = (token: string) => Promise<string>;
 
+/** Verified tokens remembered, so a client's every request does not pay for a signature check. */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 function verifierFor(key: KeyObject | JWTVerifyGetKey, settings: TokenSettings): TokenVerifier {
+  // A token never changes, so once its signature checked out it stays good until it expires; what a person may do
+  // is read from their Person stream on every request, so a revocation is not delayed by this.
+  const verified = new Map<string, { subject: string; expiresAt: number }>();
   return async (token) => {
+    const known = verified.get(token);
+    if (known && known.expiresAt > Date.now()) return known.subject;
     try {
       const { payload } = await jwtVerify(token, key as never, {
         issuer: settings.issuer,
         audience: settings.audience,
       });
       if (!payload.sub) throw new InvalidToken('the token names no subject');
+      if (verified.size >= VERIFIED_CACHE_SIZE) verified.clear();
+      verified.set(token, { subject: payload.sub, expiresAt: (payload.exp ?? 0) * 1000 });
       return payload.sub;
     } catch (error) {
+      verified.delete(token);
       if (error instanceof InvalidToken) throw error;
       throw new InvalidToken(`invalid token: ${(error as Error).message}`);
     }
