@@ -5,6 +5,14 @@
  */
 import type { z } from 'zod';
 import {
+  type ApiKeyCommand,
+  type ApiKeyState,
+  apiKeyCommandSchemas,
+  apiKeyDecider,
+  apiKeyEventSchemas,
+  apiKeyStream,
+} from './api-key/api-key.js';
+import {
   calendarYearDecider,
   calendarYearRecordedSchema,
   parseRecordCalendarYear,
@@ -64,6 +72,7 @@ import {
 import { type ClaimScope, claimDecider, claimEventSchemas, claimStream } from './uniqueness/claim.js';
 
 export const specs = {
+  apiKey: { decider: apiKeyDecider, eventSchemas: apiKeyEventSchemas },
   person: { decider: personDecider, eventSchemas: personEventSchemas },
   site: { decider: siteDecider, eventSchemas: siteEventSchemas },
   resource: { decider: resourceDecider, eventSchemas: resourceEventSchemas },
@@ -363,6 +372,29 @@ export class Platform {
         },
       },
     );
+  }
+
+  async apiKey<T extends keyof typeof apiKeyCommandSchemas>(type: T, input: unknown, meta: CommandMeta) {
+    const data = parseInput(apiKeyCommandSchemas[type], input) as ApiKeyCommand['data'];
+    return this.handle(apiKeyStream(data.keyId), specs.apiKey, {
+      meta,
+      command: async () => {
+        const actor = await this.actor(meta);
+        const siteId = (data as { siteId?: string }).siteId;
+        return (
+          type === 'CreateApiKey'
+            ? { type, data, actor, siteExists: siteId ? (await this.siteState(siteId)).exists : false }
+            : { type, data, actor }
+        ) as ApiKeyCommand;
+      },
+      siteId: (state) => state.siteId || ((data as { siteId?: string }).siteId ?? null),
+      actorRole: (state, command) =>
+        adminRole(command.actor, state.siteId || ((data as { siteId?: string }).siteId ?? null)),
+    });
+  }
+
+  async apiKeyState(keyId: string): Promise<ApiKeyState> {
+    return (await this.read(apiKeyStream(keyId), specs.apiKey)).state;
   }
 
   /** Administrators extend the second level of the subject taxonomy (metadata.md). */

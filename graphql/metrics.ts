@@ -27,6 +27,12 @@ export class Metrics {
     labelNames: ['code'],
     registers: [this.registry],
   });
+  readonly apiKeyRequests = new Counter({
+    name: 'api_key_requests_total',
+    help: 'Requests made with an API key, by key and site',
+    labelNames: ['key_id', 'site'],
+    registers: [this.registry],
+  });
   readonly appendDuration = new Histogram({
     name: 'event_store_append_duration_seconds',
     help: 'Event store append latency, acknowledged (durable) appends',

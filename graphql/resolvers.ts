@@ -3,6 +3,7 @@
  * (which checks the rules and the actor's roles); reads come from the read models, checked against R-SEC-2 here.
  */
 import mercurius from 'mercurius';
+import type { ApiKeyState } from '../domain/api-key/api-key.js';
 import type { EventStore } from '../domain/event-store/port.js';
 import type { PersonState } from '../domain/person/person.js';
 import type { Platform } from '../domain/platform.js';
@@ -12,6 +13,7 @@ import { type SiteState, siteAdvisories } from '../domain/site/site.js';
 import type { LibraryDocument } from '../projections/library/library-document.js';
 import type { Facet, SearchIndex, SearchQuery, Sort } from '../projections/library/search-index.js';
 import type { WorkflowItem, WorkflowReadModel, WorkflowStatus } from '../projections/workflow/workflow-read-model.js';
+import { newApiKey } from './auth/api-keys.js';
 import {
   actorOf,
   Forbidden,
@@ -44,6 +46,7 @@ export const TOPICS = { resourcePublished: 'RESOURCE_PUBLISHED', reviewQueueChan
 
 async function requireLibraryReader({ viewer, services }: Context): Promise<void> {
   refuseRejected(viewer);
+  if (viewer.kind === 'apiKey') return;
   if (viewer.kind === 'anonymous') {
     if (!services.anonymousRead)
       throw new Unauthenticated('sign in to read the library (anonymous reading is not enabled)');
@@ -54,6 +57,7 @@ async function requireLibraryReader({ viewer, services }: Context): Promise<void
 
 function meta(context: Context): CommandMeta {
   refuseRejected(context.viewer);
+  if (context.viewer.kind === 'apiKey') throw new Forbidden('API keys read the published library; they never write');
   if (context.viewer.kind !== 'person') throw new Unauthenticated('sign in to do this');
   return { actorId: context.viewer.personId, occurredAt: new Date().toISOString(), correlationId: context.requestId };
 }
@@ -116,6 +120,10 @@ function person(id: string, state: PersonState) {
       .filter(([, roles]) => roles.size > 0)
       .map(([siteId, roles]) => ({ siteId, roles: [...roles] })),
   };
+}
+
+function apiKey(state: ApiKeyState) {
+  return { id: state.keyId, siteId: state.siteId, name: state.name, revoked: state.revoked };
 }
 
 function workflowItem(item: WorkflowItem) {
@@ -195,12 +203,14 @@ const input = (args: Args) => withoutNulls(args.input as Args);
 
 export const resolvers = {
   Viewer: {
-    resolveType: (viewer: { person?: unknown }) => (viewer.person ? 'PersonViewer' : 'AnonymousViewer'),
+    resolveType: (viewer: { person?: unknown; keyId?: unknown }) =>
+      viewer.person ? 'PersonViewer' : viewer.keyId ? 'ApiKeyViewer' : 'AnonymousViewer',
   },
   Query: {
     viewer: async (_root: unknown, _args: Args, { viewer, services }: Context) => {
       refuseRejected(viewer);
       if (viewer.kind === 'anonymous') return { mayReadLibrary: services.anonymousRead };
+      if (viewer.kind === 'apiKey') return { keyId: viewer.keyId, siteId: viewer.siteId };
       const actor = await actorOf(services.platform, viewer);
       return { person: person(actor.personId, await services.platform.personState(actor.personId)) };
     },
@@ -280,6 +290,20 @@ export const resolvers = {
         };
       });
     },
+    apiKeys: async (_root: unknown, args: { siteId: string }, context: Context) => {
+      const actor = await actorOf(context.services.platform, context.viewer);
+      if (!isPlatformWide(actor) && !actor.siteRoles.get(args.siteId)?.has('site_admin')) {
+        throw new Forbidden('only the site administrator, platform administrators and auditors see its API keys');
+      }
+      const created = await context.services.eventStore.readAll({
+        maxCount: 100_000,
+        filter: { streamPrefixes: ['apikey-'], eventTypes: ['ApiKeyCreated'] },
+      });
+      const keys = created
+        .map((e) => (e.data as { keyId: string; siteId: string }).keyId)
+        .filter((_, i) => (created[i]!.data as { siteId: string }).siteId === args.siteId);
+      return Promise.all(keys.map(async (keyId) => apiKey(await context.services.platform.apiKeyState(keyId))));
+    },
     person: async (_root: unknown, args: { id: string }, context: Context) => {
       const actor = await actorOf(context.services.platform, context.viewer);
       if (actor.personId !== args.id && !isPlatformWide(actor))
@@ -315,6 +339,19 @@ export const resolvers = {
     grantPlatformRole: personMutation('GrantPlatformRole'),
     revokePlatformRole: personMutation('RevokePlatformRole'),
     deactivatePerson: personMutation('DeactivatePerson'),
+    createApiKey: async (_root: unknown, args: { siteId: string; name: string }, context: Context) => {
+      const { keyId, secretHash, key } = newApiKey();
+      const { state } = await context.services.platform.apiKey(
+        'CreateApiKey',
+        { keyId, siteId: args.siteId, name: args.name, secretHash },
+        meta(context),
+      );
+      return { apiKey: apiKey(state), key };
+    },
+    revokeApiKey: async (_root: unknown, args: { keyId: string; reason: string }, context: Context) => {
+      const { state } = await context.services.platform.apiKey('RevokeApiKey', args, meta(context));
+      return apiKey(state);
+    },
   },
   Subscription: {
     resourcePublished: {

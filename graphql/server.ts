@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { OperationDefinitionNode } from 'graphql';
 import mercurius from 'mercurius';
 import type { ProjectionRunner } from '../projections/runner/projection-runner.js';
+import { verifyApiKey } from './auth/api-keys.js';
 import type { TokenVerifier } from './auth/token-keys.js';
 import { formatGraphQLError, httpStatusOf } from './errors.js';
 import { startLiveUpdates } from './live-updates.js';
@@ -37,6 +38,7 @@ export const BODY_LIMIT = 8 * 1024 * 1024;
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const { services, runners, verifyToken, metrics } = options;
+  const checkApiKey = (key: string) => verifyApiKey(services.platform, key);
   const app = Fastify({ logger: { level: options.logLevel ?? 'info' }, bodyLimit: BODY_LIMIT });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -60,11 +62,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     graphiql: true,
     jit: 1,
     queryDepth: MAX_QUERY_DEPTH,
-    context: async (request): Promise<Context> => ({
-      viewer: await viewerFromAuthorization(request.headers.authorization, verifyToken),
-      services,
-      requestId: request.id,
-    }),
+    context: async (request): Promise<Context> => {
+      const apiKey = request.headers['x-api-key'];
+      const header = request.headers.authorization ?? (typeof apiKey === 'string' ? `ApiKey ${apiKey}` : undefined);
+      const viewer = await viewerFromAuthorization(header, verifyToken, checkApiKey);
+      // Machine clients' use is attributable: every request made with a key names it in the log and the metrics.
+      if (viewer.kind === 'apiKey') {
+        request.log.info({ apiKey: viewer.keyId, site: viewer.siteId }, 'request with an API key');
+        metrics.apiKeyRequests.inc({ key_id: viewer.keyId, site: viewer.siteId });
+      }
+      return { viewer, services, requestId: request.id };
+    },
     subscription: {
       context: (_socket, request) => ({ services, requestId: request.id }),
       // graphql-ws clients send the token in connection_init: { authorization: 'Bearer …' }.
@@ -72,7 +80,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         const payload = data.payload ?? {};
         const headers = (payload.headers as Record<string, unknown> | undefined) ?? payload;
         const header = (headers.authorization ?? headers.Authorization) as string | undefined;
-        return { viewer: await viewerFromAuthorization(header, verifyToken) };
+        return { viewer: await viewerFromAuthorization(header, verifyToken, checkApiKey) };
       },
     },
     errorFormatter: (execution, context) => {

@@ -33,6 +33,8 @@ export const typeDefs = /* GraphQL */ `
     "Who did what to a resource, when, in which role and why (R-REVIEW-5)."
     reviewHistory(resourceId: ID!): [ReviewAction!]!
     person(id: ID!): Person
+    "A site's API keys (never their secrets): its administrator, platform administrators and auditors."
+    apiKeys(siteId: ID!): [ApiKey!]!
   }
 
   type Mutation {
@@ -64,6 +66,10 @@ export const typeDefs = /* GraphQL */ `
     grantPlatformRole(personId: ID!, role: PlatformRole!, reason: String!): PersonPayload!
     revokePlatformRole(personId: ID!, role: PlatformRole!, reason: String!): PersonPayload!
     deactivatePerson(personId: ID!, reason: String!): PersonPayload!
+
+    "A read-only key for a site's machine clients; the key is in the answer once and never again."
+    createApiKey(siteId: ID!, name: String!): CreatedApiKey!
+    revokeApiKey(keyId: ID!, reason: String!): ApiKey!
   }
 
   type Subscription {
@@ -73,7 +79,25 @@ export const typeDefs = /* GraphQL */ `
     reviewQueueChanged(siteId: ID!): WorkflowItem!
   }
 
-  union Viewer = PersonViewer | AnonymousViewer
+  union Viewer = PersonViewer | ApiKeyViewer | AnonymousViewer
+
+  type ApiKeyViewer {
+    keyId: ID!
+    siteId: ID!
+  }
+
+  type ApiKey {
+    id: ID!
+    siteId: ID!
+    name: String!
+    revoked: Boolean!
+  }
+
+  type CreatedApiKey {
+    apiKey: ApiKey!
+    "Send it as the header Authorization: ApiKey <key> (or X-Api-Key: <key>)."
+    key: String!
+  }
 
   type PersonViewer {
     person: Person!

@@ -11,6 +11,7 @@ import { InvalidToken, type TokenVerifier } from './auth/token-keys.js';
 /** `rejected`: the request carried a token that did not verify; it is refused wherever it asks for anything. */
 export type Viewer =
   | { kind: 'person'; personId: string }
+  | { kind: 'apiKey'; keyId: string; siteId: string }
   | { kind: 'anonymous' }
   | { kind: 'rejected'; reason: string };
 
@@ -22,10 +23,20 @@ export class Forbidden extends Error {
   readonly code = 'FORBIDDEN';
 }
 
-export async function viewerFromAuthorization(header: string | undefined, verify: TokenVerifier): Promise<Viewer> {
+export async function viewerFromAuthorization(
+  header: string | undefined,
+  verify: TokenVerifier,
+  checkApiKey: (key: string) => Promise<{ keyId: string; siteId: string } | null>,
+): Promise<Viewer> {
   if (!header) return { kind: 'anonymous' };
+  const apiKey = /^ApiKey\s+(\S+)$/i.exec(header);
+  if (apiKey) {
+    const key = await checkApiKey(apiKey[1]!);
+    return key ? { kind: 'apiKey', ...key } : { kind: 'rejected', reason: 'unknown or revoked API key' };
+  }
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match) return { kind: 'rejected', reason: 'the Authorization header must be "Bearer <token>"' };
+  if (!match)
+    return { kind: 'rejected', reason: 'the Authorization header must be "Bearer <token>" or "ApiKey <key>"' };
   try {
     return { kind: 'person', personId: await verify(match[1]!) };
   } catch (error) {
@@ -42,6 +53,8 @@ export function refuseRejected(viewer: Viewer): void {
 /** The viewer's current roles; an unknown or deactivated person is refused outright. */
 export async function actorOf(platform: Platform, viewer: Viewer): Promise<Actor> {
   refuseRejected(viewer);
+  if (viewer.kind === 'apiKey')
+    throw new Forbidden('API keys read the published library; they never write or see drafts');
   if (viewer.kind !== 'person') throw new Unauthenticated('sign in to do this');
   let actor: Actor;
   try {

@@ -278,6 +278,68 @@ describe('GraphQL API over HTTP and WebSocket', () => {
     });
   });
 
+  describe('API keys for machine clients', () => {
+    const CREATE = `mutation($site: ID!) { createApiKey(siteId: $site, name: "门户网站 CMS") { key apiKey { id siteId name revoked } } }`;
+    const withKey = async (query: string, key: string, variables: Record<string, unknown> = {}) => {
+      const response = await fetch(`${api.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `ApiKey ${key}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as {
+        data: Record<string, unknown> | null;
+        errors?: Array<{ extensions: { code: string } }>;
+      };
+    };
+
+    it('the site administrator creates a key that reads the library, never writes, and stops working once revoked', async () => {
+      const created = await api.gql<{ createApiKey: { key: string; apiKey: { id: string } } }>(
+        CREATE,
+        { site: 'jinan' },
+        tokens['jinan-webmaster'],
+      );
+      expect(created.errors).toBeUndefined();
+      const { key, apiKey } = created.data!.createApiKey;
+      expect((await withKey('{ viewer { ... on ApiKeyViewer { keyId siteId } } }', key)).data).toEqual({
+        viewer: { keyId: apiKey.id, siteId: 'jinan' },
+      });
+      expect((await withKey(SEARCH, key, { text: '集约化' })).errors).toBeUndefined();
+      expect((await withKey(step('submitResource'), key, { id: 'visible-draft' })).errors![0]!.extensions.code).toBe(
+        'FORBIDDEN',
+      );
+      expect((await withKey(`{ siteWorkflow(siteId: "jinan") { resourceId } }`, key)).errors![0]!.extensions.code).toBe(
+        'FORBIDDEN',
+      );
+      // stored only as a hash: the secret is nowhere in the log
+      const events = await api.c.eventStore.readStream(`apikey-${apiKey.id}`);
+      expect(JSON.stringify(events)).not.toContain(key.split('.')[2]);
+      const listed = await api.gql<{ apiKeys: Array<{ id: string; revoked: boolean }> }>(
+        `{ apiKeys(siteId: "jinan") { id revoked } }`,
+        {},
+        tokens.auditor,
+      );
+      expect(listed.data!.apiKeys).toContainEqual({ id: apiKey.id, revoked: false });
+      await api.gql(
+        `mutation($id: ID!) { revokeApiKey(keyId: $id, reason: "泄露") { revoked } }`,
+        { id: apiKey.id },
+        tokens['jinan-webmaster'],
+      );
+      expect((await withKey(SEARCH, key, { text: '集约化' })).errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
+      expect((await withKey(SEARCH, `${key.slice(0, -1)}x`, { text: '集约化' })).errors![0]!.extensions.code).toBe(
+        'UNAUTHENTICATED',
+      );
+    });
+
+    it('an editor cannot create keys, nor another site’s administrator', async () => {
+      expect((await api.gql(CREATE, { site: 'jinan' }, tokens['jinan-editor'])).errors![0]!.extensions.code).toBe(
+        'FORBIDDEN',
+      );
+      expect((await api.gql(CREATE, { site: 'shucheng' }, tokens['jinan-webmaster'])).errors![0]!.extensions.code).toBe(
+        'FORBIDDEN',
+      );
+    });
+  });
+
   describe('protection and operations', () => {
     it('refuses queries nested deeper than the limit, while GraphiQL’s introspection still works', async () => {
       expect((await api.gql(getIntrospectionQuery(), {}, tokens.admin)).errors).toBeUndefined();
