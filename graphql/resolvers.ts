@@ -391,10 +391,20 @@ export const resolvers = {
       ),
     },
   },
+};
+
+/** Batched per request (mercurius loaders): a page of hits placed on the same sites reads each site once. */
+export const loaders = {
   Placement: {
-    site: async (placement: { siteId: string }, _args: Args, context: Context) => {
-      const state = await context.services.platform.siteState(placement.siteId);
-      return state.exists ? site(state) : null;
+    async site(queries: Array<{ obj: { siteId: string } }>, context: Context) {
+      const ids = [...new Set(queries.map((q) => q.obj.siteId))];
+      const states = new Map(
+        await Promise.all(ids.map(async (id) => [id, await context.services.platform.siteState(id)] as const)),
+      );
+      return queries.map(({ obj }) => {
+        const state = states.get(obj.siteId)!;
+        return state.exists ? site(state) : null;
+      });
     },
   },
 };

@@ -4,7 +4,7 @@
  */
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { OperationDefinitionNode } from 'graphql';
+import { GraphQLError, type OperationDefinitionNode } from 'graphql';
 import mercurius from 'mercurius';
 import type { ProjectionRunner } from '../projections/runner/projection-runner.js';
 import { verifyApiKey } from './auth/api-keys.js';
@@ -12,7 +12,8 @@ import type { TokenVerifier } from './auth/token-keys.js';
 import { formatGraphQLError, httpStatusOf } from './errors.js';
 import { startLiveUpdates } from './live-updates.js';
 import type { Metrics } from './metrics.js';
-import { type Context, resolvers, type Services } from './resolvers.js';
+import { queryCostRule } from './query-cost.js';
+import { type Context, loaders, resolvers, type Services } from './resolvers.js';
 import { typeDefs } from './type-defs.js';
 import { viewerFromAuthorization } from './viewer.js';
 
@@ -62,6 +63,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     graphiql: true,
     jit: 1,
     queryDepth: MAX_QUERY_DEPTH,
+    validationRules: [queryCostRule],
+    loaders: loaders as never,
     context: async (request): Promise<Context> => {
       const apiKey = request.headers['x-api-key'];
       const header = request.headers.authorization ?? (typeof apiKey === 'string' ? `ApiKey ${apiKey}` : undefined);
@@ -84,7 +87,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       },
     },
     errorFormatter: (execution, context) => {
-      const errors = (execution.errors ?? []).map((error) => {
+      // mercurius wraps all validation errors of a query in one; the client gets each with its own message.
+      const flat = (execution.errors ?? []).flatMap((error) => {
+        const inner = (error.originalError as { errors?: unknown } | undefined)?.errors;
+        return Array.isArray(inner) && inner.every((e) => e instanceof GraphQLError)
+          ? (inner as GraphQLError[])
+          : [error];
+      });
+      const errors = flat.map((error) => {
         const { formatted, unexpected } = formatGraphQLError(error);
         metrics.errors.inc({ code: (formatted.extensions as { code: string }).code });
         if (unexpected)

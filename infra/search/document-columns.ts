@@ -2,8 +2,8 @@
  * The filter, facet and sort values of every document of a generation, held in typed arrays indexed by row id.
  * Counting facets over a result set in SQL costs several microseconds a row (a lookup and a sort per facet), which
  * at 100,000 matching documents is far beyond a search's budget; here it is a pass over arrays. The tables stay the
- * truth: the columns are loaded from them, updated after each of this process's commits, and reloaded when another
- * connection has committed (SQLite's data_version tells).
+ * truth: the columns are loaded from them, updated after each of this process's commits, and loaded again when the
+ * generation's version shows a batch of another process.
  */
 import type Database from 'better-sqlite3';
 import type { Facet, FacetCount } from '../../projections/library/search-index.js';
@@ -93,11 +93,16 @@ export class DocumentColumns {
   private constructor(
     private readonly prepare: (sql: string) => Database.Statement,
     private readonly t: GenerationTables,
-    public dataVersion: number,
+    /** The generation's version (batches applied) that these columns reflect. */
+    public generationVersion: number,
   ) {}
 
-  static load(prepare: (sql: string) => Database.Statement, t: GenerationTables, dataVersion: number): DocumentColumns {
-    const columns = new DocumentColumns(prepare, t, dataVersion);
+  static load(
+    prepare: (sql: string) => Database.Statement,
+    t: GenerationTables,
+    generationVersion: number,
+  ): DocumentColumns {
+    const columns = new DocumentColumns(prepare, t, generationVersion);
     const rows = prepare(`SELECT ${ROW_COLUMNS} FROM ${t.docs}`).raw().all() as Row[];
     columns.#grow(rows.reduce((max, row) => Math.max(max, row[0]), 0) + 1);
     for (const row of rows) columns.#set(row);

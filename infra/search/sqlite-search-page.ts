@@ -177,23 +177,29 @@ function relevancePage(
   const rankable = Math.min(selected.length, RELEVANCE_LIMIT);
   // Ids ascend in the order documents entered the generation, so the most recent hits are the highest ids.
   const lowestId = selected.length > RELEVANCE_LIMIT ? selected[selected.length - RELEVANCE_LIMIT]! : 0;
-  const sql = `SELECT rowid, bm25(${t.fts}, ${BM25_WEIGHTS}) FROM ${t.fts}
-    WHERE ${t.fts} MATCH ? AND rowid >= ? ORDER BY 2 LIMIT ?`;
+  const bm25 = `bm25(${t.fts}, ${BM25_WEIGHTS})`;
+  const best = `SELECT rowid, ${bm25} FROM ${t.fts} WHERE ${t.fts} MATCH ? AND rowid >= ? ORDER BY 2 LIMIT ?`;
+  const tied = `SELECT rowid, ${bm25} FROM ${t.fts} WHERE ${t.fts} MATCH ? AND rowid >= ? AND ${bm25} = ?`;
+  const hitsOf = (rows: Array<[number, number]>) =>
+    rows
+      .filter(([id]) => columns.enteredAt[id]! <= snapshot)
+      .map(([id, rank]) => ({ id, resourceId: columns.resourceIds[id]!, rank }));
 
-  /** The best `count` hits in (rank, resource id) order, complete even where equal ranks straddle the cut. */
+  /**
+   * The best `count` hits in (rank, resource id) order. SQLite orders equal ranks arbitrarily, so when equal ranks
+   * straddle the cut, the whole group of that rank is fetched and ordered by resource id.
+   */
   const ranking = (count: number): RankedHit[] => {
-    let limit = count + late + 1;
-    for (;;) {
-      const found = context.prepare(sql).raw().all(match, lowestId, limit) as Array<[number, number]>;
-      const hits = found
-        .filter(([id]) => columns.enteredAt[id]! <= snapshot)
-        .map(([id, rank]) => ({ id, resourceId: columns.resourceIds[id]!, rank }));
-      hits.sort(byRank);
-      const cut = hits[count - 1];
-      const tieMayContinue = found.length === limit && cut !== undefined && hits.at(-1)!.rank === cut.rank;
-      if (!tieMayContinue) return hits.slice(0, count);
-      limit *= 2;
-    }
+    const limit = count + late + 1;
+    const found = context.prepare(best).raw().all(match, lowestId, limit) as Array<[number, number]>;
+    const hits = hitsOf(found);
+    hits.sort(byRank);
+    const cut = hits[count - 1];
+    if (found.length < limit || cut === undefined || hits.at(-1)!.rank !== cut.rank) return hits.slice(0, count);
+    const group = hitsOf(context.prepare(tied).raw().all(match, lowestId, cut.rank) as Array<[number, number]>);
+    const merged = [...hits.filter((hit) => hit.rank < cut.rank), ...group];
+    merged.sort(byRank);
+    return merged.slice(0, count);
   };
   const toRows = (hits: RankedHit[]): PageRow[] =>
     hits.map((hit) => ({ id: hit.id, resourceId: hit.resourceId, key: hit.rank, score: -hit.rank }));

@@ -33,7 +33,9 @@ export function createSharedTables(db: Database.Database): void {
       name TEXT NOT NULL UNIQUE,
       checkpoint INTEGER,
       -- The highest position any change or checkpoint of this generation carried: a page's snapshot.
-      high_water INTEGER NOT NULL DEFAULT 0
+      high_water INTEGER NOT NULL DEFAULT 0,
+      -- Batches applied: another process's writes to this generation show as a change of it (document-columns.ts).
+      version INTEGER NOT NULL DEFAULT 0
     );
     CREATE TABLE IF NOT EXISTS search_aliases (
       name TEXT PRIMARY KEY,

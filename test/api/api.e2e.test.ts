@@ -366,6 +366,29 @@ describe('GraphQL API over HTTP and WebSocket', () => {
       }
     });
 
+    it('refuses queries that would cost too much, however shallow', async () => {
+      const fields = 'node { id title indexNumber placements { siteId columnId site { name } } }';
+      const aliases = Array.from({ length: 12 }, (_, i) => `s${i}: search(first: 100) { edges { ${fields} } }`).join(
+        ' ',
+      );
+      const result = await api.gql(`{ ${aliases} }`, {}, tokens.admin);
+      expect(result.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
+      expect(result.errors?.[0]?.message).toMatch(/query cost \d+ exceeds/);
+      const fine = await api.gql(
+        `query($n: Int) { search(first: $n) { edges { ${fields} } } }`,
+        { n: 50 },
+        tokens.admin,
+      );
+      expect(fine.errors).toBeUndefined();
+      // a page size in a variable counts as the largest page, whatever the variable says
+      const viaVariable = Array.from({ length: 8 }, (_, i) => `s${i}: search(first: $n) { edges { ${fields} } }`).join(
+        ' ',
+      );
+      expect((await api.gql(`query($n: Int) { ${viaVariable} }`, { n: 1 }, tokens.admin)).errors?.[0]?.message).toMatch(
+        /query cost/,
+      );
+    });
+
     it('serves /healthz, /readyz and Prometheus /metrics', async () => {
       expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
       const ready = await fetch(`${api.url}/readyz`);
