@@ -3,14 +3,25 @@
  * with a suffix), an alias row says which one readers use, and a checkpoint row per generation is written in the
  * same transaction as the rows it accounts for.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Position } from '../../domain/event-store/event.js';
 
-export function openReadModelDatabase(filename: string): Database.Database {
+/**
+ * Opens a read model's file. A file written by another layout of the tables (`schemaVersion` differs) is deleted and
+ * started afresh: read models are rebuilt from the log, so an upgrade never needs a migration of them.
+ */
+export function openReadModelDatabase(filename: string, schemaVersion = 1): Database.Database {
   if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
-  const db = new Database(filename, { timeout: 10_000 });
+  let db = new Database(filename, { timeout: 10_000 });
+  const found = db.pragma('user_version', { simple: true }) as number;
+  if (found !== 0 && found !== schemaVersion && filename !== ':memory:') {
+    db.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${filename}${suffix}`, { force: true });
+    db = new Database(filename, { timeout: 10_000 });
+  }
+  db.pragma(`user_version = ${schemaVersion}`);
   db.pragma('journal_mode = WAL');
   // A read model is rebuilt from the log, and its checkpoint commits with its rows: losing the last transactions to a
   // power cut only means replaying them, so the read side does not pay for an fsync per batch.

@@ -92,3 +92,21 @@ describe('workflow read model (drafts and review queues per site)', () => {
     expect(workflow.item('a')!.state.published).toMatchObject({ version: 1 });
   });
 });
+
+describe('read model files', () => {
+  it('a file of another table layout is started afresh (the projection rebuilds it), never half-read', async () => {
+    const { openReadModelDatabase } = await import('../../projections/sqlite/sqlite-generations.js');
+    const dir = tempDir('read-model-file');
+    const first = openReadModelDatabase(`${dir.path}/model.sqlite`, 1);
+    first.exec('CREATE TABLE old_layout (x INTEGER)');
+    first.close();
+    const same = openReadModelDatabase(`${dir.path}/model.sqlite`, 1);
+    expect(same.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'old_layout'").pluck().get()).toBe(1);
+    same.close();
+    const next = openReadModelDatabase(`${dir.path}/model.sqlite`, 2);
+    expect(next.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'old_layout'").pluck().get()).toBe(0);
+    expect(next.pragma('user_version', { simple: true })).toBe(2);
+    next.close();
+    dir.remove();
+  });
+});
