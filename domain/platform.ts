@@ -398,9 +398,23 @@ export class Platform {
   }
 
   /** Administrators extend the second level of the subject taxonomy (metadata.md). */
-  async addSubject(input: unknown, meta: CommandMeta) {
-    const command = parseInput(addSubjectSchema, input);
-    return this.handle(SUBJECT_TAXONOMY_STREAM, specs.taxonomy, {
+  addSubject(input: unknown, meta: CommandMeta) {
+    return this.platformAdministration(
+      SUBJECT_TAXONOMY_STREAM,
+      specs.taxonomy,
+      parseInput(addSubjectSchema, input),
+      meta,
+    );
+  }
+
+  /** Platform-wide reference data: only a platform administrator (or the platform itself) changes it. */
+  private platformAdministration<State, Command, Event extends DomainEvent>(
+    streamId: string,
+    spec: StreamSpec<State, Command, Event>,
+    command: Command,
+    meta: CommandMeta,
+  ) {
+    return this.handle(streamId, spec, {
       meta,
       command: async () => {
         requirePlatformRole(await this.actor(meta), 'platform_admin');
@@ -416,17 +430,9 @@ export class Platform {
   }
 
   /** R-SUP-2: deadlines in working days need the official calendar of every year they touch. */
-  async recordCalendarYear(input: unknown, meta: CommandMeta) {
+  recordCalendarYear(input: unknown, meta: CommandMeta) {
     const command = parseRecordCalendarYear({ type: 'RecordCalendarYear', data: input });
-    return this.handle(CALENDAR_STREAM, specs.calendar, {
-      meta,
-      command: async () => {
-        requirePlatformRole(await this.actor(meta), 'platform_admin');
-        return command;
-      },
-      siteId: () => null,
-      actorRole: () => (meta.system ? 'system' : 'platform_admin'),
-    });
+    return this.platformAdministration(CALENDAR_STREAM, specs.calendar, command, meta);
   }
 
   async workingCalendar(): Promise<WorkingCalendar> {

@@ -4,44 +4,15 @@
  * Baseline, in the same run: the very rows each round wrote, appended again as raw single-event better-sqlite3
  * transactions in the same WAL/FULL mode (resource events carry the whole metadata, so their size matters).
  */
-import { Platform } from '../../domain/platform.js';
-import { SqliteEventStore } from '../../infra/event-store/sqlite-event-store.js';
+import type { Platform } from '../../domain/platform.js';
 import { sampleMetadata } from '../support/fixtures.js';
-import { at, COUNTY_SITE, SYSTEM } from '../support/platform-fixture.js';
-import { tempDir } from '../support/temp-dir.js';
+import { at, staffedPlatform } from '../support/platform-fixture.js';
 import { RawLog } from './eventstore.js';
 import { median, progress, round, seconds } from './measure.js';
 
 const ROUNDS = 5;
 const RESOURCES_PER_ROUND = 60;
 const COMMANDS_PER_RESOURCE = 6;
-
-async function setUp(platform: Platform): Promise<void> {
-  await platform.person('RegisterPerson', { personId: 'admin', name: '平台管理员' }, SYSTEM);
-  await platform.person('GrantPlatformRole', { personId: 'admin', role: 'platform_admin', reason: '初始化' }, SYSTEM);
-  await platform.site('OpenSite', COUNTY_SITE, at('admin'));
-  await platform.site(
-    'AddColumn',
-    {
-      siteId: 'jinan',
-      channelId: 'disclosure',
-      columnId: 'notices',
-      name: '通知公告',
-      path: '/disclosure/notices',
-      updateCycle: 'notices_policy',
-    },
-    at('admin'),
-  );
-  for (const [personId, role] of [
-    ['wang', 'editor'],
-    ['zhao', 'editor'],
-    ['li', 'reviewer'],
-    ['chen', 'approver'],
-  ] as const) {
-    await platform.person('RegisterPerson', { personId, name: personId }, at('admin'));
-    await platform.person('GrantSiteRole', { personId, siteId: 'jinan', role, reason: '岗位' }, at('admin'));
-  }
-}
 
 async function workflow(platform: Platform, resourceId: string, title: string): Promise<void> {
   await platform.resource(
@@ -70,12 +41,10 @@ async function runWorkflows(platform: Platform, first: number, count: number, in
 }
 
 export async function commandsBenchmark() {
-  const dir = tempDir('bench-commands');
-  const store = new SqliteEventStore(`${dir.path}/store.sqlite`);
-  const raw = new RawLog(`${dir.path}/raw.sqlite`);
-  const platform = new Platform(store);
+  const fixture = await staffedPlatform();
+  const { store, platform } = fixture;
+  const raw = new RawLog(`${fixture.dataDir}/raw.sqlite`);
   try {
-    await setUp(platform);
     const results = [];
     let n = 0;
     // One command at a time is the worst case (every commit pays its fsync alone); a server sees many editors at
@@ -119,8 +88,7 @@ export async function commandsBenchmark() {
       results,
     };
   } finally {
-    await store.close();
     raw.db.close();
-    dir.remove();
+    await fixture.dispose();
   }
 }
