@@ -333,6 +333,17 @@ export const resolvers = {
     archiveTopic: siteMutation('ArchiveTopic'),
     migrateSiteContent: siteMutation('MigrateSiteContent'),
     closeSite: siteMutation('CloseSite'),
+    reportOutage: siteMutation('ReportOutage'),
+    endOutage: siteMutation('EndOutage'),
+    convertOutageToOffline: siteMutation('ConvertOutageToOffline'),
+    addSubject: async (_root: unknown, args: Args, context: Context) => {
+      const { state } = await context.services.platform.addSubject(args, meta(context));
+      return state.list().find((c) => c.name === args.top)?.secondLevels ?? [];
+    },
+    recordCalendarYear: async (_root: unknown, args: Args, context: Context) => {
+      await context.services.platform.recordCalendarYear(args, meta(context));
+      return (await context.services.platform.workingCalendar()).coveredYears();
+    },
     registerPerson: personMutation('RegisterPerson'),
     grantSiteRole: personMutation('GrantSiteRole'),
     revokeSiteRole: personMutation('RevokeSiteRole'),

@@ -59,6 +59,16 @@ export const typeDefs = /* GraphQL */ `
     archiveTopic(siteId: ID!, columnId: ID!, reason: String!): SitePayload!
     migrateSiteContent(siteId: ID!, toSiteId: ID!, reason: String!): SitePayload!
     closeSite(siteId: ID!, approvedBy: ID!, reason: String!): SitePayload!
+    "R-SITE-6: power or network failure, or an ordered emergency shutdown; not counted toward the yearly offline quota."
+    reportOutage(siteId: ID!, outageId: ID!, cause: OutageCause!, startedAt: DateTime!, reason: String!): SitePayload!
+    endOutage(siteId: ID!, outageId: ID!, endedAt: DateTime!): SitePayload!
+    "An outage over 72 hours becomes a temporary offline from the day it started."
+    convertOutageToOffline(siteId: ID!, outageId: ID!, until: Date!, approvedBy: ID!, reason: String!): SitePayload!
+
+    "Platform administrators extend the second level of the subject taxonomy."
+    addSubject(top: String!, second: String!, reason: String!): [String!]!
+    "Platform administrators record a year's holiday arrangement (R-SUP-2) for years the calendar package lacks."
+    recordCalendarYear(year: Int!, holidays: [Date!]!, adjustedWorkdays: [Date!]!, reason: String!): [Int!]!
 
     registerPerson(personId: ID!, name: String!, unit: String): PersonPayload!
     grantSiteRole(personId: ID!, siteId: ID!, role: SiteRole!, reason: String!): PersonPayload!
@@ -131,6 +141,12 @@ export const typeDefs = /* GraphQL */ `
   enum PlatformRole {
     platform_admin
     auditor
+  }
+
+  enum OutageCause {
+    power_failure
+    network_failure
+    ordered_shutdown
   }
 
   enum SearchSort {

@@ -34,9 +34,11 @@ function jieba(): Jieba {
 }
 
 const HAN = /\p{Script=Han}/u;
-// What SQLite's unicode61 tokenizer keeps as token characters (letters, numbers, private use); everything else
-// separates tokens. Splitting jieba's output the same way keeps one token on our side one token on the index side.
-const TOKEN_RUN = /[\p{L}\p{N}\p{Co}]+/gu;
+// Letters and digits: what SQLite's unicode61 tokenizer keeps as token characters, apart from private-use ones, which
+// text never yields (searchText drops them) so that the filter tokens that start with one (filter-tokens.ts) can never
+// be typed. Splitting jieba's output the same way keeps one token on our side one token on the index side.
+const TOKEN_RUN = /[\p{L}\p{N}]+/gu;
+const PRIVATE_USE = /\p{Co}/gu;
 const WHITE_SPACE = /[\s\u00A0\u3000]+/gu;
 // Control characters carry no text; removing them also keeps highlighters' markers unambiguous (highlight.ts).
 const CONTROL = /(?![\t\n\r])\p{Cc}/gu;
@@ -58,11 +60,17 @@ export function displayText(text: string): string {
 }
 
 /**
- * Text as matching compares it: compatibility forms folded (NFKC: full-width forms, ① → 1), white space collapsed,
- * no spaces between Han characters, lower case.
+ * Text as matching compares it: compatibility forms folded (NFKC: full-width forms, ① → 1), private-use characters
+ * dropped, white space collapsed, no spaces between Han characters, lower case.
  */
 export function searchText(text: string): string {
-  return text.normalize('NFKC').replace(WHITE_SPACE, ' ').replace(SPACE_BETWEEN_HAN, '').trim().toLowerCase();
+  return text
+    .normalize('NFKC')
+    .replace(PRIVATE_USE, '')
+    .replace(WHITE_SPACE, ' ')
+    .replace(SPACE_BETWEEN_HAN, '')
+    .trim()
+    .toLowerCase();
 }
 
 function tokenRuns(words: string[]): string[] {
@@ -81,7 +89,7 @@ export function wordTokens(text: string): string[] {
   return normalised === '' ? [] : tokenRuns(jieba().cutAll(normalised));
 }
 
-const UNIT = /\p{Script=Han}|(?:(?!\p{Script=Han})[\p{L}\p{N}\p{Co}])+/gu;
+const UNIT = /\p{Script=Han}|(?:(?!\p{Script=Han})[\p{L}\p{N}])+/gu;
 
 /** The units of a text in order: each Han character, each run of other letters or digits. */
 export function characterUnits(text: string): string[] {

@@ -37,6 +37,59 @@ class Codes {
   }
 }
 
+/**
+ * Codes of a field a document may have several of (the sites and columns it is placed in): the first two in arrays,
+ * the rare rest aside, so that the loops over 100,000 documents read arrays rather than an object per document.
+ */
+class MultiValues {
+  first = new Int32Array(0);
+  second = new Int32Array(0);
+  readonly rest = new Map<number, Int32Array>();
+
+  grow(capacity: number): void {
+    const grow = (array: Int32Array) => {
+      const next = new Int32Array(capacity).fill(-1);
+      next.set(array);
+      return next;
+    };
+    this.first = grow(this.first);
+    this.second = grow(this.second);
+  }
+
+  set(id: number, codes: number[]): void {
+    this.first[id] = codes[0] ?? -1;
+    this.second[id] = codes[1] ?? -1;
+    if (codes.length > 2) this.rest.set(id, Int32Array.from(codes.slice(2)));
+    else this.rest.delete(id);
+  }
+
+  anyIn(id: number, mask: Uint8Array): boolean {
+    const first = this.first[id]!;
+    if (first < 0) return false;
+    if (mask[first] === 1) return true;
+    const second = this.second[id]!;
+    if (second < 0) return false;
+    if (mask[second] === 1) return true;
+    const rest = this.rest.get(id);
+    return rest?.some((code) => mask[code] === 1) ?? false;
+  }
+
+  /** Adds one to `counts` for each code of each document. */
+  count(ids: Int32Array, counts: Int32Array): void {
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      const first = this.first[id]!;
+      if (first < 0) continue;
+      counts[first]!++;
+      const second = this.second[id]!;
+      if (second >= 0) counts[second]!++;
+    }
+    if (this.rest.size === 0) return;
+    const wanted = new Set(ids);
+    for (const [id, codes] of this.rest) if (wanted.has(id)) for (const code of codes) counts[code]!++;
+  }
+}
+
 const STATUS_CODES: Record<string, number> = { published: 0, archived: 1 };
 const NONE = -1;
 
@@ -78,8 +131,8 @@ export class DocumentColumns {
   resourceType = new Int32Array(0);
   validity = new Int32Array(0);
   resourceIds: string[] = [];
-  sites: Array<Int32Array | undefined> = [];
-  columns: Array<Int32Array | undefined> = [];
+  readonly sites = new MultiValues();
+  readonly columns = new MultiValues();
   readonly codes = {
     subject: new Codes(),
     genre: new Codes(),
@@ -161,6 +214,8 @@ export class DocumentColumns {
     ] as const) {
       this[key] = grow(this[key], (n) => new Int32Array(n));
     }
+    this.sites.grow(capacity);
+    this.columns.grow(capacity);
     this.#capacity = capacity;
   }
 
@@ -184,17 +239,24 @@ export class DocumentColumns {
   }
 
   #setPlacements(id: number, placements: Array<[number, string, string]>): void {
-    this.sites[id] = Int32Array.from(new Set(placements.map(([, site]) => this.codes.site.code(site))));
-    this.columns[id] = Int32Array.from(
+    this.sites.set(id, [...new Set(placements.map(([, site]) => this.codes.site.code(site)))]);
+    this.columns.set(
+      id,
       placements.map(([, site, column]) => this.codes.column.code(`${site}/${column}`)),
     );
   }
 
+  /** One more than the highest id these columns can hold. */
+  get idLimit(): number {
+    return this.#capacity;
+  }
+
   /** Every present document id, ascending. */
   all(): Int32Array {
-    const ids: number[] = [];
-    for (let id = 0; id < this.#capacity; id++) if (this.present[id] === 1) ids.push(id);
-    return Int32Array.from(ids);
+    const ids = new Int32Array(this.#capacity);
+    let count = 0;
+    for (let id = 0; id < this.#capacity; id++) if (this.present[id] === 1) ids[count++] = id;
+    return ids.subarray(0, count);
   }
 
   /**
@@ -225,11 +287,6 @@ export class DocumentColumns {
         : { from: r.from === undefined ? 0 : day(r.from), to: r.to === undefined ? 99_999_999 : day(r.to) };
     const published = range(filters.publishedAt);
     const written = range(filters.writtenAt);
-    const anyOf = (codes: Int32Array | undefined, mask: Uint8Array) => {
-      if (codes === undefined) return false;
-      for (const code of codes) if (mask[code] === 1) return true;
-      return false;
-    };
 
     const passed = new Int32Array(candidates.length);
     let count = 0;
@@ -252,8 +309,8 @@ export class DocumentColumns {
       ) {
         continue;
       }
-      if (sites !== null && !anyOf(this.sites[id], sites)) continue;
-      if (columns !== null && !anyOf(this.columns[id], columns)) continue;
+      if (sites !== null && !this.sites.anyIn(id, sites)) continue;
+      if (columns !== null && !this.columns.anyIn(id, columns)) continue;
       if (this.enteredAt[id]! > snapshot) late++;
       else passed[count++] = id;
     }
@@ -289,11 +346,7 @@ export class DocumentColumns {
         );
       } else {
         const counts = new Int32Array(this.codes.site.values.length);
-        for (let i = 0; i < ids.length; i++) {
-          const sites = this.sites[ids[i]!];
-          if (sites === undefined) continue;
-          for (let k = 0; k < sites.length; k++) counts[sites[k]!]!++;
-        }
+        this.sites.count(ids, counts);
         result.site = orderFacetCounts(toList(this.codes.site, counts));
       }
     }

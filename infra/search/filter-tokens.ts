@@ -1,19 +1,21 @@
 /**
  * Filters as tokens of the full-text index, so that SQLite FTS5 intersects them with the text (skipping through
  * doclists) and computes bm25 only for the documents that pass, instead of scoring every match and joining each to
- * its row. A value becomes a kind letter and the hex of its UTF-8 bytes: a single unicode61 token, exact, and never
- * equal to a word of the text (it lives in a column of its own, weighted 0 in bm25). A date range becomes the years,
- * months and days it covers, at most about a hundred tokens.
+ * its row. A value becomes a private-use character, a kind and the hex of its UTF-8 bytes: a single unicode61 token,
+ * exact, and never equal to a word of a text or a query (searchText drops private-use characters), so words need no
+ * column filter to keep clear of them. They live in a column of their own, weighted 0 in bm25. A date range becomes
+ * the years, months and days it covers, at most about a hundred tokens.
  */
 import type { LibraryDocument } from '../../projections/library/library-document.js';
 import type { DocumentFields } from './document-fields.js';
 import type { NormalisedFilters } from './search-query.js';
 
-const token = (kind: string, value: string) => `${kind}${Buffer.from(value, 'utf8').toString('hex')}`;
+const MARK = '\uE000';
+const token = (kind: string, value: string) => `${MARK}${kind}${Buffer.from(value, 'utf8').toString('hex')}`;
 
 function dateTokens(kind: string, date: string): string[] {
   const [year = '', month = '', day = ''] = date.split('-');
-  return [`${kind}y${year}`, `${kind}m${year}${month}`, `${kind}d${year}${month}${day}`];
+  return [`${MARK}${kind}y${year}`, `${MARK}${kind}m${year}${month}`, `${MARK}${kind}d${year}${month}${day}`];
 }
 
 /** The filter tokens of a document. */
@@ -58,14 +60,14 @@ export function dateRangeTokens(kind: string, from = '0001-01-01', to = '9999-12
   while (before(year, month, day)) {
     const monthEnd = daysIn(year, month);
     if (day === 1 && month === 1 && (year < endYear || (endMonth === 12 && endDay === 31))) {
-      tokens.push(`${kind}y${year}`);
+      tokens.push(`${MARK}${kind}y${year}`);
       year++;
       continue;
     }
     if (day === 1 && (year < endYear || endMonth > month || endDay >= monthEnd)) {
-      tokens.push(`${kind}m${year}${pad(month)}`);
+      tokens.push(`${MARK}${kind}m${year}${pad(month)}`);
     } else {
-      tokens.push(`${kind}d${year}${pad(month)}${pad(day)}`);
+      tokens.push(`${MARK}${kind}d${year}${pad(month)}${pad(day)}`);
       day++;
       if (day <= monthEnd) continue;
     }
@@ -79,9 +81,12 @@ export function dateRangeTokens(kind: string, from = '0001-01-01', to = '9999-12
   return tokens;
 }
 
-/** The filters as an FTS5 expression over the filter column; statuses are always there. */
-export function filterExpression(filters: NormalisedFilters): string {
-  const parts: string[] = [anyOf(filters.statuses.map((status) => token('x', status)))];
+/**
+ * The filters as an FTS5 expression over the filter column, or null when there is none to add. Statuses and dates
+ * can be left to the caller: they are rarely selective, and each of their tokens costs bm25 a pass over its doclist.
+ */
+export function filterExpression(filters: NormalisedFilters, statusesAndDates = true): string | null {
+  const parts: string[] = statusesAndDates ? [anyOf(filters.statuses.map((status) => token('x', status)))] : [];
   const add = (kind: string, values: string[]) => {
     if (values.length > 0) parts.push(anyOf(values.map((value) => token(kind, value))));
   };
@@ -103,10 +108,10 @@ export function filterExpression(filters: NormalisedFilters): string {
     ['pub', filters.publishedAt],
     ['wri', filters.writtenAt],
   ] as const) {
-    if (range.from === undefined && range.to === undefined) continue;
+    if (!statusesAndDates || (range.from === undefined && range.to === undefined)) continue;
     const tokens = dateRangeTokens(kind, range.from, range.to);
     // An empty range (from after to is refused by validation) can still cover no date a library holds.
-    parts.push(tokens.length === 0 ? `"${kind}none"` : anyOf(tokens));
+    parts.push(tokens.length === 0 ? `"${MARK}${kind}none"` : anyOf(tokens));
   }
-  return `{filters} : (${parts.join(' AND ')})`;
+  return parts.length === 0 ? null : `{filters} : (${parts.join(' AND ')})`;
 }

@@ -145,23 +145,35 @@ class OpenSearchIndex implements OpenSearchSearchIndex {
 
   async search(query: SearchQuery): Promise<SearchPage> {
     const parsed = parseSearchQuery(query);
-    const generation = await this.activeGeneration();
-    if (generation === null) {
-      return { hits: [], total: 0, endCursor: null, facets: Object.fromEntries(parsed.facets.map((f) => [f, []])) };
-    }
+    const empty: SearchPage = {
+      hits: [],
+      total: 0,
+      endCursor: null,
+      facets: Object.fromEntries(parsed.facets.map((facet) => [facet, []])),
+    };
     const cursor = parsed.cursor;
-    let pit = cursor?.p ?? (await this.#openPointInTime());
+    let pit: string | undefined;
     let response: API.Search_ResponseBody;
     try {
+      pit = cursor === null ? await this.#openPointInTime() : cursor.p;
       response = await this.#search(parsed, pit);
     } catch (error) {
-      if (pit === undefined || statusOf(error) !== 404) throw error;
-      // The point in time expired or its index was replaced: continue on the live alias.
+      if (!(error instanceof errors.ResponseError)) throw error;
+      // No alias yet: nothing was promoted, so there is nothing to find.
+      if (pit === undefined) {
+        if (error.statusCode === 404) return empty;
+        throw error;
+      }
+      // The point in time expired, or a promotion deleted its index: search the live alias instead.
       pit = undefined;
-      response = await this.#search(parsed, pit);
+      try {
+        response = await this.#search(parsed, pit);
+      } catch (retryError) {
+        if (statusOf(retryError) === 404) return empty;
+        throw retryError;
+      }
     }
     pit = response.pit_id ?? pit;
-
     const found = response.hits.hits;
     const hasMore = found.length > parsed.first;
     const hits: SearchHit[] = found.slice(0, parsed.first).flatMap((hit) => {
@@ -191,7 +203,7 @@ class OpenSearchIndex implements OpenSearchSearchIndex {
       endCursor = encodeCursor({
         v: 1,
         f: parsed.fingerprint,
-        g: generation,
+        g: last._index ?? this.alias,
         s: 0,
         o: (cursor?.o ?? 0) + parsed.first,
         k: last.sort.filter(
@@ -258,18 +270,26 @@ class OpenSearchIndex implements OpenSearchSearchIndex {
     const documents: LibraryDocument[] = [];
     let after: API.Search_RequestBody['search_after'];
     for (;;) {
-      const { body } = await this.client.search({
-        index,
-        body: {
-          query: {
-            bool: { filter: [...filter, { terms: { status: ['published', 'archived'] } }] },
-          } as API.Search_RequestBody['query'],
-          sort,
-          size: LOOKUP_SIZE,
-          _source: { includes: ['document'] },
-          ...(after === undefined ? {} : { search_after: after }),
-        },
-      });
+      let body: API.Search_ResponseBody;
+      try {
+        ({ body } = await this.client.search({
+          index,
+          ignore_unavailable: true,
+          body: {
+            query: {
+              bool: { filter: [...filter, { terms: { status: ['published', 'archived'] } }] },
+            } as API.Search_RequestBody['query'],
+            sort,
+            size: LOOKUP_SIZE,
+            _source: { includes: ['document'] },
+            ...(after === undefined ? {} : { search_after: after }),
+          },
+        }));
+      } catch (error) {
+        // No alias yet, or a generation index deleted meanwhile: there is nothing to look up.
+        if (statusOf(error) === 404) return documents;
+        throw error;
+      }
       for (const hit of body.hits.hits) {
         const document = (hit._source as StoredDocument | undefined)?.document;
         if (document !== undefined) documents.push(document);
@@ -281,7 +301,7 @@ class OpenSearchIndex implements OpenSearchSearchIndex {
   }
 
   async byIndexNumber(indexNumber: string): Promise<LibraryDocument | null> {
-    if (typeof indexNumber !== 'string' || (await this.#activeIndex()) === null) return null;
+    if (typeof indexNumber !== 'string') return null;
     const [first] = await this.lookup(
       this.alias,
       [{ term: { index_number: indexNumber.trim() } }],
@@ -292,7 +312,7 @@ class OpenSearchIndex implements OpenSearchSearchIndex {
 
   async byDocNumber(docNumber: string): Promise<LibraryDocument[]> {
     const key = typeof docNumber === 'string' ? docNumberKey(docNumber) : null;
-    if (key === null || (await this.#activeIndex()) === null) return [];
+    if (key === null) return [];
     return this.lookup(
       this.alias,
       [{ term: { doc_number: key } }],

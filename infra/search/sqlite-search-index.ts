@@ -256,6 +256,8 @@ class SqliteSearchIndex implements SearchIndex {
     if (columns === undefined || columns.generationVersion !== generation.version) {
       const t = generationTables(generation.id);
       columns = DocumentColumns.load((sql) => this.prepare(sql), t, generation.version);
+      // Only the active generation is searched: columns of one another process has replaced are dead weight.
+      this.#columns.clear();
       this.#columns.set(generation.id, columns);
     }
     return columns;

@@ -2,14 +2,16 @@
  * How the embedded index answers a search, inside one read transaction (so hits, total and facets describe the
  * same state of the index).
  *
- * Text: one FTS5 MATCH. A word is the AND of its word tokens in the word columns and of its literals as phrases of
- * bigrams in the bigram columns (chinese-text.ts); a quoted phrase is such a phrase; exclusions are NOT. The ids it finds go through the filters, facets and date sorts in memory (document-columns.ts).
+ * Text: one FTS5 MATCH. A word is the AND of its word tokens and of its literals as phrases of bigrams in the bigram
+ * columns (chinese-text.ts); a quoted phrase is such a phrase; exclusions are NOT. The ids it finds go through the
+ * filters, facets and date sorts in memory (document-columns.ts), which costs far less than SQL does per row.
  *
  * Relevance is bm25 with column weights title 10, meta 4, body 1 (words and bigrams alike), ties broken by
- * resource id. It is computed in one FTS5 pass with the filters as index tokens (filter-tokens.ts), so only the
- * documents that pass are scored. A search with more than RELEVANCE_LIMIT hits ranks the RELEVANCE_LIMIT most
- * recently indexed of them (bm25 costs about a microsecond a document); its total and facets still count every hit,
- * and the date sorts reach all of them. In date order hits carry score 0: bm25 is only computed where it orders.
+ * resource id, computed in one FTS5 pass with the selective filters as index tokens (filter-tokens.ts), so that
+ * only documents that pass are scored. bm25 costs FTS5 a few microseconds a document, so a search with more than
+ * RELEVANCE_LIMIT hits ranks the RELEVANCE_LIMIT most recently indexed of them; its total and facets still count
+ * every hit, the date sorts reach all of them, and the relevance list ends there. In date order hits carry score 0:
+ * bm25 is only computed where it orders.
  *
  * Paging and what "stable" means here: a cursor carries the snapshot position of its first page (the highest
  * position the generation had applied) and the sort key of the last hit served.
@@ -39,8 +41,13 @@ import { type GenerationTables, generationTables } from './sqlite-search-schema.
 const BM25_WEIGHTS = '10.0, 4.0, 1.0, 10.0, 4.0, 1.0, 0.0';
 /** How many hits of a relevance search are frozen for its later pages. */
 export const RANKING_WINDOW = 1000;
-/** How many hits relevance ranks at most (OpenSearch's default max_result_window is the same). */
-export const RELEVANCE_LIMIT = 10_000;
+/**
+ * How many hits relevance ranks at most: bm25 costs FTS5 a few microseconds a document, so a word found in most of
+ * 100,000 documents would otherwise take a search beyond its budget.
+ */
+export const RELEVANCE_LIMIT = 5_000;
+/** How many rows a relevance query may fetch only to drop them for their status, dates or snapshot. */
+const MAX_DROPPED = 2000;
 
 export interface SearchContext {
   prepare(sql: string): Database.Statement;
@@ -59,7 +66,10 @@ const quote = (tokens: string[]) => `"${tokens.join(' ').replaceAll('"', '""')}"
 
 function patternExpression(pattern: TermPattern): string {
   const parts = [
-    ...pattern.words.map((word) => `{title_w meta_w body_w} : ${quote([word])}`),
+    // No column filter for words, so FTS5 need not decode positions to tell the columns apart. It changes nothing
+    // found: a query's word tokens are dictionary words, characters and Latin runs, and a bigram column holds such a
+    // token only where the text contains it, so where the word columns hold it too (filter tokens cannot be typed).
+    ...pattern.words.map((word) => quote([word])),
     ...pattern.literals.map((literal) => `{title_b meta_b body_b} : ${quote(bigramTokens(literal))}`),
   ];
   return `(${parts.join(' AND ')})`;
@@ -103,7 +113,7 @@ export function searchGeneration(
 
   const { rows, hasMore, consumed, rankingId } =
     parsed.sort === 'relevance' && text !== null
-      ? relevancePage(context, t, generation, parsed, text, selected, late, snapshot)
+      ? relevancePage(context, t, generation, parsed, text, { candidates, selected, late }, snapshot)
       : orderedPage(columns, selected, parsed);
 
   const documents = loadDocuments(
@@ -166,40 +176,48 @@ function relevancePage(
   generation: ActiveGeneration,
   parsed: ParsedSearch,
   text: string,
-  selected: Int32Array,
-  late: number,
+  found: { candidates: Int32Array; selected: Int32Array; late: number },
   snapshot: number,
 ): PageResult {
+  const { candidates, selected, late } = found;
   const columns = context.columns;
   const first = parsed.first;
   const cursor = parsed.cursor;
-  const match = `(${text}) AND ${filterExpression(parsed.filters)}`;
   const rankable = Math.min(selected.length, RELEVANCE_LIMIT);
   // Ids ascend in the order documents entered the generation, so the most recent hits are the highest ids.
   const lowestId = selected.length > RELEVANCE_LIMIT ? selected[selected.length - RELEVANCE_LIMIT]! : 0;
-  const bm25 = `bm25(${t.fts}, ${BM25_WEIGHTS})`;
-  const best = `SELECT rowid, ${bm25} FROM ${t.fts} WHERE ${t.fts} MATCH ? AND rowid >= ? ORDER BY 2 LIMIT ?`;
-  const tied = `SELECT rowid, ${bm25} FROM ${t.fts} WHERE ${t.fts} MATCH ? AND rowid >= ? AND ${bm25} = ?`;
-  const hitsOf = (rows: Array<[number, number]>) =>
-    rows
-      .filter(([id]) => columns.enteredAt[id]! <= snapshot)
-      .map(([id, rank]) => ({ id, resourceId: columns.resourceIds[id]!, rank }));
+  // Filters go into the MATCH so that bm25 scores only what passes them. Statuses and dates stay out while the rows
+  // they would exclude are few enough to fetch and drop here (they are rarely selective, and each of their tokens
+  // costs bm25 a pass over its doclist); `dropped` counts the rows at or above lowestId that the MATCH finds and the
+  // page does not want.
+  const loose = columns.filter(
+    candidates,
+    { ...parsed.filters, statuses: ['published', 'archived'], publishedAt: {}, writtenAt: {} },
+    Number.POSITIVE_INFINITY,
+  ).ids;
+  const looseAbove = loose.length - lowerBound(loose, lowestId);
+  const statusesAndDates = looseAbove - rankable > MAX_DROPPED;
+  const filters = filterExpression(parsed.filters, statusesAndDates);
+  const dropped = statusesAndDates ? late : looseAbove - rankable;
+  const match = filters === null ? text : `(${text}) AND ${filters}`;
+  // Ordered by resource id within equal ranks in SQL: a join per scored row costs less than fetching a whole group
+  // of equal ranks again when one straddles the cut.
+  const best = `SELECT f.rowid, bm25(${t.fts}, ${BM25_WEIGHTS}) AS rank FROM ${t.fts} AS f
+    JOIN ${t.docs} AS d ON d.id = f.rowid
+    WHERE ${t.fts} MATCH ? AND f.rowid >= ? ORDER BY rank, d.resource_id LIMIT ?`;
+  const selectedMask = new Uint8Array(columns.idLimit);
+  for (const id of selected) selectedMask[id] = 1;
 
-  /**
-   * The best `count` hits in (rank, resource id) order. SQLite orders equal ranks arbitrarily, so when equal ranks
-   * straddle the cut, the whole group of that rank is fetched and ordered by resource id.
-   */
+  /** The best `count` hits in (rank, resource id) order. */
   const ranking = (count: number): RankedHit[] => {
-    const limit = count + late + 1;
-    const found = context.prepare(best).raw().all(match, lowestId, limit) as Array<[number, number]>;
-    const hits = hitsOf(found);
-    hits.sort(byRank);
-    const cut = hits[count - 1];
-    if (found.length < limit || cut === undefined || hits.at(-1)!.rank !== cut.rank) return hits.slice(0, count);
-    const group = hitsOf(context.prepare(tied).raw().all(match, lowestId, cut.rank) as Array<[number, number]>);
-    const merged = [...hits.filter((hit) => hit.rank < cut.rank), ...group];
-    merged.sort(byRank);
-    return merged.slice(0, count);
+    const found = context
+      .prepare(best)
+      .raw()
+      .all(match, lowestId, count + dropped) as Array<[number, number]>;
+    return found
+      .filter(([id]) => selectedMask[id] === 1)
+      .slice(0, count)
+      .map(([id, rank]) => ({ id, resourceId: columns.resourceIds[id]!, rank }));
   };
   const toRows = (hits: RankedHit[]): PageRow[] =>
     hits.map((hit) => ({ id: hit.id, resourceId: hit.resourceId, key: hit.rank, score: -hit.rank }));
@@ -239,6 +257,18 @@ function relevancePage(
   const rows = toRows(page.slice(0, first));
   const hasMore = page.length > first && cursor.o + rows.length < rankable;
   return { rows, hasMore, consumed: rows.length };
+}
+
+/** The index of the first value not below `value` in ascending `values`. */
+function lowerBound(values: Int32Array, value: number): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (values[middle]! < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 function orderedPage(columns: DocumentColumns, selected: Int32Array, parsed: ParsedSearch): PageResult {

@@ -278,6 +278,57 @@ describe('GraphQL API over HTTP and WebSocket', () => {
     });
   });
 
+  describe('platform administration', () => {
+    it('outages (R-SITE-6), the subject taxonomy and the working calendar (R-SUP-2) are administered over the API', async () => {
+      const reported = await api.gql(
+        `mutation { reportOutage(siteId: "jinan", outageId: "o1", cause: power_failure, startedAt: "2026-11-20T08:00:00+08:00", reason: "机房断电") { events } }`,
+        {},
+        tokens['jinan-webmaster'],
+      );
+      expect(reported.data).toEqual({ reportOutage: { events: ['OutageReported'] } });
+      const tooLong = await api.gql(
+        `mutation { endOutage(siteId: "jinan", outageId: "o1", endedAt: "2026-11-24T08:00:00+08:00") { events } }`,
+        {},
+        tokens['jinan-webmaster'],
+      );
+      expect(tooLong.errors![0]!.extensions).toMatchObject({ code: 'OUTAGE_EXCEEDS_72_HOURS', rule: 'R-SITE-6' });
+      const converted = await api.gql(
+        `mutation { convertOutageToOffline(siteId: "jinan", outageId: "o1", until: "2026-11-30", approvedBy: "admin", reason: "线路抢修") { events site { status } } }`,
+        {},
+        tokens.admin,
+      );
+      expect(converted.data).toEqual({
+        convertOutageToOffline: {
+          events: ['OutageConvertedToOffline', 'SiteTakenOffline'],
+          site: { status: 'offline' },
+        },
+      });
+      await api.gql(`mutation { bringSiteOnline(siteId: "jinan", reason: "恢复") { events } }`, {}, tokens.admin);
+
+      const subject = await api.gql<{ addSubject: string[] }>(
+        `mutation { addSubject(top: "综合政务", second: "网站集约化", reason: "新增") }`,
+        {},
+        tokens.admin,
+      );
+      expect(subject.data!.addSubject).toContain('网站集约化');
+      expect(
+        (
+          await api.gql(
+            `mutation { addSubject(top: "综合政务", second: "x", reason: "r") }`,
+            {},
+            tokens['jinan-webmaster'],
+          )
+        ).errors![0]!.extensions.code,
+      ).toBe('FORBIDDEN');
+      const calendar = await api.gql<{ recordCalendarYear: number[] }>(
+        `mutation { recordCalendarYear(year: 2027, holidays: ["2027-01-01"], adjustedWorkdays: [], reason: "国办发明电") }`,
+        {},
+        tokens.admin,
+      );
+      expect(calendar.data!.recordCalendarYear).toContain(2027);
+    });
+  });
+
   describe('API keys for machine clients', () => {
     const CREATE = `mutation($site: ID!) { createApiKey(siteId: $site, name: "门户网站 CMS") { key apiKey { id siteId name revoked } } }`;
     const withKey = async (query: string, key: string, variables: Record<string, unknown> = {}) => {
