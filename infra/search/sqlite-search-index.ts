@@ -7,9 +7,8 @@
  * stored document. `synchronous=NORMAL`: a crash of the machine may lose the last batches, rows and checkpoint
  * together, and the projection applies them again; the event log, not this file, is what must survive.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Position } from '../../domain/event-store/event.js';
 import type { LibraryChange, LibraryDocument } from '../../projections/library/library-document.js';
 import type {
@@ -18,6 +17,7 @@ import type {
   SearchPage,
   SearchQuery,
 } from '../../projections/library/search-index.js';
+import { openReadModelDatabase } from '../../projections/sqlite/sqlite-generations.js';
 import { bigramTokens, wordTokens } from './chinese-text.js';
 import { DocumentColumns } from './document-columns.js';
 import { docNumberKey, documentFields } from './document-fields.js';
@@ -34,6 +34,8 @@ import {
 } from './sqlite-search-schema.js';
 
 export const SEARCH_INDEX_FILE = 'library.sqlite';
+/** Bump when the tables change shape: existing files are then rebuilt rather than misread. */
+export const SEARCH_INDEX_SCHEMA_VERSION = 2;
 const GENERATION_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 const STATEMENT_CACHE_SIZE = 500;
 
@@ -51,11 +53,8 @@ interface StoredDocument {
 }
 
 export function openSqliteSearchIndex(dataDir: string): SearchIndex {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, SEARCH_INDEX_FILE));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 10000');
+  // A file of another table layout is started afresh; the library projection rebuilds it from the log.
+  const db = openReadModelDatabase(join(dataDir, SEARCH_INDEX_FILE), SEARCH_INDEX_SCHEMA_VERSION);
   db.pragma('cache_size = -65536');
   // Searches read the FTS doclists of the whole index; mapped pages save a system call per page read (about a third
   // of a broad search's time at 100,000 documents).
