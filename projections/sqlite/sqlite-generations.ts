@@ -16,7 +16,9 @@ export function openReadModelDatabase(filename: string, schemaVersion = 1): Data
   if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
   let db = new Database(filename, { timeout: 10_000 });
   const found = db.pragma('user_version', { simple: true }) as number;
-  if (found !== 0 && found !== schemaVersion && filename !== ':memory:') {
+  const tables = db.prepare('SELECT count(*) FROM sqlite_master').pluck().get() as number;
+  // A file with tables but another (or no) layout version was written by other code: start it afresh.
+  if (tables > 0 && found !== schemaVersion && filename !== ':memory:') {
     db.close();
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${filename}${suffix}`, { force: true });
     db = new Database(filename, { timeout: 10_000 });

@@ -97,6 +97,14 @@ describe('read model files', () => {
   it('a file of another table layout is started afresh (the projection rebuilds it), never half-read', async () => {
     const { openReadModelDatabase } = await import('../../projections/sqlite/sqlite-generations.js');
     const dir = tempDir('read-model-file');
+    // a file from before layout versions (user_version 0) with tables in it
+    const Database = (await import('better-sqlite3')).default;
+    const legacy = new Database(`${dir.path}/legacy.sqlite`);
+    legacy.exec('CREATE TABLE old_layout (x INTEGER)');
+    legacy.close();
+    const upgraded = openReadModelDatabase(`${dir.path}/legacy.sqlite`, 1);
+    expect(upgraded.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'old_layout'").pluck().get()).toBe(0);
+    upgraded.close();
     const first = openReadModelDatabase(`${dir.path}/model.sqlite`, 1);
     first.exec('CREATE TABLE old_layout (x INTEGER)');
     first.close();
