@@ -64,13 +64,24 @@ export interface ActiveGeneration {
 
 const quote = (tokens: string[]) => `"${tokens.join(' ').replaceAll('"', '""')}"`;
 
+/**
+ * A literal as a phrase of bigram tokens. A Han character that ends the literal after a digit or a Latin letter
+ * (测试0号) is a token of its own in the query, but in a document it opens the next bigram (号的): it is matched as a
+ * prefix. (One that starts a literal before a digit cannot be matched that way: FTS5 has no suffix tokens.)
+ */
+function literalPhrase(tokens: string[]): string {
+  const last = tokens[tokens.length - 1];
+  if (tokens.length < 2 || last === undefined || !/^\p{Script=Han}$/u.test(last)) return quote(tokens);
+  return `${quote(tokens.slice(0, -1))} + ${quote([last])} *`;
+}
+
 function patternExpression(pattern: TermPattern): string {
   const parts = [
     // No column filter for words, so FTS5 need not decode positions to tell the columns apart. It changes nothing
     // found: a query's word tokens are dictionary words, characters and Latin runs, and a bigram column holds such a
     // token only where the text contains it, so where the word columns hold it too (filter tokens cannot be typed).
     ...pattern.words.map((word) => quote([word])),
-    ...pattern.literals.map((literal) => `{title_b meta_b body_b} : ${quote(bigramTokens(literal))}`),
+    ...pattern.literals.map((literal) => `{title_b meta_b body_b} : ${literalPhrase(bigramTokens(literal))}`),
   ];
   return `(${parts.join(' AND ')})`;
 }

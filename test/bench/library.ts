@@ -196,7 +196,9 @@ export async function libraryBenchmark() {
       }
     }
 
-    progress(`(b) p50 ${round(median(latencies), 2)} ms, p99 ${round(percentile(latencies, 99), 2)} ms over ${latencies.length} searches`);
+    progress(
+      `(b) p50 ${round(median(latencies), 2)} ms, p99 ${round(percentile(latencies, 99), 2)} ms over ${latencies.length} searches`,
+    );
 
     // (c) freshness: publish and wait until a search finds it, with the projection live.
     progress('(c) freshness');

@@ -95,3 +95,33 @@ describe('library projection', () => {
     expect((await lib.searchIndex.get('r1'))?.placements).toEqual([{ siteId: 'portal', columnId: 'notices' }]);
   });
 });
+
+describe('library freshness', () => {
+  it('a resource is found by a query that was already asked before it was published', async () => {
+    const lib = await libraryPlatform();
+    try {
+      const { platform } = lib;
+      expect((await lib.searchIndex.search({ text: '"鲜度测试0号"' })).total).toBe(0);
+      expect((await lib.searchIndex.search({ text: '鲜度' })).total).toBe(0);
+      await platform.resource(
+        'DraftResource',
+        { resourceId: 'fresh', siteId: 'jinan', metadata: sampleMetadata({ title: '关于鲜度测试0号的通知' }) },
+        at('wang'),
+      );
+      await platform.resource('SubmitResource', { resourceId: 'fresh' }, at('wang'));
+      await platform.resource('PassFirstReview', { resourceId: 'fresh' }, at('zhao'));
+      await platform.resource('PassSecondReview', { resourceId: 'fresh' }, at('li'));
+      await platform.resource('PassFinalReview', { resourceId: 'fresh' }, at('chen'));
+      await platform.resource('PublishResource', { resourceId: 'fresh', columnIds: ['notices'] }, at('chen'));
+      await lib.settle();
+      expect((await lib.searchIndex.search({ text: '鲜度' })).hits.map((h) => h.document.resourceId)).toEqual([
+        'fresh',
+      ]);
+      expect((await lib.searchIndex.search({ text: '"鲜度测试0号"' })).hits.map((h) => h.document.resourceId)).toEqual([
+        'fresh',
+      ]);
+    } finally {
+      await lib.dispose();
+    }
+  });
+});
