@@ -6,7 +6,7 @@ import type { EventStore } from '../domain/event-store/port.js';
 import type { SearchIndex } from '../projections/library/search-index.js';
 import type { ProjectionRunner } from '../projections/runner/projection-runner.js';
 import type { WorkflowReadModel } from '../projections/workflow/workflow-read-model.js';
-import { libraryResource, TOPICS } from './resolvers.js';
+import { libraryResource, TOPICS, workflowItem } from './resolvers.js';
 
 export interface PubSub {
   publish(event: { topic: string; payload: unknown }): Promise<void> | void;
@@ -38,10 +38,11 @@ export function startLiveUpdates(options: {
         }
         await workflowRunner.waitFor(event.position);
         const item = workflow.item(resourceId);
-        if (item) {
-          const { state: _, ...rest } = item;
-          await pubsub.publish({ topic: TOPICS.reviewQueueChanged, payload: { reviewQueueChanged: rest } });
-        }
+        if (item)
+          await pubsub.publish({
+            topic: TOPICS.reviewQueueChanged,
+            payload: { reviewQueueChanged: workflowItem(item) },
+          });
       } catch (error) {
         options.onError(error);
       }

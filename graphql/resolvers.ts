@@ -126,7 +126,8 @@ function apiKey(state: ApiKeyState) {
   return { id: state.keyId, siteId: state.siteId, name: state.name, revoked: state.revoked };
 }
 
-function workflowItem(item: WorkflowItem) {
+/** A workflow item as clients see it: the folded domain state stays on the server. */
+export function workflowItem(item: WorkflowItem) {
   const { state: _, ...rest } = item;
   return rest;
 }
@@ -300,8 +301,9 @@ export const resolvers = {
         filter: { streamPrefixes: ['apikey-'], eventTypes: ['ApiKeyCreated'] },
       });
       const keys = created
-        .map((e) => (e.data as { keyId: string; siteId: string }).keyId)
-        .filter((_, i) => (created[i]!.data as { siteId: string }).siteId === args.siteId);
+        .map((e) => e.data as { keyId: string; siteId: string })
+        .filter((key) => key.siteId === args.siteId)
+        .map((key) => key.keyId);
       return Promise.all(keys.map(async (keyId) => apiKey(await context.services.platform.apiKeyState(keyId))));
     },
     person: async (_root: unknown, args: { id: string }, context: Context) => {

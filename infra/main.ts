@@ -1,36 +1,13 @@
 /**
  * `npm start`: reads the configuration, composes the platform, starts the projections and the server.
  */
-import { Metrics } from '../graphql/metrics.js';
-import { buildServer } from '../graphql/server.js';
-import { ProjectionRunner } from '../projections/runner/projection-runner.js';
-import { compose } from './composition.js';
+import { composeApiServer } from './api-server.js';
 import { ConfigError, loadConfig } from './config.js';
-import { measuredEventStore } from './event-store/measured-event-store.js';
-import { tokenVerifier } from './token-verifier.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const metrics = new Metrics();
-  const c = await compose(config, (store) => measuredEventStore(store, (s) => metrics.appendDuration.observe(s)));
-  const library = new ProjectionRunner(c.eventStore, c.library);
-  const workflow = new ProjectionRunner(c.eventStore, c.workflow.projection());
-  metrics.watchProjections([library, workflow]);
-  const app = await buildServer({
-    services: {
-      platform: c.platform,
-      eventStore: c.eventStore,
-      searchIndex: c.searchIndex,
-      workflow: c.workflow,
-      anonymousRead: config.ANONYMOUS_READ,
-    },
-    runners: { library, workflow },
-    verifyToken: await tokenVerifier(config),
-    metrics,
-    readyLag: config.READY_MAX_LAG,
-    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
-    logLevel: config.LOG_LEVEL,
-  });
+  const { c, app, runners } = await composeApiServer(config);
+  const { library, workflow } = runners;
 
   // Projections catch up in the background: the server answers at once and /readyz says when the read models are current.
   for (const runner of [library, workflow]) {

@@ -5,14 +5,12 @@
 import type { FastifyInstance } from 'fastify';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { Metrics } from '../../graphql/metrics.js';
-import { buildServer } from '../../graphql/server.js';
-import { type Composition, compose } from '../../infra/composition.js';
+import { composeApiServer } from '../../infra/api-server.js';
+import type { Composition } from '../../infra/composition.js';
 import { loadConfig } from '../../infra/config.js';
 import { createDemoPlatform } from '../../infra/demo-platform.js';
-import { measuredEventStore } from '../../infra/event-store/measured-event-store.js';
-import { localSigningKey, tokenVerifier } from '../../infra/token-verifier.js';
-import { ProjectionRunner } from '../../projections/runner/projection-runner.js';
+import { localSigningKey } from '../../infra/token-verifier.js';
+import type { ProjectionRunner } from '../../projections/runner/projection-runner.js';
 import { tempDir } from './temp-dir.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -49,30 +47,10 @@ export interface ApiServer {
 export async function startApiServer(env: Record<string, string> = {}): Promise<ApiServer> {
   const dir = tempDir('api');
   const config = loadConfig({ DATA_DIR: dir.path, PORT: '0', LOG_LEVEL: 'silent', ...env });
-  const metrics = new Metrics();
-  const c = await compose(config, (store) => measuredEventStore(store, (s) => metrics.appendDuration.observe(s)));
-  const runners = {
-    library: new ProjectionRunner(c.eventStore, c.library),
-    workflow: new ProjectionRunner(c.eventStore, c.workflow.projection()),
-  };
-  metrics.watchProjections([runners.library, runners.workflow]);
+  const { c, app, runners } = await composeApiServer(config);
   await createDemoPlatform(c.platform);
   await runners.library.start();
   await runners.workflow.start();
-  const app = await buildServer({
-    services: {
-      platform: c.platform,
-      eventStore: c.eventStore,
-      searchIndex: c.searchIndex,
-      workflow: c.workflow,
-      anonymousRead: config.ANONYMOUS_READ,
-    },
-    runners,
-    verifyToken: await tokenVerifier(config),
-    metrics,
-    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
-    logLevel: 'silent',
-  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
   const url = `http://127.0.0.1:${port}`;

@@ -1,0 +1,45 @@
+/**
+ * The served platform: the composition, its two projections and the GraphQL server wired to them, with append
+ * latency measured. `npm start` and the end-to-end tests build it the same way; starting the projections and
+ * listening is left to them.
+ */
+import type { FastifyInstance } from 'fastify';
+import { Metrics } from '../graphql/metrics.js';
+import { buildServer } from '../graphql/server.js';
+import { ProjectionRunner } from '../projections/runner/projection-runner.js';
+import { type Composition, compose } from './composition.js';
+import type { Config } from './config.js';
+import { measuredEventStore } from './event-store/measured-event-store.js';
+import { tokenVerifier } from './token-verifier.js';
+
+export interface ApiPlatform {
+  c: Composition;
+  app: FastifyInstance;
+  runners: { library: ProjectionRunner; workflow: ProjectionRunner };
+}
+
+export async function composeApiServer(config: Config): Promise<ApiPlatform> {
+  const metrics = new Metrics();
+  const c = await compose(config, (store) => measuredEventStore(store, (s) => metrics.appendDuration.observe(s)));
+  const runners = {
+    library: new ProjectionRunner(c.eventStore, c.library),
+    workflow: new ProjectionRunner(c.eventStore, c.workflow.projection()),
+  };
+  metrics.watchProjections([runners.library, runners.workflow]);
+  const app = await buildServer({
+    services: {
+      platform: c.platform,
+      eventStore: c.eventStore,
+      searchIndex: c.searchIndex,
+      workflow: c.workflow,
+      anonymousRead: config.ANONYMOUS_READ,
+    },
+    runners,
+    verifyToken: await tokenVerifier(config),
+    metrics,
+    readyLag: config.READY_MAX_LAG,
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    logLevel: config.LOG_LEVEL,
+  });
+  return { c, app, runners };
+}
