@@ -36,6 +36,18 @@ import {
   personEventSchemas,
   personStream,
 } from './person/person.js';
+import {
+  PUSH_ROLES,
+  type PushCommand,
+  type PushCommandContext,
+  type PushEvent,
+  type PushState,
+  pushCommandSchemas,
+  pushDecider,
+  pushEventSchemas,
+  pushStream,
+  type SiteContext,
+} from './push/push.js';
 import { indexSequenceDecider, indexSequenceEventSchemas, indexSequenceStream } from './resource/index-sequence.js';
 import {
   type ResourceCommand,
@@ -76,6 +88,7 @@ export const specs = {
   person: { decider: personDecider, eventSchemas: personEventSchemas },
   site: { decider: siteDecider, eventSchemas: siteEventSchemas },
   resource: { decider: resourceDecider, eventSchemas: resourceEventSchemas },
+  push: { decider: pushDecider, eventSchemas: pushEventSchemas },
   claim: { decider: claimDecider, eventSchemas: claimEventSchemas },
   indexSequence: { decider: indexSequenceDecider, eventSchemas: indexSequenceEventSchemas, tail: 1 },
   taxonomy: { decider: subjectTaxonomyDecider, eventSchemas: subjectEventSchemas },
@@ -91,6 +104,7 @@ export const CALENDAR_STREAM = 'calendar-years';
 export type PersonCommandType = keyof typeof personCommandSchemas;
 export type SiteCommandType = keyof typeof siteCommandSchemas;
 export type ResourceCommandType = keyof typeof resourceCommandSchemas;
+export type PushCommandType = keyof typeof pushCommandSchemas;
 
 /** How long a claim whose owner never came to exist is honoured: a crash between claim and creation must not lock a value forever. */
 const STALE_CLAIM_MS = 10 * 60_000;
@@ -227,7 +241,9 @@ export class Platform {
           const context =
             type === 'MigrateSiteContent'
               ? { migrationTarget: { status: await this.siteStatus((data as { toSiteId: string }).toSiteId) } }
-              : undefined;
+              : type === 'GrantColumnCoBuilding'
+                ? { partner: { status: await this.siteStatus((data as { partnerSiteId: string }).partnerSiteId) } }
+                : undefined;
           return { type, data, actor, context } as SiteCommand;
         },
         siteId: () => siteId,
@@ -349,12 +365,7 @@ export class Platform {
           if ('metadata' in data) context.taxonomy = await this.subjectTaxonomy();
           if (siteId) {
             const site = await this.siteState(siteId);
-            context.site = {
-              status: site.exists ? site.status : null,
-              activeColumns: new Set(
-                [...site.columns.values()].filter((c) => !c.archived && !c.migratedTo).map((c) => c.columnId),
-              ),
-            };
+            context.site = { ...siteContext(site), coBuilding: site.coBuilding };
           }
           if (type === 'PublishResource' && !state.indexNumber && state.working?.stage === 'final_review_passed') {
             indexNumber ??= this.assignIndexNumber(state, meta);
@@ -372,6 +383,57 @@ export class Platform {
         },
       },
     );
+  }
+
+  async pushState(pushId: string): Promise<PushState> {
+    return (await this.read(pushStream(pushId), specs.push)).state;
+  }
+
+  /** Push commands (R-PUSH-1..3): the resource and every site the push names are read fresh for each attempt. */
+  async push<T extends PushCommandType>(
+    type: T,
+    input: unknown,
+    meta: CommandMeta,
+  ): Promise<Handled<PushState, PushEvent>> {
+    const data = parseInput(pushCommandSchemas[type], input) as PushCommand['data'];
+    return this.handle(pushStream(data.pushId), specs.push as StreamSpec<PushState, PushCommand, PushEvent>, {
+      meta,
+      command: async (state) => {
+        const actor = await this.actor(meta);
+        const resourceId = state.exists ? state.resourceId : (data as { resourceId: string }).resourceId;
+        const resource = await this.resourceState(resourceId);
+        const siteIds = new Set<string>();
+        if (resource.exists) siteIds.add(resource.siteId);
+        for (const t of (data as { targets?: Array<{ siteId: string }> }).targets ?? []) siteIds.add(t.siteId);
+        if ('siteId' in data) siteIds.add(data.siteId);
+        const sites = new Map(
+          await Promise.all([...siteIds].map(async (id) => [id, siteContext(await this.siteState(id))] as const)),
+        );
+        const context: PushCommandContext = {
+          occurredAt: meta.occurredAt,
+          sites,
+          resource: {
+            exists: resource.exists,
+            siteId: resource.siteId,
+            lifecycle: resource.lifecycle,
+            published: resource.published && {
+              version: resource.published.version,
+              title: resource.published.metadata.title,
+            },
+          },
+        };
+        return { type, data, actor, context } as PushCommand;
+      },
+      siteId: (state, command) =>
+        'siteId' in command.data
+          ? command.data.siteId
+          : state.originSiteId || command.context?.resource?.siteId || null,
+      actorRole: (state, command) => {
+        const siteId = 'siteId' in command.data ? command.data.siteId : state.originSiteId;
+        const held = command.actor.siteRoles.get(siteId);
+        return PUSH_ROLES[type].find((role) => held?.has(role)) ?? PUSH_ROLES[type][0]!;
+      },
+    });
   }
 
   async apiKey<T extends keyof typeof apiKeyCommandSchemas>(type: T, input: unknown, meta: CommandMeta) {
@@ -478,4 +540,15 @@ export class Platform {
       for (const waiter of batch) waiter.reject(error);
     }
   }
+}
+
+/** What other aggregates need to know of a site: whether it is there and open, its kind, its active columns. */
+function siteContext(site: SiteState): SiteContext {
+  return {
+    status: site.exists ? site.status : null,
+    kind: site.kind,
+    activeColumns: new Set(
+      [...site.columns.values()].filter((c) => !c.archived && !c.migratedTo).map((c) => c.columnId),
+    ),
+  };
 }

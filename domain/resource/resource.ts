@@ -20,9 +20,11 @@ const metadata = z.custom<ResourceMetadataInput>(
 );
 const comment = z.string().trim().max(2000).optional();
 const placement = z.strictObject({ siteId: id, columnId: id });
+/** R-PUSH-4: drafted by the editors of a sub-site into a portal column opened to it for co-building. */
+const contributor = z.strictObject({ siteId: id, columnId: id });
 
 export const resourceCommandSchemas = {
-  DraftResource: z.strictObject({ resourceId: id, siteId: id, metadata }),
+  DraftResource: z.strictObject({ resourceId: id, siteId: id, metadata, contributor: contributor.optional() }),
   EditResource: z.strictObject({ resourceId: id, metadata }),
   SubmitResource: z.strictObject({ resourceId: id }),
   PassFirstReview: z.strictObject({ resourceId: id, comment }),
@@ -46,7 +48,14 @@ export const REVIEW_STAGES = [
 export type ReviewStage = (typeof REVIEW_STAGES)[number];
 
 export const resourceEventSchemas = {
-  ResourceDrafted: z.strictObject({ resourceId: id, siteId: id, version, metadata, authorId: id }),
+  ResourceDrafted: z.strictObject({
+    resourceId: id,
+    siteId: id,
+    version,
+    metadata,
+    authorId: id,
+    contributor: contributor.optional(),
+  }),
   ResourceEdited: z.strictObject({ resourceId: id, version, metadata, editorId: id, reviewRestarted: z.boolean() }),
   ResourceSubmitted: z.strictObject({ resourceId: id, version, by: id }),
   FirstReviewPassed: z.strictObject({ resourceId: id, version, by: id, comment }),
@@ -80,7 +89,12 @@ export type ResourceEvent = Schemas<typeof resourceEventSchemas>;
 /** What the handler knows beyond this stream, read fresh for each attempt. */
 export interface ResourceCommandContext {
   /** The resource's own site (for drafts: the site named in the command). */
-  site?: { status: 'online' | 'offline' | 'closed' | null; activeColumns: ReadonlySet<string> };
+  site?: {
+    status: 'online' | 'offline' | 'closed' | null;
+    activeColumns: ReadonlySet<string>;
+    /** R-PUSH-4: partner site → the columns of this (portal) site opened to its editors. */
+    coBuilding?: ReadonlyMap<string, ReadonlySet<string>>;
+  };
   /** Assigned by the handler for a first publication (never reused, never changed). */
   indexNumber?: string;
   /** The command's time, for `publishedAt`. */
@@ -117,6 +131,8 @@ export interface ResourceState {
   published: PublishedVersion | null;
   indexNumber: string | null;
   lifecycle: 'active' | 'withdrawn' | 'archived';
+  /** Set when a partner site's editors drafted it into a co-built portal column (R-PUSH-4). */
+  contributor?: { siteId: string; columnId: string };
 }
 
 /** What a person sees: the stage of the working version if any, else the lifecycle of the published one. */
@@ -184,10 +200,17 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
     const by = actor.personId;
     const { resourceId } = command.data;
     if (command.type === 'DraftResource') {
-      const { siteId } = command.data;
-      requireSiteRole(actor, siteId, ['editor']);
+      const { siteId, contributor } = command.data;
+      // A draft into a co-built column is the partner's: its own editors write it, under the portal's grant.
+      requireEditor(actor, siteId, contributor, context, contributor !== undefined);
       if (state.exists) refuse('ALREADY_EXISTS', `资源 ${resourceId} 已存在`, `resource ${resourceId} already exists`);
-      requireOpenSite(context, siteId);
+      const site = requireOpenSite(context, siteId);
+      if (contributor && !site.activeColumns.has(contributor.columnId))
+        refuse(
+          'UNKNOWN_COLUMN',
+          `栏目 ${contributor.columnId} 不属于站点 ${siteId} 或已归档`,
+          `column ${contributor.columnId} is not an active column of site ${siteId}`,
+        );
       return [
         {
           type: 'ResourceDrafted',
@@ -197,6 +220,7 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
             version: 1,
             metadata: checkedMetadata(command.data.metadata, context),
             authorId: by,
+            contributor,
           },
         },
       ];
@@ -206,7 +230,7 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
 
     switch (command.type) {
       case 'EditResource': {
-        requireSiteRole(actor, site, ['editor']);
+        requireEditor(actor, site, state.contributor, context);
         const current = working(state, null, 'a draft or a version under review');
         // R-REVIEW-3: an edit after any review step sends the version back to the start of the review.
         return [
@@ -223,7 +247,7 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
         ];
       }
       case 'SubmitResource': {
-        requireSiteRole(actor, site, ['editor']);
+        requireEditor(actor, site, state.contributor, context);
         const current = working(state, 'draft', 'draft');
         return [{ type: 'ResourceSubmitted', data: { resourceId, version: current.version, by } }];
       }
@@ -279,7 +303,7 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
         const columnIds =
           command.data.columnIds ??
           state.published?.placements.filter((p) => p.siteId === site).map((p) => p.columnId) ??
-          [];
+          (state.contributor ? [state.contributor.columnId] : []);
         if (columnIds.length === 0) {
           throw new DomainError(
             'PLACEMENT_REQUIRED',
@@ -318,7 +342,7 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
         ];
       }
       case 'CorrectResource': {
-        requireSiteRole(actor, site, ['editor']);
+        requireEditor(actor, site, state.contributor, context);
         if (state.lifecycle !== 'active' || !state.published) wrongStage(state, 'published');
         if (state.working)
           refuse(
@@ -369,6 +393,7 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
           resourceId: event.data.resourceId,
           siteId: event.data.siteId,
           working: { version: 1, metadata: event.data.metadata, stage: 'draft', writers: [event.data.authorId] },
+          ...(event.data.contributor ? { contributor: event.data.contributor } : {}),
         };
       case 'ResourceEdited':
         if (!w) return state;
@@ -430,4 +455,30 @@ function requireOpenSite(context: ResourceCommandContext | undefined, siteId: st
   if (site.status === 'closed')
     refuse('SITE_CLOSED', `站点 ${siteId} 已永久关停`, `site ${siteId} is closed permanently`, 'R-SITE-5');
   return site;
+}
+
+/**
+ * Drafting, editing, submitting and correcting take an editor of the resource's site, or, for a resource drafted into
+ * a co-built column, an editor of the partner site while the portal still grants it that column (R-PUSH-4). Every
+ * review step stays with the portal's own staff.
+ */
+function requireEditor(
+  actor: Actor,
+  siteId: string,
+  contributor: { siteId: string; columnId: string } | undefined,
+  context: ResourceCommandContext | undefined,
+  asPartner = false,
+): void {
+  if (!contributor || (!asPartner && actor.siteRoles.get(siteId)?.has('editor'))) {
+    requireSiteRole(actor, siteId, ['editor']);
+    return;
+  }
+  requireSiteRole(actor, contributor.siteId, ['editor']);
+  if (!context?.site?.coBuilding?.get(contributor.siteId)?.has(contributor.columnId))
+    refuse(
+      'CO_BUILDING_NOT_GRANTED',
+      `站点 ${siteId} 未向 ${contributor.siteId} 开放栏目 ${contributor.columnId} 共建`,
+      `site ${siteId} does not open column ${contributor.columnId} to ${contributor.siteId} for co-building`,
+      'R-PUSH-4',
+    );
 }

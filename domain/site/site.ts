@@ -33,6 +33,11 @@ const hostUnit = z.strictObject({
   code: z.string().regex(/^[0-9A-Z]{9,18}$/, 'an organisation or unified social credit code'),
 });
 const domains = z.strictObject({ english: z.string().min(4).max(253), chinese: z.string().min(4).max(253) });
+const coBuiltColumns = z
+  .array(id)
+  .min(1)
+  .max(100)
+  .refine((c) => new Set(c).size === c.length, 'each column at most once');
 
 export const siteCommandSchemas = {
   OpenSite: z.strictObject({ siteId: id, kind: z.enum(SITE_KINDS), hostUnit, name, domains, approvedBy: id, reason }),
@@ -63,6 +68,8 @@ export const siteCommandSchemas = {
   ArchiveTopic: z.strictObject({ siteId: id, columnId: id, reason }),
   MigrateSiteContent: z.strictObject({ siteId: id, toSiteId: id, reason }),
   CloseSite: z.strictObject({ siteId: id, approvedBy: id, reason }),
+  GrantColumnCoBuilding: z.strictObject({ siteId: id, partnerSiteId: id, columnIds: coBuiltColumns, reason }),
+  RevokeColumnCoBuilding: z.strictObject({ siteId: id, partnerSiteId: id, columnIds: coBuiltColumns, reason }),
 };
 
 export const siteEventSchemas = {
@@ -107,14 +114,17 @@ export const siteEventSchemas = {
   TopicArchived: z.strictObject({ siteId: id, columnId: id, reason }),
   SiteContentMigrated: z.strictObject({ siteId: id, toSiteId: id, columnIds: z.array(id), reason }),
   SiteClosed: z.strictObject({ siteId: id, approvedBy: id, reason, releasedDomains: domains }),
+  ColumnCoBuildingGranted: z.strictObject({ siteId: id, partnerSiteId: id, columnIds: z.array(id), reason }),
+  ColumnCoBuildingRevoked: z.strictObject({ siteId: id, partnerSiteId: id, columnIds: z.array(id), reason }),
 };
 
 type Schemas<T extends Record<string, z.ZodType>> = { [K in keyof T]: { type: K; data: z.output<T[K]> } }[keyof T];
 export type SiteEvent = Schemas<typeof siteEventSchemas>;
 
-/** What the handler knows beyond this stream: the target of a migration. */
+/** What the handler knows beyond this stream: the target of a migration, the partner of a co-building grant. */
 export interface SiteCommandContext {
   migrationTarget?: { status: SiteStatus | null };
+  partner?: { status: SiteStatus | null };
 }
 export type SiteCommand = Schemas<typeof siteCommandSchemas> & { actor: Actor; context?: SiteCommandContext };
 
@@ -145,6 +155,8 @@ export interface SiteState {
   channels: Map<string, { name: string; path: string }>;
   columns: Map<string, Column>;
   migratedTo?: string;
+  /** Column co-building (R-PUSH-4): partner site → the columns of this portal its editors may submit to. */
+  coBuilding: Map<string, Set<string>>;
 }
 
 function refuse(code: string, zh: string, en: string, rule?: string, details: FieldProblem[] = []): never {
@@ -200,6 +212,7 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
     offlineYears: [],
     channels: new Map(),
     columns: new Map(),
+    coBuilding: new Map(),
   }),
 
   decide(command, state) {
@@ -413,6 +426,49 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
         }
         return [{ type: 'SiteClosed', data: { ...command.data, releasedDomains: state.domains } }];
       }
+      case 'GrantColumnCoBuilding': {
+        requireSiteOrPlatformAdmin(actor, state.siteId);
+        const { siteId, partnerSiteId, columnIds, reason } = command.data;
+        // R-PUSH-4: the portal opens chosen columns to a sub-site; a sub-site has no columns to share this way.
+        if (!isPortal(state.kind))
+          refuse(
+            'NOT_A_PORTAL',
+            `只有门户网站可开放栏目共建，${siteId} 不是门户网站`,
+            `only a portal opens columns for co-building; ${siteId} is not a portal`,
+            'R-PUSH-4',
+          );
+        const partner = command.context?.partner;
+        if (partnerSiteId === siteId || !partner || partner.status === null || partner.status === 'closed')
+          refuse(
+            'INVALID_PARTNER_SITE',
+            `共建站点 ${partnerSiteId} 不存在、已关停或就是本站`,
+            `co-building partner ${partnerSiteId} does not exist, is closed, or is this site`,
+            'R-PUSH-4',
+            [{ path: 'partnerSiteId', message: 'not an open sub-site' }],
+          );
+        const active = new Set(activeColumns(state).map((c) => c.columnId));
+        const unknown = columnIds.filter((c) => !active.has(c));
+        if (unknown.length > 0)
+          refuse(
+            'UNKNOWN_COLUMN',
+            `栏目 ${unknown.join('、')} 不属于站点 ${siteId} 或已归档`,
+            `column ${unknown.join(', ')} is not an active column of site ${siteId}`,
+            'R-PUSH-4',
+            unknown.map((c) => ({ path: 'columnIds', message: `${c} is not an active column of ${siteId}` })),
+          );
+        const held = state.coBuilding.get(partnerSiteId);
+        const added = columnIds.filter((c) => !held?.has(c));
+        if (added.length === 0) return [];
+        return [{ type: 'ColumnCoBuildingGranted', data: { siteId, partnerSiteId, columnIds: added, reason } }];
+      }
+      case 'RevokeColumnCoBuilding': {
+        requireSiteOrPlatformAdmin(actor, state.siteId);
+        const { siteId, partnerSiteId, columnIds, reason } = command.data;
+        const held = state.coBuilding.get(partnerSiteId);
+        const revoked = columnIds.filter((c) => held?.has(c));
+        if (revoked.length === 0) return [];
+        return [{ type: 'ColumnCoBuildingRevoked', data: { siteId, partnerSiteId, columnIds: revoked, reason } }];
+      }
     }
   },
 
@@ -469,6 +525,19 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
       }
       case 'SiteClosed':
         return { ...state, status: 'closed' };
+      case 'ColumnCoBuildingGranted':
+      case 'ColumnCoBuildingRevoked': {
+        const { partnerSiteId, columnIds } = event.data;
+        const columns = new Set(state.coBuilding.get(partnerSiteId));
+        for (const c of columnIds) {
+          if (event.type === 'ColumnCoBuildingGranted') columns.add(c);
+          else columns.delete(c);
+        }
+        const coBuilding = new Map(state.coBuilding);
+        if (columns.size > 0) coBuilding.set(partnerSiteId, columns);
+        else coBuilding.delete(partnerSiteId);
+        return { ...state, coBuilding };
+      }
     }
   },
 };
