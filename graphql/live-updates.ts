@@ -1,48 +1,82 @@
 /**
- * Feeds the GraphQL subscriptions from the log: once a published resource is in the library (or a workflow change
- * in the queues), subscribers are told, so what they receive they can also query at once.
+ * Feeds the GraphQL subscriptions from the log: once a change is in the read model a client would query (the
+ * library, the review queues, the push inboxes), its subscribers are told, so what they receive they can also
+ * query at once.
  */
-import type { EventStore } from '../domain/event-store/port.js';
-import type { SearchIndex } from '../projections/library/search-index.js';
-import type { ProjectionRunner } from '../projections/runner/projection-runner.js';
-import type { WorkflowReadModel } from '../projections/workflow/workflow-read-model.js';
-import { libraryResource, TOPICS, workflowItem } from './resolvers.js';
+import type { RecordedEvent } from '../domain/event-store/event.js';
+import type { PushDelivery } from '../projections/push/push-read-model.js';
+import { libraryResource, type Services, TOPICS, workflowItem } from './resolvers.js';
+import type { Runners } from './server.js';
 
 export interface PubSub {
   publish(event: { topic: string; payload: unknown }): Promise<void> | void;
 }
 
 export function startLiveUpdates(options: {
-  eventStore: EventStore;
-  searchIndex: SearchIndex;
-  workflow: WorkflowReadModel;
-  libraryRunner: ProjectionRunner;
-  workflowRunner: ProjectionRunner;
+  services: Services;
+  runners: Runners;
   pubsub: PubSub;
   onError: (error: unknown) => void;
 }): { close(): Promise<void> } {
-  const { eventStore, searchIndex, workflow, libraryRunner, workflowRunner, pubsub } = options;
-  const subscription = eventStore.subscribeToAll({ after: 'end', filter: { streamPrefixes: ['resource-'] } });
+  const { services, runners, pubsub } = options;
+  const subscription = services.eventStore.subscribeToAll({
+    after: 'end',
+    filter: { streamPrefixes: ['resource-', 'push-'] },
+  });
+
+  const statusChanged = async (deliveries: PushDelivery[]) => {
+    for (const delivery of deliveries)
+      await pubsub.publish({ topic: TOPICS.pushStatusChanged, payload: { pushStatusChanged: delivery } });
+  };
+
+  async function onResourceEvent(event: RecordedEvent): Promise<void> {
+    const resourceId = (event.data as { resourceId: string }).resourceId;
+    if (event.type === 'ResourcePublished') {
+      await runners.library.waitFor(event.position);
+      const document = await services.searchIndex.get(resourceId);
+      if (document)
+        await pubsub.publish({
+          topic: TOPICS.resourcePublished,
+          payload: { resourcePublished: libraryResource(document) },
+        });
+    }
+    if (event.type === 'ResourceWithdrawn') {
+      // The sites that took the resource, or were asked to, learn that the original is gone (R-PUSH-1).
+      await runners.push.waitFor(event.position);
+      const withdrawn = services.pushes
+        .deliveriesOfResource(resourceId, services.clock())
+        .filter((d) => d.status === 'withdrawn' && d.decidedAt === event.metadata.occurredAt);
+      await statusChanged(withdrawn);
+    }
+    await runners.workflow.waitFor(event.position);
+    const item = services.workflow.item(resourceId);
+    if (item)
+      await pubsub.publish({ topic: TOPICS.reviewQueueChanged, payload: { reviewQueueChanged: workflowItem(item) } });
+  }
+
+  async function onPushEvent(event: RecordedEvent): Promise<void> {
+    const data = event.data as { pushId: string; siteId?: string; siteIds?: string[] };
+    await runners.push.waitFor(event.position);
+    // An acceptance is a placement: tell no one before the library shows it.
+    if (event.type === 'PushAccepted') await runners.library.waitFor(event.position);
+    const deliveries = services.pushes.deliveries(data.pushId, services.clock());
+    const changed = data.siteId
+      ? deliveries.filter((d) => d.siteId === data.siteId)
+      : data.siteIds
+        ? deliveries.filter((d) => data.siteIds!.includes(d.siteId))
+        : deliveries;
+    if (event.type === 'ResourcePushed') {
+      for (const delivery of changed)
+        await pubsub.publish({ topic: TOPICS.pushReceived, payload: { pushReceived: delivery } });
+    }
+    await statusChanged(changed);
+  }
+
   const running = (async () => {
     for await (const event of subscription) {
       try {
-        const resourceId = (event.data as { resourceId: string }).resourceId;
-        if (event.type === 'ResourcePublished') {
-          await libraryRunner.waitFor(event.position);
-          const document = await searchIndex.get(resourceId);
-          if (document)
-            await pubsub.publish({
-              topic: TOPICS.resourcePublished,
-              payload: { resourcePublished: libraryResource(document) },
-            });
-        }
-        await workflowRunner.waitFor(event.position);
-        const item = workflow.item(resourceId);
-        if (item)
-          await pubsub.publish({
-            topic: TOPICS.reviewQueueChanged,
-            payload: { reviewQueueChanged: workflowItem(item) },
-          });
+        if (event.streamId.startsWith('push-')) await onPushEvent(event);
+        else await onResourceEvent(event);
       } catch (error) {
         options.onError(error);
       }

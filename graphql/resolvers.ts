@@ -7,11 +7,19 @@ import type { ApiKeyState } from '../domain/api-key/api-key.js';
 import type { EventStore } from '../domain/event-store/port.js';
 import type { PersonState } from '../domain/person/person.js';
 import type { Platform } from '../domain/platform.js';
+import type { PushState } from '../domain/push/push.js';
 import { type ResourceState, resourceStatus, resourceStream } from '../domain/resource/resource.js';
 import type { CommandMeta } from '../domain/shared/command-handler.js';
 import { type SiteState, siteAdvisories } from '../domain/site/site.js';
 import type { LibraryDocument } from '../projections/library/library-document.js';
 import type { Facet, SearchIndex, SearchQuery, Sort } from '../projections/library/search-index.js';
+import type {
+  DeliveryPage,
+  DeliveryQuery,
+  DeliveryStatus,
+  PushDelivery,
+  PushReadModel,
+} from '../projections/push/push-read-model.js';
 import type { WorkflowItem, WorkflowReadModel, WorkflowStatus } from '../projections/workflow/workflow-read-model.js';
 import { newApiKey } from './auth/api-keys.js';
 import {
@@ -29,6 +37,9 @@ export interface Services {
   eventStore: EventStore;
   searchIndex: SearchIndex;
   workflow: WorkflowReadModel;
+  pushes: PushReadModel;
+  /** The time commands are stamped with and push deadlines are judged by. */
+  clock: () => Date;
   /** Whether clients without a token may read the published library. */
   anonymousRead: boolean;
 }
@@ -42,7 +53,12 @@ export interface Context {
 // mercurius is CommonJS: under Node's ESM loader only its default export is reliable.
 const { withFilter } = mercurius;
 
-export const TOPICS = { resourcePublished: 'RESOURCE_PUBLISHED', reviewQueueChanged: 'REVIEW_QUEUE_CHANGED' } as const;
+export const TOPICS = {
+  resourcePublished: 'RESOURCE_PUBLISHED',
+  reviewQueueChanged: 'REVIEW_QUEUE_CHANGED',
+  pushReceived: 'PUSH_RECEIVED',
+  pushStatusChanged: 'PUSH_STATUS_CHANGED',
+} as const;
 
 async function requireLibraryReader({ viewer, services }: Context): Promise<void> {
   refuseRejected(viewer);
@@ -59,7 +75,25 @@ function meta(context: Context): CommandMeta {
   refuseRejected(context.viewer);
   if (context.viewer.kind === 'apiKey') throw new Forbidden('API keys read the published library; they never write');
   if (context.viewer.kind !== 'person') throw new Unauthenticated('sign in to do this');
-  return { actorId: context.viewer.personId, occurredAt: new Date().toISOString(), correlationId: context.requestId };
+  return {
+    actorId: context.viewer.personId,
+    occurredAt: context.services.clock().toISOString(),
+    correlationId: context.requestId,
+  };
+}
+
+/**
+ * A site's push inbox and outbox: its staff, platform administrators and auditors (R-SEC-2), and the site's own API
+ * keys, since push subscribers are often the sub-site's machines.
+ */
+async function requireSiteReader(context: Context, siteId: string): Promise<void> {
+  const { viewer } = context;
+  refuseRejected(viewer);
+  if (viewer.kind === 'apiKey') {
+    if (viewer.siteId === siteId) return;
+    throw new Forbidden(`an API key of site ${viewer.siteId} reads only that site's pushes`);
+  }
+  requireSiteInsight(await actorOf(context.services.platform, viewer), siteId);
 }
 
 export function libraryResource(d: LibraryDocument) {
@@ -107,6 +141,10 @@ function site(state: SiteState) {
         })),
     })),
     advisories: siteAdvisories(state),
+    coBuilding: [...state.coBuilding].map(([partnerSiteId, columns]) => ({
+      partnerSiteId,
+      columnIds: [...columns],
+    })),
   };
 }
 
@@ -131,6 +169,54 @@ export function workflowItem(item: WorkflowItem) {
   const { state: _, ...rest } = item;
   return rest;
 }
+
+function deliveryConnection(page: DeliveryPage) {
+  return {
+    totalCount: page.total,
+    pageInfo: { hasNextPage: page.endCursor !== null, endCursor: page.endCursor },
+    edges: page.deliveries.map((node) => ({ cursor: page.endCursor ?? '', node })),
+  };
+}
+
+interface DeliveryArgs {
+  statuses?: DeliveryStatus[] | null;
+  overdueOnly?: boolean | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+function deliveryQuery(args: DeliveryArgs): DeliveryQuery {
+  return withoutNulls({
+    statuses: args.statuses ?? undefined,
+    overdueOnly: args.overdueOnly ?? undefined,
+    first: args.first ?? undefined,
+    after: args.after ?? undefined,
+  });
+}
+
+function pushPayload(state: PushState, events: Array<{ type: string }>) {
+  return {
+    pushId: state.pushId,
+    resourceId: state.resourceId,
+    originSiteId: state.originSiteId,
+    important: state.important,
+    deadline: state.deadline ?? null,
+    targets: [...state.deliveries.values()].map((d) => ({
+      siteId: d.siteId,
+      stage: d.stage,
+      suggestedColumnId: d.suggestedColumnId ?? null,
+      columnId: d.columnId ?? null,
+    })),
+    events: events.map((e) => e.type),
+  };
+}
+
+const pushMutation =
+  (type: Parameters<Platform['push']>[0], toInput: (args: Args) => unknown = (args) => withoutNulls(args)): Resolver =>
+  async (_root, args, context) => {
+    const { state, events } = await context.services.platform.push(type, toInput(args), meta(context));
+    return pushPayload(state, events);
+  };
 
 function resourcePayload(state: ResourceState, events: Array<{ type: string }>) {
   return {
@@ -276,7 +362,9 @@ export const resolvers = {
       const actor = await actorOf(context.services.platform, context.viewer);
       const state = await context.services.platform.resourceState(args.resourceId);
       if (!state.exists) return [];
-      requireSiteInsight(actor, state.siteId);
+      // The partner site of a co-built draft follows its review at the portal too (R-PUSH-4).
+      if (!state.contributor || (actor.siteRoles.get(state.contributor.siteId)?.size ?? 0) === 0)
+        requireSiteInsight(actor, state.siteId);
       const events = await context.services.eventStore.readStream(resourceStream(args.resourceId));
       return events.map((e) => {
         const data = e.data as { version?: number; reason?: string; comment?: string };
@@ -305,6 +393,23 @@ export const resolvers = {
         .filter((key) => key.siteId === args.siteId)
         .map((key) => key.keyId);
       return Promise.all(keys.map(async (keyId) => apiKey(await context.services.platform.apiKeyState(keyId))));
+    },
+    pushInbox: async (_root: unknown, args: DeliveryArgs & { siteId: string }, context: Context) => {
+      await requireSiteReader(context, args.siteId);
+      const { pushes, clock } = context.services;
+      return deliveryConnection(pushes.inbox(args.siteId, clock(), deliveryQuery(args)));
+    },
+    pushOutbox: async (_root: unknown, args: DeliveryArgs & { siteId: string }, context: Context) => {
+      await requireSiteReader(context, args.siteId);
+      const { pushes, clock } = context.services;
+      return deliveryConnection(pushes.outbox(args.siteId, clock(), deliveryQuery(args)));
+    },
+    pushDeliveries: async (_root: unknown, args: DeliveryArgs, context: Context) => {
+      const actor = await actorOf(context.services.platform, context.viewer);
+      if (!isPlatformWide(actor))
+        throw new Forbidden('only platform administrators and auditors see every site’s pushes');
+      const { pushes, clock } = context.services;
+      return deliveryConnection(pushes.all(clock(), deliveryQuery(args)));
     },
     person: async (_root: unknown, args: { id: string }, context: Context) => {
       const actor = await actorOf(context.services.platform, context.viewer);
@@ -338,6 +443,17 @@ export const resolvers = {
     reportOutage: siteMutation('ReportOutage'),
     endOutage: siteMutation('EndOutage'),
     convertOutageToOffline: siteMutation('ConvertOutageToOffline'),
+    grantColumnCoBuilding: siteMutation('GrantColumnCoBuilding'),
+    revokeColumnCoBuilding: siteMutation('RevokeColumnCoBuilding'),
+    pushResource: pushMutation('PushResource', (args) => {
+      const { targets, ...rest } = args.input as Args & { targets: Args[] };
+      return { ...withoutNulls(rest), targets: targets.map((t) => withoutNulls(t)) };
+    }),
+    passPushSecondReview: pushMutation('PassPushSecondReview'),
+    passPushFinalReview: pushMutation('PassPushFinalReview'),
+    acceptPush: pushMutation('AcceptPush'),
+    declinePush: pushMutation('DeclinePush'),
+    recallPush: pushMutation('RecallPush'),
     addSubject: async (_root: unknown, args: Args, context: Context) => {
       const { state } = await context.services.platform.addSubject(args, meta(context));
       return state.list().find((c) => c.name === args.top)?.secondLevels ?? [];
@@ -401,6 +517,34 @@ export const resolvers = {
         },
         (payload: { reviewQueueChanged: { siteId: string } }, args: { siteId: string }) =>
           payload.reviewQueueChanged.siteId === args.siteId,
+      ),
+    },
+    pushReceived: {
+      subscribe: withFilter(
+        async (
+          _root: unknown,
+          args: { siteId: string },
+          context: Context & { pubsub: { subscribe(topic: string): unknown } },
+        ) => {
+          await requireSiteReader(context, args.siteId);
+          return context.pubsub.subscribe(TOPICS.pushReceived);
+        },
+        (payload: { pushReceived: PushDelivery }, args: { siteId: string }) =>
+          payload.pushReceived.siteId === args.siteId,
+      ),
+    },
+    pushStatusChanged: {
+      subscribe: withFilter(
+        async (
+          _root: unknown,
+          args: { siteId: string },
+          context: Context & { pubsub: { subscribe(topic: string): unknown } },
+        ) => {
+          await requireSiteReader(context, args.siteId);
+          return context.pubsub.subscribe(TOPICS.pushStatusChanged);
+        },
+        (payload: { pushStatusChanged: PushDelivery }, args: { siteId: string }) =>
+          payload.pushStatusChanged.originSiteId === args.siteId || payload.pushStatusChanged.siteId === args.siteId,
       ),
     },
   },

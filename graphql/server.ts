@@ -17,9 +17,16 @@ import { type Context, loaders, resolvers, type Services } from './resolvers.js'
 import { typeDefs } from './type-defs.js';
 import { viewerFromAuthorization } from './viewer.js';
 
+/** The projection runners behind the read models the API serves. */
+export interface Runners {
+  library: ProjectionRunner;
+  workflow: ProjectionRunner;
+  push: ProjectionRunner;
+}
+
 export interface ServerOptions {
   services: Services;
-  runners: { library: ProjectionRunner; workflow: ProjectionRunner };
+  runners: Runners;
   verifyToken: TokenVerifier;
   metrics: Metrics;
   /** Ready only while every projection is live and at most this many positions behind the log. */
@@ -130,11 +137,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   const live = startLiveUpdates({
-    eventStore: services.eventStore,
-    searchIndex: services.searchIndex,
-    workflow: services.workflow,
-    libraryRunner: runners.library,
-    workflowRunner: runners.workflow,
+    services,
+    runners,
     pubsub: app.graphql.pubsub,
     onError: (error) => app.log.error({ err: error }, 'live update failed'),
   });
@@ -148,7 +152,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     try {
       const headPosition = await services.eventStore.headPosition();
       const projections = await Promise.all(
-        [runners.library, runners.workflow].map(async (runner) => ({ ...runner.status(), lag: await runner.lag() })),
+        Object.values(runners).map(async (runner) => ({ ...runner.status(), lag: await runner.lag() })),
       );
       const ready = projections.every((p) => p.state === 'live' && p.lag <= (options.readyLag ?? 1000));
       return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', headPosition, projections });

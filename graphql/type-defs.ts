@@ -35,6 +35,30 @@ export const typeDefs = /* GraphQL */ `
     person(id: ID!): Person
     "A site's API keys (never their secrets): its administrator, platform administrators and auditors."
     apiKeys(siteId: ID!): [ApiKey!]!
+    "What was pushed to a site, newest first: its staff, its API keys, platform administrators and auditors."
+    pushInbox(
+      siteId: ID!
+      statuses: [PushDeliveryStatus!]
+      "Only important pushes still open after their 12-hour deadline (R-PUSH-3)."
+      overdueOnly: Boolean
+      first: Int = 50
+      after: String
+    ): PushDeliveryConnection!
+    "What a site pushed, one entry per receiving site, newest first."
+    pushOutbox(
+      siteId: ID!
+      statuses: [PushDeliveryStatus!]
+      overdueOnly: Boolean
+      first: Int = 50
+      after: String
+    ): PushDeliveryConnection!
+    "Every site's pushes, for supervision (R-PUSH-3): platform administrators and auditors."
+    pushDeliveries(
+      statuses: [PushDeliveryStatus!]
+      overdueOnly: Boolean
+      first: Int = 50
+      after: String
+    ): PushDeliveryConnection!
   }
 
   type Mutation {
@@ -64,6 +88,22 @@ export const typeDefs = /* GraphQL */ `
     endOutage(siteId: ID!, outageId: ID!, endedAt: DateTime!): SitePayload!
     "An outage over 72 hours becomes a temporary offline from the day it started."
     convertOutageToOffline(siteId: ID!, outageId: ID!, until: Date!, approvedBy: ID!, reason: String!): SitePayload!
+    "R-PUSH-4: a portal opens chosen columns to a sub-site's editors; what they submit there passes the portal's review."
+    grantColumnCoBuilding(siteId: ID!, partnerSiteId: ID!, columnIds: [ID!]!, reason: String!): SitePayload!
+    revokeColumnCoBuilding(siteId: ID!, partnerSiteId: ID!, columnIds: [ID!]!, reason: String!): SitePayload!
+
+    "R-PUSH-1: offer one of the site's published resources to other sites; important ones carry a 12-hour deadline."
+    pushResource(input: PushResourceInput!): PushPayload!
+    "The receiving site's second review of a push."
+    passPushSecondReview(pushId: ID!, siteId: ID!, comment: String): PushPayload!
+    "The receiving site's final review of a push, by an approver other than the second reviewer."
+    passPushFinalReview(pushId: ID!, siteId: ID!, comment: String): PushPayload!
+    "Take the pushed resource into a column (the suggested one unless named): a placement of the same resource."
+    acceptPush(pushId: ID!, siteId: ID!, columnId: ID): PushPayload!
+    "R-PUSH-2: the receiving site declines, with a reason."
+    declinePush(pushId: ID!, siteId: ID!, reason: String!): PushPayload!
+    "The pushing site takes back the push from the sites that have not yet accepted or declined it (all, or those named)."
+    recallPush(pushId: ID!, reason: String!, siteIds: [ID!]): PushPayload!
 
     "Platform administrators extend the second level of the subject taxonomy."
     addSubject(top: String!, second: String!, reason: String!): [String!]!
@@ -87,6 +127,97 @@ export const typeDefs = /* GraphQL */ `
     resourcePublished(siteId: ID, columnId: ID, subject: String): LibraryResource!
     "Something changed in the review queues of a site the viewer works on."
     reviewQueueChanged(siteId: ID!): WorkflowItem!
+    "A site pushed a resource to this site."
+    pushReceived(siteId: ID!): PushDelivery!
+    "A push from or to this site changed: reviewed, accepted, declined, recalled, or its original withdrawn."
+    pushStatusChanged(siteId: ID!): PushDelivery!
+  }
+
+  enum PushDeliveryStatus {
+    pending
+    second_review_passed
+    final_review_passed
+    accepted
+    declined
+    recalled
+    "The original was withdrawn by its site: it is gone from every site that took it."
+    withdrawn
+  }
+
+  "A push as one receiving site sees it."
+  type PushDelivery {
+    pushId: ID!
+    resourceId: ID!
+    originSiteId: ID!
+    siteId: ID!
+    "The resource's title and version (updated when the original is corrected)."
+    title: String!
+    version: Int!
+    important: Boolean!
+    pushedAt: DateTime!
+    pushedBy: ID!
+    note: String
+    suggestedColumnId: ID
+    status: PushDeliveryStatus!
+    "The column it was accepted into."
+    columnId: ID
+    decidedAt: DateTime
+    decidedBy: ID
+    reason: String
+    "Important pushes only: 12 hours after the push (R-PUSH-3)."
+    deadline: DateTime
+    "Important pushes: whether it was accepted within the deadline; null while undecided."
+    deadlineMet: Boolean
+    "An important push still open here after its deadline."
+    overdue: Boolean!
+  }
+
+  type PushDeliveryConnection {
+    edges: [PushDeliveryEdge!]!
+    pageInfo: PageInfo!
+    totalCount: Int!
+  }
+
+  type PushDeliveryEdge {
+    cursor: String!
+    node: PushDelivery!
+  }
+
+  type PushTarget {
+    siteId: ID!
+    stage: PushDeliveryStatus!
+    suggestedColumnId: ID
+    columnId: ID
+  }
+
+  type PushPayload {
+    pushId: ID!
+    resourceId: ID!
+    originSiteId: ID!
+    important: Boolean!
+    deadline: DateTime
+    targets: [PushTarget!]!
+    "Types of the events the command recorded."
+    events: [String!]!
+  }
+
+  input PushTargetInput {
+    siteId: ID!
+    "The column suggested to the receiving site."
+    columnId: ID
+  }
+
+  input PushResourceInput {
+    pushId: ID!
+    resourceId: ID!
+    targets: [PushTargetInput!]!
+    important: Boolean
+    note: String
+  }
+
+  type CoBuildingGrant {
+    partnerSiteId: ID!
+    columnIds: [ID!]!
   }
 
   union Viewer = PersonViewer | ApiKeyViewer | AnonymousViewer
@@ -259,6 +390,8 @@ export const typeDefs = /* GraphQL */ `
     channels: [Channel!]!
     "R-SITE-8 advisories (reported, never enforced)."
     advisories: [Advisory!]!
+    "Portal columns opened to sub-sites for co-building (R-PUSH-4)."
+    coBuilding: [CoBuildingGrant!]!
   }
 
   type HostUnit {
@@ -308,6 +441,8 @@ export const typeDefs = /* GraphQL */ `
   type WorkflowItem {
     resourceId: ID!
     siteId: ID!
+    "The sub-site whose editors drafted it into a co-built column of this portal (R-PUSH-4)."
+    contributorSiteId: ID
     status: WorkflowStatus!
     version: Int!
     title: String!
@@ -349,6 +484,13 @@ export const typeDefs = /* GraphQL */ `
     resourceId: ID!
     siteId: ID!
     metadata: JSON!
+    "Drafting as a sub-site's editor into a portal column opened to it (R-PUSH-4)."
+    contributor: ContributorInput
+  }
+
+  input ContributorInput {
+    siteId: ID!
+    columnId: ID!
   }
 
   input EditResourceInput {

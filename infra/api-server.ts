@@ -1,11 +1,11 @@
 /**
- * The served platform: the composition, its two projections and the GraphQL server wired to them, with append
- * latency measured. `npm start` and the end-to-end tests build it the same way; starting the projections and
- * listening is left to them.
+ * The served platform: the composition, its projections and the GraphQL server wired to them, with append latency
+ * measured. `npm start` and the end-to-end tests build it the same way; starting the projections and listening is
+ * left to them.
  */
 import type { FastifyInstance } from 'fastify';
 import { Metrics } from '../graphql/metrics.js';
-import { buildServer } from '../graphql/server.js';
+import { buildServer, type Runners } from '../graphql/server.js';
 import { ProjectionRunner } from '../projections/runner/projection-runner.js';
 import { type Composition, compose } from './composition.js';
 import type { Config } from './config.js';
@@ -15,23 +15,27 @@ import { tokenVerifier } from './token-verifier.js';
 export interface ApiPlatform {
   c: Composition;
   app: FastifyInstance;
-  runners: { library: ProjectionRunner; workflow: ProjectionRunner };
+  runners: Runners;
 }
 
-export async function composeApiServer(config: Config): Promise<ApiPlatform> {
+/** `clock`: the time commands are stamped with and deadlines are judged by (tests move it; production is the wall clock). */
+export async function composeApiServer(config: Config, clock: () => Date = () => new Date()): Promise<ApiPlatform> {
   const metrics = new Metrics();
   const c = await compose(config, (store) => measuredEventStore(store, (s) => metrics.appendDuration.observe(s)));
-  const runners = {
+  const runners: Runners = {
     library: new ProjectionRunner(c.eventStore, c.library),
     workflow: new ProjectionRunner(c.eventStore, c.workflow.projection()),
+    push: new ProjectionRunner(c.eventStore, c.pushes.projection()),
   };
-  metrics.watchProjections([runners.library, runners.workflow]);
+  metrics.watchProjections(Object.values(runners));
   const app = await buildServer({
     services: {
       platform: c.platform,
       eventStore: c.eventStore,
       searchIndex: c.searchIndex,
       workflow: c.workflow,
+      pushes: c.pushes,
+      clock,
       anonymousRead: config.ANONYMOUS_READ,
     },
     runners,

@@ -6,6 +6,7 @@ import type { EventStore } from '../domain/event-store/port.js';
 import { Platform } from '../domain/platform.js';
 import { libraryProjection } from '../projections/library/library-projection.js';
 import type { SearchIndex } from '../projections/library/search-index.js';
+import { openPushReadModel, type PushReadModel } from '../projections/push/push-read-model.js';
 import type { Projection } from '../projections/runner/projection.js';
 import { openWorkflowReadModel, type WorkflowReadModel } from '../projections/workflow/workflow-read-model.js';
 import type { Config } from './config.js';
@@ -19,6 +20,7 @@ export interface Composition {
   platform: Platform;
   searchIndex: SearchIndex;
   workflow: WorkflowReadModel;
+  pushes: PushReadModel;
   library: Projection;
   projections: Projection[];
   close(): Promise<void>;
@@ -36,6 +38,7 @@ export async function compose(
       ? await openOpenSearchIndex(config.OPENSEARCH_URL!, config.OPENSEARCH_INDEX_PREFIX)
       : await openSqliteSearchIndex(config.DATA_DIR);
   const workflow = openWorkflowReadModel(config.DATA_DIR);
+  const pushes = openPushReadModel(config.DATA_DIR);
   const library = libraryProjection(searchIndex);
   return {
     config,
@@ -43,11 +46,13 @@ export async function compose(
     platform: new Platform(eventStore),
     searchIndex,
     workflow,
+    pushes,
     library,
-    projections: [library, workflow.projection()],
+    projections: [library, workflow.projection(), pushes.projection()],
     async close() {
       await searchIndex.close();
       workflow.close();
+      pushes.close();
       await raw.close();
     },
   };

@@ -7,10 +7,8 @@ import { ConfigError, loadConfig } from './config.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const { c, app, runners } = await composeApiServer(config);
-  const { library, workflow } = runners;
-
   // Projections catch up in the background: the server answers at once and /readyz says when the read models are current.
-  for (const runner of [library, workflow]) {
+  for (const runner of Object.values(runners)) {
     runner.start().then(
       () => app.log.info({ projection: runner.status() }, 'projection live'),
       (error: unknown) => app.log.error({ err: error, projection: runner.status() }, 'projection stopped'),
@@ -20,7 +18,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     app.log.info(`${signal} received, closing`);
     await app.close();
-    for (const runner of [library, workflow]) await runner.stop();
+    for (const runner of Object.values(runners)) await runner.stop();
     await c.close();
     process.exit(0);
   };

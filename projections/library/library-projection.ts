@@ -4,6 +4,7 @@
  * archived resource stays, marked; a site's content migration moves the placements in its columns (R-SITE-5).
  */
 import type { Position, RecordedEvent } from '../../domain/event-store/event.js';
+import { type PushEvent, pushEventSchemas } from '../../domain/push/push.js';
 import { type ResourceEvent, resourceEventSchemas } from '../../domain/resource/resource.js';
 import { toDomainEvent } from '../../domain/shared/command-handler.js';
 import { type SiteEvent, siteEventSchemas } from '../../domain/site/site.js';
@@ -11,9 +12,10 @@ import type { Projection, ProjectionTarget } from '../runner/projection.js';
 import type { LibraryChange, LibraryDocument } from './library-document.js';
 import type { LibraryGeneration, SearchIndex } from './search-index.js';
 
-export const LIBRARY_PROJECTION_VERSION = 1;
+/** 2: placements of pushed resources accepted by other sites. */
+export const LIBRARY_PROJECTION_VERSION = 2;
 
-const schemas = { ...resourceEventSchemas, ...siteEventSchemas };
+const schemas = { ...resourceEventSchemas, ...siteEventSchemas, ...pushEventSchemas };
 
 /** The library as a batch sees it: what earlier events of the same batch changed, over what the index holds. */
 class BatchView {
@@ -52,21 +54,23 @@ class BatchView {
 }
 
 async function project(view: BatchView, recorded: RecordedEvent): Promise<void> {
-  const event = toDomainEvent<ResourceEvent | SiteEvent>(recorded, schemas);
+  const event = toDomainEvent<ResourceEvent | SiteEvent | PushEvent>(recorded, schemas);
   const position = recorded.position;
   switch (event.type) {
     case 'ResourcePublished': {
       const { resourceId, version, metadata, placements, indexNumber, publishedAt } = event.data;
       const previous = await view.get(resourceId);
+      const siteId = recorded.metadata.siteId ?? placements[0]?.siteId ?? '';
       view.put({
         resourceId,
         indexNumber,
-        siteId: recorded.metadata.siteId ?? placements[0]?.siteId ?? '',
+        siteId,
         status: 'published',
         version,
         publishedAt,
         firstPublishedAt: previous?.firstPublishedAt ?? publishedAt,
-        placements,
+        // A correction names the owning site's columns again; the places other sites took it into stay (R-PUSH-1).
+        placements: [...placements, ...(previous?.placements.filter((p) => p.siteId !== siteId) ?? [])],
         versions: [...(previous?.versions ?? []), { version, publishedAt, title: metadata.title }],
         metadata,
         position,
@@ -76,6 +80,14 @@ async function project(view: BatchView, recorded: RecordedEvent): Promise<void> 
     case 'ResourceWithdrawn':
       view.remove(event.data.resourceId, position);
       return;
+    case 'PushAccepted': {
+      // The same resource, one more place (R-LIB-1); a withdrawn original is no longer in the library to place.
+      const { resourceId, siteId, columnId } = event.data;
+      const document = await view.get(resourceId);
+      if (!document || document.placements.some((p) => p.siteId === siteId && p.columnId === columnId)) return;
+      view.put({ ...document, placements: [...document.placements, { siteId, columnId }], position });
+      return;
+    }
     case 'ResourceArchived': {
       const document = await view.get(event.data.resourceId);
       if (document) view.put({ ...document, status: 'archived', position });
@@ -100,7 +112,7 @@ export function libraryProjection(index: SearchIndex): Projection {
   return {
     name: 'library',
     version: LIBRARY_PROJECTION_VERSION,
-    eventTypes: ['ResourcePublished', 'ResourceWithdrawn', 'ResourceArchived', 'SiteContentMigrated'],
+    eventTypes: ['ResourcePublished', 'ResourceWithdrawn', 'ResourceArchived', 'SiteContentMigrated', 'PushAccepted'],
     activeGeneration: () => index.activeGeneration(),
     promote: (generation) => index.promote(generation),
     async openGeneration(name): Promise<ProjectionTarget> {

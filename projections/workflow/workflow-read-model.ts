@@ -18,13 +18,16 @@ import { toDomainEvent } from '../../domain/shared/command-handler.js';
 import type { Projection, ProjectionTarget } from '../runner/projection.js';
 import { openReadModelDatabase, SqliteGenerations, tableSuffix } from '../sqlite/sqlite-generations.js';
 
-export const WORKFLOW_PROJECTION_VERSION = 1;
+/** 2: the partner site of a co-built draft (R-PUSH-4). */
+export const WORKFLOW_PROJECTION_VERSION = 2;
 
 export type WorkflowStatus = ReturnType<typeof resourceStatus>;
 
 export interface WorkflowItem {
   resourceId: string;
   siteId: string;
+  /** The partner site whose editors drafted it into a co-built column of this portal (R-PUSH-4). */
+  contributorSiteId: string | null;
   status: WorkflowStatus;
   /** Version under edit or review; the published one when none is. */
   version: number;
@@ -42,6 +45,14 @@ const NEXT_STEP: Partial<Record<ReviewStage, { role: SiteRole; independent: bool
   second_review_passed: { role: 'approver', independent: true },
   final_review_passed: { role: 'approver', independent: false },
 };
+
+const UNPUBLISHED: WorkflowStatus[] = [
+  'draft',
+  'submitted',
+  'first_review_passed',
+  'second_review_passed',
+  'final_review_passed',
+];
 
 export class WorkflowReadModel {
   private readonly db: Database.Database;
@@ -64,11 +75,14 @@ export class WorkflowReadModel {
       CREATE TABLE IF NOT EXISTS ${table} (
         resource_id TEXT PRIMARY KEY,
         site_id     TEXT NOT NULL,
+        contributor_site_id TEXT,
         status      TEXT NOT NULL,
         updated_at  TEXT NOT NULL,
         state       TEXT NOT NULL
       );
-      CREATE INDEX IF NOT EXISTS ${table}_site ON ${table} (site_id, status, updated_at);`);
+      CREATE INDEX IF NOT EXISTS ${table}_site ON ${table} (site_id, status, updated_at);
+      CREATE INDEX IF NOT EXISTS ${table}_contributor ON ${table} (contributor_site_id, status, updated_at)
+        WHERE contributor_site_id IS NOT NULL;`);
   }
 
   projection(): Projection {
@@ -87,9 +101,9 @@ export class WorkflowReadModel {
     const table = this.table(generation);
     const select = this.db.prepare<[string], string>(`SELECT state FROM ${table} WHERE resource_id = ?`).pluck();
     const upsert = this.db.prepare(
-      `INSERT INTO ${table} (resource_id, site_id, status, updated_at, state) VALUES (?, ?, ?, ?, ?)
+      `INSERT INTO ${table} (resource_id, site_id, contributor_site_id, status, updated_at, state) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (resource_id) DO UPDATE SET site_id = excluded.site_id, status = excluded.status,
-         updated_at = excluded.updated_at, state = excluded.state`,
+         contributor_site_id = excluded.contributor_site_id, updated_at = excluded.updated_at, state = excluded.state`,
     );
     const apply = this.db.transaction((events: RecordedEvent[], checkpoint: Position) => {
       for (const recorded of events) {
@@ -102,6 +116,7 @@ export class WorkflowReadModel {
         upsert.run(
           state.resourceId,
           state.siteId,
+          state.contributor?.siteId ?? null,
           resourceStatus(state),
           recorded.metadata.occurredAt,
           JSON.stringify(state),
@@ -137,18 +152,20 @@ export class WorkflowReadModel {
     return this.rows('resource_id = ?', resourceId)[0] ?? null;
   }
 
-  /** A site's resources in the given statuses (default: everything not yet published). */
-  siteItems(
-    siteId: string,
-    statuses: WorkflowStatus[] = [
-      'draft',
-      'submitted',
-      'first_review_passed',
-      'second_review_passed',
-      'final_review_passed',
-    ],
-  ): WorkflowItem[] {
-    return this.rows(`site_id = ? AND status IN (${statuses.map(() => '?').join(', ')})`, siteId, ...statuses);
+  /**
+   * A site's resources in the given statuses (default: everything not yet published), with what its editors drafted
+   * into co-built portal columns (R-PUSH-4) unless `ownOnly`.
+   */
+  siteItems(siteId: string, statuses: WorkflowStatus[] = UNPUBLISHED, ownOnly = false): WorkflowItem[] {
+    const inStatuses = `status IN (${statuses.map(() => '?').join(', ')})`;
+    if (ownOnly) return this.rows(`site_id = ? AND ${inStatuses}`, siteId, ...statuses);
+    return this.rows(
+      `(site_id = ? AND ${inStatuses}) OR (contributor_site_id = ? AND ${inStatuses})`,
+      siteId,
+      ...statuses,
+      siteId,
+      ...statuses,
+    );
   }
 
   /**
@@ -161,7 +178,8 @@ export class WorkflowReadModel {
     for (const [siteId, roles] of actor.siteRoles) {
       const stages = (Object.keys(NEXT_STEP) as ReviewStage[]).filter((stage) => roles.has(NEXT_STEP[stage]!.role));
       if (stages.length === 0) continue;
-      for (const item of this.siteItems(siteId, stages)) {
+      // Only the site's own: a partner's staff never review what it contributed to the portal.
+      for (const item of this.siteItems(siteId, stages, true)) {
         const step = NEXT_STEP[item.status as ReviewStage]!;
         if (step.independent && item.writers.includes(actor.personId)) continue;
         if (item.status === 'second_review_passed' && item.state.working?.secondReviewer === actor.personId) continue;
@@ -181,6 +199,7 @@ function toItem(state: ResourceState, updatedAt: string): WorkflowItem {
   return {
     resourceId: state.resourceId,
     siteId: state.siteId,
+    contributorSiteId: state.contributor?.siteId ?? null,
     status: resourceStatus(state),
     version: version?.version ?? 0,
     title: version?.metadata.title ?? '',

@@ -452,6 +452,7 @@ describe('GraphQL API over HTTP and WebSocket', () => {
       ).toEqual([
         ['library', 'live'],
         ['workflow', 'live'],
+        ['push', 'live'],
       ]);
       const metrics = await (await fetch(`${api.url}/metrics`)).text();
       for (const name of [

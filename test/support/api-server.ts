@@ -5,12 +5,12 @@
 import type { FastifyInstance } from 'fastify';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import type { Runners } from '../../graphql/server.js';
 import { composeApiServer } from '../../infra/api-server.js';
 import type { Composition } from '../../infra/composition.js';
 import { loadConfig } from '../../infra/config.js';
 import { createDemoPlatform } from '../../infra/demo-platform.js';
 import { localSigningKey } from '../../infra/token-verifier.js';
-import type { ProjectionRunner } from '../../projections/runner/projection-runner.js';
 import { tempDir } from './temp-dir.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -27,7 +27,9 @@ export interface ApiServer {
   url: string;
   c: Composition;
   app: FastifyInstance;
-  runners: { library: ProjectionRunner; workflow: ProjectionRunner };
+  runners: Runners;
+  /** The server's clock: commands are stamped with it and deadlines judged by it. */
+  clock: TestClock;
   token(personId: string): Promise<string>;
   gql<T = Record<string, unknown>>(
     query: string,
@@ -39,18 +41,27 @@ export interface ApiServer {
     variables: Record<string, unknown>,
     token?: string,
   ): { client: Client; next(): Promise<Record<string, unknown>>; close(): Promise<void> };
-  /** Waits until both read models hold everything written so far. */
+  /** Waits until every read model holds everything written so far. */
   settle(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Real time plus however far a test has moved it on, so a 12-hour deadline passes without waiting. */
+export class TestClock {
+  private offsetMs = 0;
+  readonly now = () => new Date(Date.now() + this.offsetMs);
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
 }
 
 export async function startApiServer(env: Record<string, string> = {}): Promise<ApiServer> {
   const dir = tempDir('api');
   const config = loadConfig({ DATA_DIR: dir.path, PORT: '0', LOG_LEVEL: 'silent', ...env });
-  const { c, app, runners } = await composeApiServer(config);
+  const clock = new TestClock();
+  const { c, app, runners } = await composeApiServer(config, clock.now);
   await createDemoPlatform(c.platform);
-  await runners.library.start();
-  await runners.workflow.start();
+  for (const runner of Object.values(runners)) await runner.start();
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
   const url = `http://127.0.0.1:${port}`;
@@ -62,6 +73,7 @@ export async function startApiServer(env: Record<string, string> = {}): Promise<
     c,
     app,
     runners,
+    clock,
     token: (personId) => key.issue(personId),
     async gql(query, variables, token) {
       const response = await fetch(`${url}/graphql`, {
@@ -114,16 +126,12 @@ export async function startApiServer(env: Record<string, string> = {}): Promise<
     },
     async settle() {
       const head = await c.eventStore.headPosition();
-      if (head !== null) {
-        await runners.library.waitFor(head);
-        await runners.workflow.waitFor(head);
-      }
+      if (head !== null) for (const runner of Object.values(runners)) await runner.waitFor(head);
     },
     async close() {
       for (const socket of sockets) await socket.dispose();
       await app.close();
-      await runners.library.stop();
-      await runners.workflow.stop();
+      for (const runner of Object.values(runners)) await runner.stop();
       await c.close();
       dir.remove();
     },
