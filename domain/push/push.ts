@@ -372,7 +372,7 @@ export const pushDecider: Decider<PushState, PushCommand, PushEvent> = {
       case 'RecallPush': {
         requireSiteRole(actor, state.originSiteId, PUSH_ROLES.RecallPush);
         const asked = command.data.siteIds ?? [...state.deliveries.keys()];
-        asked.forEach((siteId) => delivery(state, siteId));
+        for (const siteId of asked) delivery(state, siteId);
         const siteIds = asked.filter((siteId) => OPEN.includes(state.deliveries.get(siteId)!.stage));
         if (siteIds.length === 0)
           refuse(
