@@ -37,14 +37,21 @@ import {
   personStream,
 } from './person/person.js';
 import {
+  type Delivery,
+  type DeliveryCommand,
+  type DeliveryEvent,
+  OPEN_STAGES,
   PUSH_ROLES,
-  type PushCommand,
   type PushCommandContext,
   type PushEvent,
-  type PushState,
+  type PushOffer,
+  type PushOfferCommand,
+  type PushOfferEvent,
   pushCommandSchemas,
-  pushDecider,
+  pushDeliveryDecider,
+  pushDeliveryStream,
   pushEventSchemas,
+  pushOfferDecider,
   pushStream,
   type SiteContext,
 } from './push/push.js';
@@ -88,7 +95,8 @@ export const specs = {
   person: { decider: personDecider, eventSchemas: personEventSchemas },
   site: { decider: siteDecider, eventSchemas: siteEventSchemas },
   resource: { decider: resourceDecider, eventSchemas: resourceEventSchemas },
-  push: { decider: pushDecider, eventSchemas: pushEventSchemas },
+  pushOffer: { decider: pushOfferDecider, eventSchemas: pushEventSchemas },
+  pushDelivery: { decider: pushDeliveryDecider, eventSchemas: pushEventSchemas },
   claim: { decider: claimDecider, eventSchemas: claimEventSchemas },
   indexSequence: { decider: indexSequenceDecider, eventSchemas: indexSequenceEventSchemas, tail: 1 },
   taxonomy: { decider: subjectTaxonomyDecider, eventSchemas: subjectEventSchemas },
@@ -385,55 +393,121 @@ export class Platform {
     );
   }
 
-  async pushState(pushId: string): Promise<PushState> {
-    return (await this.read(pushStream(pushId), specs.push)).state;
+  async pushOffer(pushId: string): Promise<PushOffer> {
+    return (await this.read(pushStream(pushId), specs.pushOffer)).state;
   }
 
-  /** Push commands (R-PUSH-1..3): the resource and every site the push names are read fresh for each attempt. */
-  async push<T extends PushCommandType>(
-    type: T,
-    input: unknown,
-    meta: CommandMeta,
-  ): Promise<Handled<PushState, PushEvent>> {
-    const data = parseInput(pushCommandSchemas[type], input) as PushCommand['data'];
-    return this.handle(pushStream(data.pushId), specs.push as StreamSpec<PushState, PushCommand, PushEvent>, {
-      meta,
-      command: async (state) => {
-        const actor = await this.actor(meta);
-        const resourceId = state.exists ? state.resourceId : (data as { resourceId: string }).resourceId;
-        const resource = await this.resourceState(resourceId);
-        const siteIds = new Set<string>();
-        if (resource.exists) siteIds.add(resource.siteId);
-        for (const t of (data as { targets?: Array<{ siteId: string }> }).targets ?? []) siteIds.add(t.siteId);
-        if ('siteId' in data) siteIds.add(data.siteId);
-        const sites = new Map(
-          await Promise.all([...siteIds].map(async (id) => [id, siteContext(await this.siteState(id))] as const)),
+  async pushDelivery(pushId: string, siteId: string): Promise<Delivery> {
+    return (await this.read(pushDeliveryStream(pushId, siteId), specs.pushDelivery)).state;
+  }
+
+  /**
+   * Push commands (R-PUSH-1..3). The offer is one stream, each receiving site's decisions another, so sites deciding
+   * at once never contend; the resource and every site involved are read fresh for each attempt.
+   */
+  async push<T extends PushCommandType>(type: T, input: unknown, meta: CommandMeta): Promise<PushResult> {
+    const data = parseInput(pushCommandSchemas[type], input) as PushInput;
+    if (type === 'PushResource') {
+      const pushed = await this.handle(
+        pushStream(data.pushId),
+        specs.pushOffer as StreamSpec<PushOffer, PushOfferCommand, PushOfferEvent>,
+        {
+          meta,
+          command: async () => ({
+            type: 'PushResource' as const,
+            data: data as PushOfferCommand['data'],
+            actor: await this.actor(meta),
+            context: await this.pushContext(meta, data.resourceId!, [
+              ...(data as PushOfferCommand['data']).targets.map((t) => t.siteId),
+            ]),
+          }),
+          siteId: (_, command) => command.context?.resource?.siteId ?? null,
+          actorRole: (_, command) => roleIn(command.actor, command.context?.resource?.siteId ?? '', 'PushResource'),
+        },
+      );
+      const targets = [...pushed.state.targets.keys()].map((siteId) => ({
+        siteId,
+        delivery: { stage: 'pending' as const },
+      }));
+      return { offer: pushed.state, targets, events: pushed.events };
+    }
+    const offer = await this.pushOffer(data.pushId);
+    if (type === 'RecallPush') {
+      const asked = data.siteIds ?? [...offer.targets.keys()];
+      const targets: PushResult['targets'] = [];
+      const events: PushEvent[] = [];
+      for (const siteId of asked) {
+        const recalled = await this.decideDelivery(
+          'RecallDelivery',
+          { pushId: data.pushId, siteId, reason: data.reason },
+          offer,
+          meta,
         );
-        const context: PushCommandContext = {
-          occurredAt: meta.occurredAt,
-          sites,
-          resource: {
-            exists: resource.exists,
-            siteId: resource.siteId,
-            lifecycle: resource.lifecycle,
-            published: resource.published && {
-              version: resource.published.version,
-              title: resource.published.metadata.title,
-            },
-          },
-        };
-        return { type, data, actor, context } as PushCommand;
+        targets.push({ siteId, delivery: recalled.state });
+        events.push(...recalled.events);
+      }
+      if (events.length === 0)
+        throw new DomainError(
+          'NOTHING_TO_RECALL',
+          `推送 ${data.pushId} 已没有待处理的站点可撤回`,
+          `push ${data.pushId} has no pending site left to recall`,
+          [],
+          'R-PUSH-1',
+        );
+      return { offer, targets, events };
+    }
+    const siteId = data.siteId!;
+    const decided = await this.decideDelivery(type as DeliveryCommand['type'], data, offer, meta);
+    return { offer, targets: [{ siteId, delivery: decided.state }], events: decided.events };
+  }
+
+  private decideDelivery(
+    type: DeliveryCommand['type'],
+    data: PushInput,
+    offer: PushOffer,
+    meta: CommandMeta,
+  ): Promise<Handled<Delivery, DeliveryEvent>> {
+    const siteId = data.siteId!;
+    return this.handle(
+      pushDeliveryStream(data.pushId, siteId),
+      specs.pushDelivery as StreamSpec<Delivery, DeliveryCommand, DeliveryEvent>,
+      {
+        meta,
+        command: async () =>
+          ({
+            type,
+            data,
+            actor: await this.actor(meta),
+            context: { ...(await this.pushContext(meta, offer.resourceId, [siteId])), offer },
+          }) as DeliveryCommand,
+        siteId: () => siteId,
+        actorRole: (_, command) => roleIn(command.actor, type === 'RecallDelivery' ? offer.originSiteId : siteId, type),
       },
-      siteId: (state, command) =>
-        'siteId' in command.data
-          ? command.data.siteId
-          : state.originSiteId || command.context?.resource?.siteId || null,
-      actorRole: (state, command) => {
-        const siteId = 'siteId' in command.data ? command.data.siteId : state.originSiteId;
-        const held = command.actor.siteRoles.get(siteId);
-        return PUSH_ROLES[type].find((role) => held?.has(role)) ?? PUSH_ROLES[type][0]!;
+    );
+  }
+
+  /** The resource as its stream says now, and the state of every site named (with the resource's own). */
+  private async pushContext(meta: CommandMeta, resourceId: string, siteIds: string[]): Promise<PushCommandContext> {
+    if (!resourceId) return { occurredAt: meta.occurredAt, sites: new Map() };
+    const resource = await this.resourceState(resourceId);
+    const ids = new Set(siteIds);
+    if (resource.exists) ids.add(resource.siteId);
+    const sites = new Map(
+      await Promise.all([...ids].map(async (id) => [id, siteContext(await this.siteState(id))] as const)),
+    );
+    return {
+      occurredAt: meta.occurredAt,
+      sites,
+      resource: {
+        exists: resource.exists,
+        siteId: resource.siteId,
+        lifecycle: resource.lifecycle,
+        published: resource.published && {
+          version: resource.published.version,
+          title: resource.published.metadata.title,
+        },
       },
-    });
+    };
   }
 
   async apiKey<T extends keyof typeof apiKeyCommandSchemas>(type: T, input: unknown, meta: CommandMeta) {
@@ -551,4 +625,27 @@ function siteContext(site: SiteState): SiteContext {
       [...site.columns.values()].filter((c) => !c.archived && !c.migratedTo).map((c) => c.columnId),
     ),
   };
+}
+
+/** Any push command's input, once its schema has checked it. */
+interface PushInput {
+  pushId: string;
+  siteId?: string;
+  resourceId?: string;
+  reason?: string;
+  siteIds?: string[];
+}
+
+export interface PushResult {
+  offer: PushOffer;
+  /** The receiving sites the command touched, as they stand after it. */
+  targets: Array<{ siteId: string; delivery: Delivery }>;
+  events: PushEvent[];
+}
+
+/** The role an actor acts in for a push step: the first of the step's roles they hold on the site. */
+function roleIn(actor: Actor, siteId: string, step: keyof typeof PUSH_ROLES): string {
+  const held = actor.siteRoles.get(siteId);
+  const roles: readonly string[] = PUSH_ROLES[step];
+  return roles.find((role) => held?.has(role as never)) ?? roles[0]!;
 }

@@ -6,8 +6,7 @@ import mercurius from 'mercurius';
 import type { ApiKeyState } from '../domain/api-key/api-key.js';
 import type { EventStore } from '../domain/event-store/port.js';
 import type { PersonState } from '../domain/person/person.js';
-import type { Platform } from '../domain/platform.js';
-import type { PushState } from '../domain/push/push.js';
+import type { Platform, PushResult } from '../domain/platform.js';
 import { type ResourceState, resourceStatus, resourceStream } from '../domain/resource/resource.js';
 import type { CommandMeta } from '../domain/shared/command-handler.js';
 import { type SiteState, siteAdvisories } from '../domain/site/site.js';
@@ -194,18 +193,18 @@ function deliveryQuery(args: DeliveryArgs): DeliveryQuery {
   });
 }
 
-function pushPayload(state: PushState, events: Array<{ type: string }>) {
+function pushPayload({ offer, targets, events }: PushResult) {
   return {
-    pushId: state.pushId,
-    resourceId: state.resourceId,
-    originSiteId: state.originSiteId,
-    important: state.important,
-    deadline: state.deadline ?? null,
-    targets: [...state.deliveries.values()].map((d) => ({
-      siteId: d.siteId,
-      stage: d.stage,
-      suggestedColumnId: d.suggestedColumnId ?? null,
-      columnId: d.columnId ?? null,
+    pushId: offer.pushId,
+    resourceId: offer.resourceId,
+    originSiteId: offer.originSiteId,
+    important: offer.important,
+    deadline: offer.deadline ?? null,
+    targets: targets.map(({ siteId, delivery }) => ({
+      siteId,
+      stage: delivery.stage,
+      suggestedColumnId: offer.targets.get(siteId)?.suggestedColumnId ?? null,
+      columnId: delivery.columnId ?? null,
     })),
     events: events.map((e) => e.type),
   };
@@ -214,8 +213,7 @@ function pushPayload(state: PushState, events: Array<{ type: string }>) {
 const pushMutation =
   (type: Parameters<Platform['push']>[0], toInput: (args: Args) => unknown = (args) => withoutNulls(args)): Resolver =>
   async (_root, args, context) => {
-    const { state, events } = await context.services.platform.push(type, toInput(args), meta(context));
-    return pushPayload(state, events);
+    return pushPayload(await context.services.platform.push(type, toInput(args), meta(context)));
   };
 
 function resourcePayload(state: ResourceState, events: Array<{ type: string }>) {

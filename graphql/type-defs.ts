@@ -196,6 +196,7 @@ export const typeDefs = /* GraphQL */ `
     originSiteId: ID!
     important: Boolean!
     deadline: DateTime
+    "The receiving sites the command touched (every one, for a new push), as they stand after it."
     targets: [PushTarget!]!
     "Types of the events the command recorded."
     events: [String!]!

@@ -2,7 +2,10 @@
  * Push (信息推送): a site offers one of its published resources to other sites; each receiving site passes its own
  * second and final review and then accepts it into one of its columns, or declines with a reason (R-PUSH-1,
  * R-PUSH-2). Important information from a higher-level site carries a 12-hour deadline (R-PUSH-3).
- * Stream `push-<pushId>`.
+ *
+ * Two aggregates: the offer (stream `push-<pushId>`, written once) and each receiving site's delivery (stream
+ * `push-<pushId>/<siteId>`): every site decides on its own, so a hundred sites reviewing the same push at the same
+ * moment never contend for one stream.
  *
  * Acceptance is the placement: the library adds the receiving site's column to the same resource (R-LIB-1), so
  * nothing is copied, a correction of the original shows everywhere and its withdrawal removes it everywhere.
@@ -15,6 +18,8 @@ import { id, isoDateTime, reason } from '../shared/schemas.js';
 import type { SiteKind } from '../site/domain-names.js';
 
 export const pushStream = (pushId: string) => `push-${pushId}`;
+/** Ids never contain `/`, so this never collides with another push's offer stream. */
+export const pushDeliveryStream = (pushId: string, siteId: string) => `push-${pushId}/${siteId}`;
 
 /** R-PUSH-3: important information is republished by the receiving sites within 12 hours (P-art.48, N-art.17(3)). */
 export const IMPORTANT_PUSH_HOURS = 12;
@@ -42,6 +47,9 @@ export const pushCommandSchemas = {
   DeclinePush: z.strictObject({ pushId: id, siteId: id, reason }),
   RecallPush: z.strictObject({ pushId: id, reason, siteIds: z.array(id).min(1).max(MAX_PUSH_TARGETS).optional() }),
 };
+
+/** The recall of one delivery, as the platform issues it for each site a `RecallPush` names. */
+export const recallDeliverySchema = z.strictObject({ pushId: id, siteId: id, reason });
 
 export const pushEventSchemas = {
   ResourcePushed: z.strictObject({
@@ -72,11 +80,13 @@ export const pushEventSchemas = {
     by: id,
   }),
   PushDeclined: z.strictObject({ pushId: id, resourceId: id, siteId: id, reason, by: id }),
-  PushRecalled: z.strictObject({ pushId: id, resourceId: id, siteIds: z.array(id), reason, by: id }),
+  PushRecalled: z.strictObject({ pushId: id, resourceId: id, siteId: id, reason, by: id }),
 };
 
 type Schemas<T extends Record<string, z.ZodType>> = { [K in keyof T]: { type: K; data: z.output<T[K]> } }[keyof T];
 export type PushEvent = Schemas<typeof pushEventSchemas>;
+export type PushOfferEvent = Extract<PushEvent, { type: 'ResourcePushed' }>;
+export type DeliveryEvent = Exclude<PushEvent, PushOfferEvent>;
 
 export interface SiteContext {
   status: 'online' | 'offline' | 'closed' | null;
@@ -97,8 +107,15 @@ export interface PushCommandContext {
   sites?: ReadonlyMap<string, SiteContext>;
   /** The command's time. */
   occurredAt?: string;
+  /** For a delivery's commands: the offer it belongs to. */
+  offer?: PushOffer;
 }
-export type PushCommand = Schemas<typeof pushCommandSchemas> & { actor: Actor; context?: PushCommandContext };
+type Commands = Schemas<typeof pushCommandSchemas> & { actor: Actor; context?: PushCommandContext };
+export type PushOfferCommand = Extract<Commands, { type: 'PushResource' }>;
+export type DeliveryCommand = (
+  | Extract<Commands, { type: 'PassPushSecondReview' | 'PassPushFinalReview' | 'AcceptPush' | 'DeclinePush' }>
+  | { type: 'RecallDelivery'; data: z.output<typeof recallDeliverySchema> }
+) & { actor: Actor; context?: PushCommandContext };
 
 export const DELIVERY_STAGES = [
   'pending',
@@ -110,16 +127,15 @@ export const DELIVERY_STAGES = [
 ] as const;
 export type DeliveryStage = (typeof DELIVERY_STAGES)[number];
 
-/** The push as one receiving site sees it. */
+/** A push as one receiving site decides on it. */
 export interface Delivery {
-  siteId: string;
-  suggestedColumnId?: string;
   stage: DeliveryStage;
   secondReviewer?: string;
   columnId?: string;
 }
 
-export interface PushState {
+/** What was offered, to whom; written once. */
+export interface PushOffer {
   exists: boolean;
   pushId: string;
   resourceId: string;
@@ -127,7 +143,8 @@ export interface PushState {
   pushedBy: string;
   important: boolean;
   deadline?: string;
-  deliveries: Map<string, Delivery>;
+  /** Receiving site → the column suggested to it. */
+  targets: Map<string, { suggestedColumnId?: string }>;
 }
 
 /** Site levels for R-PUSH-3: the city portal is above every other site, a county portal above departments and special sites. */
@@ -141,45 +158,39 @@ export function isHigherLevel(origin: SiteKind, target: SiteKind): boolean {
  * Who may take each step, in the order a role is named in the event metadata: the pushing site's publishers push
  * and recall; the receiving site's reviewer and approver review, its publishers accept, its reviewers decline.
  */
-export const PUSH_ROLES: Record<PushCommand['type'], readonly SiteRole[]> = {
+export const PUSH_ROLES = {
   PushResource: ['approver', 'editor'],
   PassPushSecondReview: ['reviewer'],
   PassPushFinalReview: ['approver'],
   AcceptPush: ['approver', 'editor'],
   DeclinePush: ['reviewer', 'approver'],
   RecallPush: ['approver', 'editor'],
-};
+  RecallDelivery: ['approver', 'editor'],
+} as const satisfies Record<string, readonly SiteRole[]>;
 
 function refuse(code: string, zh: string, en: string, rule?: string, details: FieldProblem[] = []): never {
   throw new DomainError(code, zh, en, details, rule);
 }
 
-const OPEN: readonly DeliveryStage[] = ['pending', 'second_review_passed', 'final_review_passed'];
+export const OPEN_STAGES: readonly DeliveryStage[] = ['pending', 'second_review_passed', 'final_review_passed'];
 
-function delivery(state: PushState, siteId: string): Delivery {
-  const found = state.deliveries.get(siteId);
-  if (!found)
-    refuse(
-      'NOT_FOUND',
-      `推送 ${state.pushId} 未推送给站点 ${siteId}`,
-      `push ${state.pushId} was not sent to ${siteId}`,
-    );
-  return found;
+/** The offer, which must name the site. */
+function offerTo(context: PushCommandContext | undefined, pushId: string, siteId: string): PushOffer {
+  const offer = context?.offer;
+  if (!offer?.exists) refuse('NOT_FOUND', `推送 ${pushId} 不存在`, `push ${pushId} does not exist`);
+  if (!offer.targets.has(siteId))
+    refuse('NOT_FOUND', `推送 ${pushId} 未推送给站点 ${siteId}`, `push ${pushId} was not sent to ${siteId}`);
+  return offer;
 }
 
-function wrongStage(state: PushState, found: Delivery, wanted: string): never {
-  return refuse(
+function requireStage(state: Delivery, pushId: string, siteId: string, stage: DeliveryStage | null, wanted: string) {
+  if (stage === null ? OPEN_STAGES.includes(state.stage) : state.stage === stage) return;
+  refuse(
     'INVALID_PUSH_STAGE',
-    `推送 ${state.pushId} 在站点 ${found.siteId} 的状态为 ${found.stage}，需要 ${wanted}`,
-    `push ${state.pushId} is ${found.stage} at site ${found.siteId}; this needs ${wanted}`,
+    `推送 ${pushId} 在站点 ${siteId} 的状态为 ${state.stage}，需要 ${wanted}`,
+    `push ${pushId} is ${state.stage} at site ${siteId}; this needs ${wanted}`,
     'R-PUSH-1',
   );
-}
-
-function openDelivery(state: PushState, siteId: string, stage: DeliveryStage | null, wanted: string): Delivery {
-  const found = delivery(state, siteId);
-  if (stage === null ? !OPEN.includes(found.stage) : found.stage !== stage) wrongStage(state, found, wanted);
-  return found;
 }
 
 /** The pushed resource must still be in the library: a withdrawn original cannot be taken any more. */
@@ -240,7 +251,7 @@ function plusHours(iso: string, hours: number): string {
   return new Date(Date.parse(iso) + hours * 3_600_000).toISOString();
 }
 
-export const pushDecider: Decider<PushState, PushCommand, PushEvent> = {
+export const pushOfferDecider: Decider<PushOffer, PushOfferCommand, PushOfferEvent> = {
   initialState: () => ({
     exists: false,
     pushId: '',
@@ -248,99 +259,122 @@ export const pushDecider: Decider<PushState, PushCommand, PushEvent> = {
     originSiteId: '',
     pushedBy: '',
     important: false,
-    deliveries: new Map(),
+    targets: new Map(),
   }),
 
   decide(command, state) {
     const { actor, context } = command;
-    const by = actor.personId;
-    const { pushId } = command.data;
-    if (command.type === 'PushResource') {
-      const { resourceId, targets, important, note } = command.data;
-      if (state.exists) refuse('ALREADY_EXISTS', `推送 ${pushId} 已存在`, `push ${pushId} already exists`);
-      const resource = requireLiveResource(context, resourceId);
-      const origin = resource.siteId;
-      // The sites that publish a resource push it: its approvers and editors (R-PUSH-1 "its published resources").
-      requireSiteRole(actor, origin, PUSH_ROLES.PushResource);
-      const originSite = siteOf(context, origin, 'resourceId');
-      if (originSite.status === 'closed')
-        refuse('SITE_CLOSED', `站点 ${origin} 已永久关停`, `site ${origin} is closed permanently`, 'R-SITE-5');
-      targets.forEach((t, i) => {
-        const path = `targets.${i}.siteId`;
-        if (t.siteId === origin)
-          refuse('PUSH_TO_SELF', '不能推送给本站', 'a site cannot push to itself', 'R-PUSH-1', [
-            { path, message: 'the resource’s own site' },
-          ]);
-        const site = siteOf(context, t.siteId, path);
-        requireReceivingSite(site, t.siteId, path);
-        if (t.columnId) requireColumn(site, t.siteId, t.columnId, `targets.${i}.columnId`);
-        if (important && !isHigherLevel(originSite.kind, site.kind))
-          refuse(
-            'NOT_HIGHER_LEVEL',
-            `只有上级站点推送的重要信息才有 12 小时转载时限：${origin} 不是 ${t.siteId} 的上级站点`,
-            `only a higher-level site pushes important information with the 12-hour deadline: ${origin} is not above ${t.siteId}`,
-            'R-PUSH-3',
-            [{ path, message: 'not below the pushing site' }],
-          );
-      });
-      const pushedAt = context?.occurredAt;
-      if (!pushedAt) throw new Error('the command handler must give the time of a push');
-      return [
-        {
-          type: 'ResourcePushed',
-          data: {
-            pushId,
-            resourceId,
-            originSiteId: origin,
-            title: resource.published.title,
-            version: resource.published.version,
-            targets: targets.map((t) => ({ siteId: t.siteId, suggestedColumnId: t.columnId })),
-            important,
-            pushedAt,
-            deadline: important ? plusHours(pushedAt, IMPORTANT_PUSH_HOURS) : undefined,
-            note,
-            by,
-          },
+    const { pushId, resourceId, targets, important, note } = command.data;
+    if (state.exists) refuse('ALREADY_EXISTS', `推送 ${pushId} 已存在`, `push ${pushId} already exists`);
+    const resource = requireLiveResource(context, resourceId);
+    const origin = resource.siteId;
+    // The sites that publish a resource push it: its approvers and editors (R-PUSH-1 "its published resources").
+    requireSiteRole(actor, origin, PUSH_ROLES.PushResource);
+    const originSite = siteOf(context, origin, 'resourceId');
+    if (originSite.status === 'closed')
+      refuse('SITE_CLOSED', `站点 ${origin} 已永久关停`, `site ${origin} is closed permanently`, 'R-SITE-5');
+    targets.forEach((t, i) => {
+      const path = `targets.${i}.siteId`;
+      if (t.siteId === origin)
+        refuse('PUSH_TO_SELF', '不能推送给本站', 'a site cannot push to itself', 'R-PUSH-1', [
+          { path, message: 'the resource’s own site' },
+        ]);
+      const site = siteOf(context, t.siteId, path);
+      requireReceivingSite(site, t.siteId, path);
+      if (t.columnId) requireColumn(site, t.siteId, t.columnId, `targets.${i}.columnId`);
+      if (important && !isHigherLevel(originSite.kind, site.kind))
+        refuse(
+          'NOT_HIGHER_LEVEL',
+          `只有上级站点推送的重要信息才有 12 小时转载时限：${origin} 不是 ${t.siteId} 的上级站点`,
+          `only a higher-level site pushes important information with the 12-hour deadline: ${origin} is not above ${t.siteId}`,
+          'R-PUSH-3',
+          [{ path, message: 'not below the pushing site' }],
+        );
+    });
+    const pushedAt = context?.occurredAt;
+    if (!pushedAt) throw new Error('the command handler must give the time of a push');
+    return [
+      {
+        type: 'ResourcePushed',
+        data: {
+          pushId,
+          resourceId,
+          originSiteId: origin,
+          title: resource.published.title,
+          version: resource.published.version,
+          targets: targets.map((t) => ({ siteId: t.siteId, suggestedColumnId: t.columnId })),
+          important,
+          pushedAt,
+          deadline: important ? plusHours(pushedAt, IMPORTANT_PUSH_HOURS) : undefined,
+          note,
+          by: actor.personId,
         },
-      ];
+      },
+    ];
+  },
+
+  evolve(_state, event) {
+    const { pushId, resourceId, originSiteId, important, deadline, by, targets } = event.data;
+    return {
+      exists: true,
+      pushId,
+      resourceId,
+      originSiteId,
+      pushedBy: by,
+      important,
+      deadline,
+      targets: new Map(targets.map((t) => [t.siteId, { suggestedColumnId: t.suggestedColumnId }])),
+    };
+  },
+};
+
+export const pushDeliveryDecider: Decider<Delivery, DeliveryCommand, DeliveryEvent> = {
+  initialState: () => ({ stage: 'pending' }),
+
+  decide(command, state) {
+    const { actor, context } = command;
+    const by = actor.personId;
+    const { pushId, siteId } = command.data;
+    if (command.type === 'RecallDelivery') {
+      const offer = offerTo(context, pushId, siteId);
+      requireSiteRole(actor, offer.originSiteId, PUSH_ROLES.RecallDelivery);
+      // What a site already took or declined stays as it is; only what is still open is taken back.
+      if (!OPEN_STAGES.includes(state.stage)) return [];
+      const { resourceId } = offer;
+      return [{ type: 'PushRecalled', data: { pushId, resourceId, siteId, reason: command.data.reason, by } }];
     }
-    if (!state.exists) refuse('NOT_FOUND', `推送 ${pushId} 不存在`, `push ${pushId} does not exist`);
-    const { resourceId } = state;
+    requireSiteRole(actor, siteId, PUSH_ROLES[command.type]);
+    const offer = offerTo(context, pushId, siteId);
+    const { resourceId } = offer;
 
     switch (command.type) {
       case 'PassPushSecondReview': {
-        const { siteId, comment } = command.data;
-        requireSiteRole(actor, siteId, PUSH_ROLES.PassPushSecondReview);
-        openDelivery(state, siteId, 'pending', 'pending');
+        requireStage(state, pushId, siteId, 'pending', 'pending');
         requireLiveResource(context, resourceId);
-        notThePusher(state, by);
-        return [{ type: 'PushSecondReviewPassed', data: { pushId, siteId, by, comment } }];
+        notThePusher(offer, by);
+        return [{ type: 'PushSecondReviewPassed', data: { pushId, siteId, by, comment: command.data.comment } }];
       }
       case 'PassPushFinalReview': {
-        const { siteId, comment } = command.data;
-        requireSiteRole(actor, siteId, PUSH_ROLES.PassPushFinalReview);
-        const found = openDelivery(state, siteId, 'second_review_passed', 'second_review_passed');
+        requireStage(state, pushId, siteId, 'second_review_passed', 'second_review_passed');
         requireLiveResource(context, resourceId);
-        notThePusher(state, by);
-        if (found.secondReviewer === by)
+        notThePusher(offer, by);
+        if (state.secondReviewer === by)
           refuse(
             'SELF_REVIEW_FORBIDDEN',
             `${by} 已复审此推送，不能再终审`,
             `${by} second-reviewed this push and cannot also give the final approval`,
             'R-REVIEW-2',
           );
-        return [{ type: 'PushFinalReviewPassed', data: { pushId, siteId, by, comment } }];
+        return [{ type: 'PushFinalReviewPassed', data: { pushId, siteId, by, comment: command.data.comment } }];
       }
       case 'AcceptPush': {
-        const { siteId } = command.data;
-        requireSiteRole(actor, siteId, PUSH_ROLES.AcceptPush);
         // R-PUSH-1: it appears at the receiving site only after that site's own review has passed.
-        const found = openDelivery(state, siteId, 'final_review_passed', 'final_review_passed');
+        requireStage(state, pushId, siteId, 'final_review_passed', 'final_review_passed');
         requireLiveResource(context, resourceId);
         const site = siteOf(context, siteId, 'siteId');
         if (site.status === 'closed')
           refuse('SITE_CLOSED', `站点 ${siteId} 已永久关停`, `site ${siteId} is closed permanently`, 'R-SITE-5');
-        const columnId = command.data.columnId ?? found.suggestedColumnId;
+        const columnId = command.data.columnId ?? offer.targets.get(siteId)?.suggestedColumnId;
         if (!columnId)
           refuse('PLACEMENT_REQUIRED', '接收推送需选择一个栏目', 'accepting a push needs a column', undefined, [
             { path: 'columnId', message: 'required: the push suggested none' },
@@ -357,67 +391,38 @@ export const pushDecider: Decider<PushState, PushCommand, PushEvent> = {
               siteId,
               columnId,
               acceptedAt,
-              deadlineMet: state.deadline ? Date.parse(acceptedAt) <= Date.parse(state.deadline) : undefined,
+              deadlineMet: offer.deadline ? Date.parse(acceptedAt) <= Date.parse(offer.deadline) : undefined,
               by,
             },
           },
         ];
       }
       case 'DeclinePush': {
-        const { siteId, reason } = command.data;
-        requireSiteRole(actor, siteId, PUSH_ROLES.DeclinePush);
-        openDelivery(state, siteId, null, 'pending or under review');
-        return [{ type: 'PushDeclined', data: { pushId, resourceId, siteId, reason, by } }];
-      }
-      case 'RecallPush': {
-        requireSiteRole(actor, state.originSiteId, PUSH_ROLES.RecallPush);
-        const asked = command.data.siteIds ?? [...state.deliveries.keys()];
-        for (const siteId of asked) delivery(state, siteId);
-        const siteIds = asked.filter((siteId) => OPEN.includes(state.deliveries.get(siteId)!.stage));
-        if (siteIds.length === 0)
-          refuse(
-            'NOTHING_TO_RECALL',
-            `推送 ${pushId} 已没有待处理的站点可撤回`,
-            `push ${pushId} has no pending site left to recall`,
-            'R-PUSH-1',
-          );
-        return [{ type: 'PushRecalled', data: { pushId, resourceId, siteIds, reason: command.data.reason, by } }];
+        requireStage(state, pushId, siteId, null, 'pending or under review');
+        return [{ type: 'PushDeclined', data: { pushId, resourceId, siteId, reason: command.data.reason, by } }];
       }
     }
   },
 
   evolve(state, event) {
-    const deliveries = new Map(state.deliveries);
-    const set = (siteId: string, change: Partial<Delivery>) => {
-      const current = deliveries.get(siteId);
-      if (current) deliveries.set(siteId, { ...current, ...change });
-      return { ...state, deliveries };
-    };
     switch (event.type) {
-      case 'ResourcePushed': {
-        const { pushId, resourceId, originSiteId, important, deadline, by, targets } = event.data;
-        for (const t of targets)
-          deliveries.set(t.siteId, { siteId: t.siteId, suggestedColumnId: t.suggestedColumnId, stage: 'pending' });
-        return { exists: true, pushId, resourceId, originSiteId, pushedBy: by, important, deadline, deliveries };
-      }
       case 'PushSecondReviewPassed':
-        return set(event.data.siteId, { stage: 'second_review_passed', secondReviewer: event.data.by });
+        return { ...state, stage: 'second_review_passed', secondReviewer: event.data.by };
       case 'PushFinalReviewPassed':
-        return set(event.data.siteId, { stage: 'final_review_passed' });
+        return { ...state, stage: 'final_review_passed' };
       case 'PushAccepted':
-        return set(event.data.siteId, { stage: 'accepted', columnId: event.data.columnId });
+        return { ...state, stage: 'accepted', columnId: event.data.columnId };
       case 'PushDeclined':
-        return set(event.data.siteId, { stage: 'declined' });
+        return { ...state, stage: 'declined' };
       case 'PushRecalled':
-        for (const siteId of event.data.siteIds) set(siteId, { stage: 'recalled' });
-        return { ...state, deliveries };
+        return { ...state, stage: 'recalled' };
     }
   },
 };
 
 /** The person who pushed does not also review the push at a receiving site where they hold a role (R-REVIEW-2). */
-function notThePusher(state: PushState, by: string): void {
-  if (state.pushedBy === by)
+function notThePusher(offer: PushOffer, by: string): void {
+  if (offer.pushedBy === by)
     refuse(
       'SELF_REVIEW_FORBIDDEN',
       `${by} 发起了此推送，不能在接收站点审核`,

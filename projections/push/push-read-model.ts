@@ -210,8 +210,7 @@ export class PushReadModel {
           }
           case 'PushRecalled': {
             const d = event.data;
-            for (const siteId of d.siteIds)
-              change(d.pushId, siteId, 'recalled', { decidedAt: at, decidedBy: d.by, reason: d.reason });
+            change(d.pushId, d.siteId, 'recalled', { decidedAt: at, decidedBy: d.by, reason: d.reason });
             break;
           }
           case 'ResourceWithdrawn':

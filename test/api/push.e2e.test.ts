@@ -311,7 +311,7 @@ describe('cross-site push and column co-building over HTTP and WebSocket', () =>
       'SITE_OFFLINE',
     );
     expect(error.extensions.details).toEqual([{ path: 'targets.1.siteId', message: 'offline' }]);
-    expect((await api.c.platform.pushState('push-2')).exists).toBe(false);
+    expect((await api.c.platform.pushOffer('push-2')).exists).toBe(false);
     await refused(
       PUSH,
       { input: { pushId: 'push-2', resourceId: 'shared-2', targets: [{ siteId: 'portal' }] } },
@@ -342,6 +342,15 @@ describe('cross-site push and column co-building over HTTP and WebSocket', () =>
     await refused(SECOND, { p: 'push-3', s: 'jinan' }, 'jinan-editor', 'FORBIDDEN');
     await refused(ACCEPT, { p: 'push-3', s: 'jinan' }, 'jinan-approver', 'INVALID_PUSH_STAGE');
     await refused(SECOND, { p: 'push-3', s: 'jinan' }, 'auditor', 'FORBIDDEN');
+    // Recalled by the pushing site: closed at 金安, and nothing is left to recall.
+    const RECALL = `mutation { recallPush(pushId: "push-3", reason: "推送有误") { targets { siteId stage } events } }`;
+    await refused(RECALL, {}, 'jinan-approver', 'FORBIDDEN');
+    expect((await ok<{ recallPush: unknown }>(RECALL, {}, 'portal-editor')).recallPush).toEqual({
+      targets: [{ siteId: 'jinan', stage: 'recalled' }],
+      events: ['PushRecalled'],
+    });
+    await refused(RECALL, {}, 'portal-editor', 'NOTHING_TO_RECALL');
+    await refused(SECOND, { p: 'push-3', s: 'jinan' }, 'jinan-reviewer', 'INVALID_PUSH_STAGE');
     await refused(INBOX, { s: 'jinan' }, 'edu-editor', 'FORBIDDEN');
     expect((await inbox('jinan', 'auditor')).map((d) => d.pushId)).toContain('push-3');
 

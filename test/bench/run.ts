@@ -7,12 +7,14 @@ import { apiBenchmark } from './api.js';
 import { commandsBenchmark } from './commands.js';
 import { eventStoreBenchmark } from './eventstore.js';
 import { libraryBenchmark } from './library.js';
+import { pushBenchmark } from './push.js';
 
 const benchmarks: Record<string, () => Promise<unknown>> = {
   eventstore: eventStoreBenchmark,
   commands: commandsBenchmark,
   library: libraryBenchmark,
   api: apiBenchmark,
+  push: pushBenchmark,
 };
 
 const wanted = process.argv.slice(2);

@@ -1,14 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
-  type PushCommand,
+  type DeliveryCommand,
+  type DeliveryEvent,
   type PushCommandContext,
-  type PushEvent,
-  pushDecider,
+  type PushOfferCommand,
+  type PushOfferEvent,
+  pushDeliveryDecider,
+  pushOfferDecider,
   type SiteContext,
 } from '../../domain/push/push.js';
 import { actor, deciderSpec } from '../support/decider-spec.js';
 
-const given = deciderSpec(pushDecider);
+// The offer is one stream; each receiving site's decisions are another, given the offer as context.
+const givenOffer = deciderSpec(pushOfferDecider);
+const givenDelivery = deciderSpec(pushDeliveryDecider);
 
 // The city portal pushes to the county portal `jinan` and the education bureau's site `edu`.
 const portalApprover = actor('zhou', { sites: { portal: ['approver'] } });
@@ -38,19 +43,27 @@ const context = (overrides: Partial<PushCommandContext> = {}): PushCommandContex
   ]),
   ...overrides,
 });
-const at = (iso: string) => context({ occurredAt: iso });
+const offerOf = (event: PushOfferEvent) => pushOfferDecider.evolve(pushOfferDecider.initialState(), event);
+const at = (iso: string, important = false) => context({ occurredAt: iso, offer: offerOf(pushed(important)) });
 
-const cmd = (
-  type: PushCommand['type'],
-  who: PushCommand['actor'],
-  data: Record<string, unknown> = {},
+const pushCmd = (
+  who: PushOfferCommand['actor'],
+  data: Record<string, unknown>,
   ctx: PushCommandContext = context(),
-): PushCommand => ({ type, data: { pushId: 'p1', ...data }, actor: who, context: ctx }) as unknown as PushCommand;
+): PushOfferCommand => ({ type: 'PushResource', data: { pushId: 'p1', ...data }, actor: who, context: ctx }) as never;
+
+/** A receiving site's command on push p1 (offered as `pushed()` unless the context says otherwise). */
+const cmd = (
+  type: DeliveryCommand['type'],
+  who: DeliveryCommand['actor'],
+  data: Record<string, unknown> = {},
+  ctx: PushCommandContext = context({ offer: offerOf(pushed()) }),
+): DeliveryCommand => ({ type, data: { pushId: 'p1', ...data }, actor: who, context: ctx }) as never;
 
 const push = (targets: Array<{ siteId: string; columnId?: string }>, important = false) =>
-  cmd('PushResource', portalApprover, { resourceId: 'r1', targets, important });
+  pushCmd(portalApprover, { resourceId: 'r1', targets, important });
 
-const pushed = (important = false): PushEvent => ({
+const pushed = (important = false): PushOfferEvent => ({
   type: 'ResourcePushed',
   data: {
     pushId: 'p1',
@@ -65,23 +78,29 @@ const pushed = (important = false): PushEvent => ({
     by: 'zhou',
   },
 });
-const secondPassed: PushEvent = { type: 'PushSecondReviewPassed', data: { pushId: 'p1', siteId: 'jinan', by: 'li' } };
-const finalPassed: PushEvent = { type: 'PushFinalReviewPassed', data: { pushId: 'p1', siteId: 'jinan', by: 'chen' } };
+const secondPassed: DeliveryEvent = {
+  type: 'PushSecondReviewPassed',
+  data: { pushId: 'p1', siteId: 'jinan', by: 'li' },
+};
+const finalPassed: DeliveryEvent = {
+  type: 'PushFinalReviewPassed',
+  data: { pushId: 'p1', siteId: 'jinan', by: 'chen' },
+};
 
 describe('Push', () => {
   describe('R-PUSH-1: a site pushes one of its published resources to several sites; each reviews before it appears', () => {
     it('R-PUSH-1: the resource’s site pushes to several sites at once', () => {
-      given([])
+      givenOffer([])
         .when(push([{ siteId: 'jinan', columnId: 'notices' }, { siteId: 'edu' }]))
         .then([pushed()]);
     });
 
     it('R-PUSH-1: an editor of the resource’s site may push too; anyone else may not', () => {
-      given([])
-        .when(cmd('PushResource', portalEditor, { resourceId: 'r1', targets: [{ siteId: 'jinan' }] }))
+      givenOffer([])
+        .when(pushCmd(portalEditor, { resourceId: 'r1', targets: [{ siteId: 'jinan' }] }))
         .then((events) => expect(events[0]?.type).toBe('ResourcePushed'));
-      given([])
-        .when(cmd('PushResource', jinanApprover, { resourceId: 'r1', targets: [{ siteId: 'edu' }] }))
+      givenOffer([])
+        .when(pushCmd(jinanApprover, { resourceId: 'r1', targets: [{ siteId: 'edu' }] }))
         .thenRefuses('FORBIDDEN');
     });
 
@@ -90,52 +109,45 @@ describe('Push', () => {
         { exists: true, siteId: 'portal', lifecycle: 'active' as const, published: null },
         { exists: true, siteId: 'portal', lifecycle: 'withdrawn' as const, published: { version: 1, title: 't' } },
       ]) {
-        given([])
-          .when(
-            cmd(
-              'PushResource',
-              portalApprover,
-              { resourceId: 'r1', targets: [{ siteId: 'jinan' }] },
-              context({ resource }),
-            ),
-          )
+        givenOffer([])
+          .when(pushCmd(portalApprover, { resourceId: 'r1', targets: [{ siteId: 'jinan' }] }, context({ resource })))
           .thenRefuses('RESOURCE_NOT_PUBLISHED', 'R-PUSH-1');
       }
     });
 
     it('R-PUSH-1: a site does not push to itself', () => {
-      given([])
+      givenOffer([])
         .when(push([{ siteId: 'portal' }]))
         .thenRefuses('PUSH_TO_SELF', 'R-PUSH-1');
     });
 
     it('R-PUSH-1: a temporarily offline or closed site cannot receive pushes; an unknown one does not exist', () => {
-      given([])
+      givenOffer([])
         .when(push([{ siteId: 'jinan' }, { siteId: 'shucheng' }]))
         .thenRefuses('SITE_OFFLINE');
-      given([])
+      givenOffer([])
         .when(push([{ siteId: 'closed' }]))
         .thenRefuses('SITE_CLOSED');
-      const error = given([])
+      const error = givenOffer([])
         .when(push([{ siteId: 'jinan' }, { siteId: 'nowhere' }]))
         .thenRefuses('NOT_FOUND');
       expect(error.details).toEqual([{ path: 'targets.1.siteId', message: 'no such site' }]);
     });
 
     it('R-PUSH-1: a suggested column must be an active column of the receiving site', () => {
-      given([])
+      givenOffer([])
         .when(push([{ siteId: 'jinan', columnId: 'news' }]))
         .thenRefuses('UNKNOWN_COLUMN');
     });
 
     it('R-PUSH-1: the receiving site’s reviewer, then a different approver, then acceptance into a column', () => {
-      given([pushed()])
+      givenDelivery([])
         .when(cmd('PassPushSecondReview', jinanReviewer, { siteId: 'jinan' }))
         .then([secondPassed]);
-      given([pushed(), secondPassed])
+      givenDelivery([secondPassed])
         .when(cmd('PassPushFinalReview', jinanApprover, { siteId: 'jinan' }))
         .then([finalPassed]);
-      given([pushed(), secondPassed, finalPassed])
+      givenDelivery([secondPassed, finalPassed])
         .when(cmd('AcceptPush', jinanApprover, { siteId: 'jinan' }, at('2026-11-26T02:00:00.000Z')))
         .then([
           {
@@ -154,91 +166,98 @@ describe('Push', () => {
     });
 
     it('R-PUSH-1: nothing is accepted before both reviews of the receiving site passed, in order', () => {
-      given([pushed()])
+      givenDelivery([])
         .when(cmd('AcceptPush', jinanApprover, { siteId: 'jinan' }))
         .thenRefuses('INVALID_PUSH_STAGE');
-      given([pushed()])
+      givenDelivery([])
         .when(cmd('PassPushFinalReview', jinanApprover, { siteId: 'jinan' }))
         .thenRefuses('INVALID_PUSH_STAGE');
-      given([pushed(), secondPassed])
+      givenDelivery([secondPassed])
         .when(cmd('AcceptPush', jinanApprover, { siteId: 'jinan' }))
         .thenRefuses('INVALID_PUSH_STAGE');
     });
 
     it('R-PUSH-1: each review is the receiving site’s own: another site’s staff cannot take it', () => {
-      given([pushed()])
+      givenDelivery([])
         .when(cmd('PassPushSecondReview', eduReviewer, { siteId: 'jinan' }))
         .thenRefuses('FORBIDDEN');
-      given([pushed()])
+      givenDelivery([])
         .when(cmd('PassPushSecondReview', jinanEditor, { siteId: 'jinan' }))
         .thenRefuses('FORBIDDEN');
     });
 
     it('R-PUSH-1 R-REVIEW-2: the second reviewer does not also give the final approval', () => {
-      const passedByBoth: PushEvent = { ...secondPassed, data: { ...secondPassed.data, by: 'both' } } as PushEvent;
-      given([pushed(), passedByBoth])
+      const passedByBoth: DeliveryEvent = {
+        ...secondPassed,
+        data: { ...secondPassed.data, by: 'both' },
+      } as DeliveryEvent;
+      givenDelivery([passedByBoth])
         .when(cmd('PassPushFinalReview', jinanBoth, { siteId: 'jinan' }))
         .thenRefuses('SELF_REVIEW_FORBIDDEN', 'R-REVIEW-2');
     });
 
     it('R-PUSH-1: acceptance needs a column: the suggested one or one the receiving site names', () => {
-      const eduSecond: PushEvent = { type: 'PushSecondReviewPassed', data: { pushId: 'p1', siteId: 'edu', by: 'sun' } };
-      const eduFinal: PushEvent = { type: 'PushFinalReviewPassed', data: { pushId: 'p1', siteId: 'edu', by: 'zheng' } };
+      const eduSecond: DeliveryEvent = {
+        type: 'PushSecondReviewPassed',
+        data: { pushId: 'p1', siteId: 'edu', by: 'sun' },
+      };
+      const eduFinal: DeliveryEvent = {
+        type: 'PushFinalReviewPassed',
+        data: { pushId: 'p1', siteId: 'edu', by: 'zheng' },
+      };
       const eduApprover = actor('zheng', { sites: { edu: ['approver'] } });
-      given([pushed(), eduSecond, eduFinal])
+      givenDelivery([eduSecond, eduFinal])
         .when(cmd('AcceptPush', eduApprover, { siteId: 'edu' }))
         .thenRefuses('PLACEMENT_REQUIRED');
-      given([pushed(), eduSecond, eduFinal])
+      givenDelivery([eduSecond, eduFinal])
         .when(cmd('AcceptPush', eduApprover, { siteId: 'edu', columnId: 'notices' }))
         .then((events) => expect(events[0]?.data).toMatchObject({ siteId: 'edu', columnId: 'notices' }));
     });
 
     it('R-PUSH-1: a resource withdrawn since it was pushed can no longer be taken', () => {
       const withdrawn = context({
+        offer: offerOf(pushed()),
         resource: { exists: true, siteId: 'portal', lifecycle: 'withdrawn', published: { version: 2, title: '通知' } },
       });
-      given([pushed(), secondPassed, finalPassed])
+      givenDelivery([secondPassed, finalPassed])
         .when(cmd('AcceptPush', jinanApprover, { siteId: 'jinan' }, withdrawn))
         .thenRefuses('RESOURCE_NOT_PUBLISHED', 'R-PUSH-1');
     });
 
     it('R-PUSH-1: the pushing site recalls what is still pending; what was taken or declined stays', () => {
-      const declined: PushEvent = {
+      const declined: DeliveryEvent = {
         type: 'PushDeclined',
         data: { pushId: 'p1', resourceId: 'r1', siteId: 'edu', reason: '不适用', by: 'sun' },
       };
-      given([pushed(), secondPassed])
-        .when(cmd('RecallPush', portalApprover, { reason: '内容有误' }))
+      givenDelivery([secondPassed])
+        .when(cmd('RecallDelivery', portalApprover, { siteId: 'jinan', reason: '内容有误' }))
         .then([
           {
             type: 'PushRecalled',
-            data: { pushId: 'p1', resourceId: 'r1', siteIds: ['jinan', 'edu'], reason: '内容有误', by: 'zhou' },
+            data: { pushId: 'p1', resourceId: 'r1', siteId: 'jinan', reason: '内容有误', by: 'zhou' },
           },
         ]);
-      given([pushed(), declined])
-        .when(cmd('RecallPush', portalApprover, { reason: '内容有误' }))
-        .then((events) => expect(events[0]?.data).toMatchObject({ siteIds: ['jinan'] }));
-      given([pushed(), declined])
-        .when(cmd('RecallPush', portalApprover, { reason: '内容有误', siteIds: ['edu'] }))
-        .thenRefuses('NOTHING_TO_RECALL');
-      given([pushed()])
-        .when(cmd('RecallPush', jinanApprover, { reason: '无权' }))
+      givenDelivery([declined])
+        .when(cmd('RecallDelivery', portalApprover, { siteId: 'edu', reason: '内容有误' }))
+        .then([]);
+      givenDelivery([])
+        .when(cmd('RecallDelivery', jinanApprover, { siteId: 'jinan', reason: '无权' }))
         .thenRefuses('FORBIDDEN');
     });
 
     it('R-PUSH-1: a recalled push can no longer be reviewed or accepted', () => {
-      const recalled: PushEvent = {
+      const recalled: DeliveryEvent = {
         type: 'PushRecalled',
-        data: { pushId: 'p1', resourceId: 'r1', siteIds: ['jinan', 'edu'], reason: '内容有误', by: 'zhou' },
+        data: { pushId: 'p1', resourceId: 'r1', siteId: 'jinan', reason: '内容有误', by: 'zhou' },
       };
-      given([pushed(), recalled])
+      givenDelivery([recalled])
         .when(cmd('PassPushSecondReview', jinanReviewer, { siteId: 'jinan' }))
         .thenRefuses('INVALID_PUSH_STAGE');
     });
 
     it('R-PUSH-1 R-REVIEW-2: whoever pushed does not review the push at a receiving site', () => {
       const pusherAlsoAtJinan = actor('zhou', { sites: { portal: ['approver'], jinan: ['reviewer'] } });
-      given([pushed()])
+      givenDelivery([])
         .when(cmd('PassPushSecondReview', pusherAlsoAtJinan, { siteId: 'jinan' }))
         .thenRefuses('SELF_REVIEW_FORBIDDEN', 'R-REVIEW-2');
     });
@@ -246,7 +265,7 @@ describe('Push', () => {
 
   describe('R-PUSH-2: a receiving site may decline with a reason', () => {
     it('R-PUSH-2: the receiving site’s reviewer declines with a reason', () => {
-      given([pushed()])
+      givenDelivery([])
         .when(cmd('DeclinePush', eduReviewer, { siteId: 'edu', reason: '与本单位职能无关' }))
         .then([
           {
@@ -257,17 +276,17 @@ describe('Push', () => {
     });
 
     it('R-PUSH-2: a decline is final, and only for a push still open at that site', () => {
-      const declined: PushEvent = {
+      const declined: DeliveryEvent = {
         type: 'PushDeclined',
         data: { pushId: 'p1', resourceId: 'r1', siteId: 'edu', reason: '与本单位职能无关', by: 'sun' },
       };
-      given([pushed(), declined])
+      givenDelivery([declined])
         .when(cmd('DeclinePush', eduReviewer, { siteId: 'edu', reason: '再次' }))
         .thenRefuses('INVALID_PUSH_STAGE');
-      given([pushed()])
+      givenDelivery([])
         .when(cmd('DeclinePush', jinanEditor, { siteId: 'jinan', reason: '编辑无权' }))
         .thenRefuses('FORBIDDEN');
-      given([pushed()])
+      givenDelivery([])
         .when(cmd('DeclinePush', jinanReviewer, { siteId: 'shucheng', reason: '未推送' }))
         .thenRefuses('FORBIDDEN');
     });
@@ -275,7 +294,7 @@ describe('Push', () => {
 
   describe('R-PUSH-3: important information from a higher-level site has a 12-hour deadline', () => {
     it('R-PUSH-3: an important push carries the deadline 12 hours after it was pushed', () => {
-      given([])
+      givenOffer([])
         .when(push([{ siteId: 'jinan', columnId: 'notices' }, { siteId: 'edu' }], true))
         .then([pushed(true)]);
     });
@@ -285,51 +304,47 @@ describe('Push', () => {
         resource: { exists: true, siteId: 'jinan', lifecycle: 'active', published: { version: 1, title: '通知' } },
       });
       const countyApprover = actor('chen', { sites: { jinan: ['approver'] } });
-      given([])
-        .when(
-          cmd(
-            'PushResource',
-            countyApprover,
-            { resourceId: 'r1', targets: [{ siteId: 'edu' }], important: true },
-            county,
-          ),
-        )
+      givenOffer([])
+        .when(pushCmd(countyApprover, { resourceId: 'r1', targets: [{ siteId: 'edu' }], important: true }, county))
         .then((events) => expect(events[0]?.data).toMatchObject({ important: true }));
-      given([])
-        .when(
-          cmd(
-            'PushResource',
-            countyApprover,
-            { resourceId: 'r1', targets: [{ siteId: 'portal' }], important: true },
-            county,
-          ),
-        )
+      givenOffer([])
+        .when(pushCmd(countyApprover, { resourceId: 'r1', targets: [{ siteId: 'portal' }], important: true }, county))
         .thenRefuses('NOT_HIGHER_LEVEL', 'R-PUSH-3');
     });
 
     it('R-PUSH-3: accepted within 12 hours meets the deadline; later is accepted but recorded as missed', () => {
-      const accept = (iso: string) => cmd('AcceptPush', jinanApprover, { siteId: 'jinan' }, at(iso));
-      given([pushed(true), secondPassed, finalPassed])
+      const accept = (iso: string) => cmd('AcceptPush', jinanApprover, { siteId: 'jinan' }, at(iso, true));
+      givenDelivery([secondPassed, finalPassed])
         .when(accept('2026-11-26T13:00:00.000Z'))
         .then((events) => expect(events[0]?.data).toMatchObject({ deadlineMet: true }));
-      given([pushed(true), secondPassed, finalPassed])
+      givenDelivery([secondPassed, finalPassed])
         .when(accept('2026-11-26T13:00:01.000Z'))
         .then((events) => expect(events[0]?.data).toMatchObject({ deadlineMet: false }));
     });
   });
 
   it('refuses commands for a push that does not exist, and a push id used twice', () => {
-    given([])
-      .when(cmd('PassPushSecondReview', jinanReviewer, { siteId: 'jinan' }))
+    givenDelivery([])
+      .when(cmd('PassPushSecondReview', jinanReviewer, { siteId: 'jinan' }, context()))
       .thenRefuses('NOT_FOUND');
-    given([pushed()])
+    givenDelivery([])
+      .when(
+        cmd(
+          'PassPushSecondReview',
+          jinanReviewer,
+          { siteId: 'jinan', pushId: 'p1' },
+          context({ offer: offerOf({ ...pushed(), data: { ...pushed().data, targets: [{ siteId: 'edu' }] } }) }),
+        ),
+      )
+      .thenRefuses('NOT_FOUND');
+    givenOffer([pushed()])
       .when(push([{ siteId: 'jinan' }]))
       .thenRefuses('ALREADY_EXISTS');
   });
 
   it('a stranger can do nothing with a push', () => {
     for (const type of ['PassPushSecondReview', 'PassPushFinalReview', 'AcceptPush', 'DeclinePush'] as const) {
-      given([pushed()])
+      givenDelivery([])
         .when(cmd(type, stranger, { siteId: 'jinan', reason: '无' }))
         .thenRefuses('FORBIDDEN');
     }
