@@ -40,7 +40,6 @@ import {
   type Delivery,
   type DeliveryCommand,
   type DeliveryEvent,
-  OPEN_STAGES,
   PUSH_ROLES,
   type PushCommandContext,
   type PushEvent,
@@ -433,7 +432,18 @@ export class Platform {
     }
     const offer = await this.pushOffer(data.pushId);
     if (type === 'RecallPush') {
+      if (!offer.exists)
+        throw new DomainError('NOT_FOUND', `推送 ${data.pushId} 不存在`, `push ${data.pushId} does not exist`);
       const asked = data.siteIds ?? [...offer.targets.keys()];
+      // Every site named must have been pushed to before any delivery is recalled: a typo recalls nothing.
+      const unknown = asked.filter((siteId) => !offer.targets.has(siteId));
+      if (unknown.length > 0)
+        throw new DomainError(
+          'NOT_FOUND',
+          `推送 ${data.pushId} 未推送给站点 ${unknown.join('、')}`,
+          `push ${data.pushId} was not sent to ${unknown.join(', ')}`,
+          unknown.map((siteId) => ({ path: 'siteIds', message: `${siteId} was not pushed to` })),
+        );
       const targets: PushResult['targets'] = [];
       const events: PushEvent[] = [];
       for (const siteId of asked) {

@@ -503,50 +503,45 @@ export const resolvers = {
         },
       ),
     },
-    reviewQueueChanged: {
-      subscribe: withFilter(
-        async (
-          _root: unknown,
-          args: { siteId: string },
-          context: Context & { pubsub: { subscribe(topic: string): unknown } },
-        ) => {
-          requireSiteInsight(await actorOf(context.services.platform, context.viewer), args.siteId);
-          return context.pubsub.subscribe(TOPICS.reviewQueueChanged);
-        },
-        (payload: { reviewQueueChanged: { siteId: string } }, args: { siteId: string }) =>
-          payload.reviewQueueChanged.siteId === args.siteId,
-      ),
-    },
-    pushReceived: {
-      subscribe: withFilter(
-        async (
-          _root: unknown,
-          args: { siteId: string },
-          context: Context & { pubsub: { subscribe(topic: string): unknown } },
-        ) => {
-          await requireSiteReader(context, args.siteId);
-          return context.pubsub.subscribe(TOPICS.pushReceived);
-        },
-        (payload: { pushReceived: PushDelivery }, args: { siteId: string }) =>
-          payload.pushReceived.siteId === args.siteId,
-      ),
-    },
-    pushStatusChanged: {
-      subscribe: withFilter(
-        async (
-          _root: unknown,
-          args: { siteId: string },
-          context: Context & { pubsub: { subscribe(topic: string): unknown } },
-        ) => {
-          await requireSiteReader(context, args.siteId);
-          return context.pubsub.subscribe(TOPICS.pushStatusChanged);
-        },
-        (payload: { pushStatusChanged: PushDelivery }, args: { siteId: string }) =>
-          payload.pushStatusChanged.originSiteId === args.siteId || payload.pushStatusChanged.siteId === args.siteId,
-      ),
-    },
+    reviewQueueChanged: siteSubscription(
+      TOPICS.reviewQueueChanged,
+      async (context, siteId) => requireSiteInsight(await actorOf(context.services.platform, context.viewer), siteId),
+      (payload: { reviewQueueChanged: { siteId: string } }, siteId) => payload.reviewQueueChanged.siteId === siteId,
+    ),
+    pushReceived: siteSubscription(
+      TOPICS.pushReceived,
+      requireSiteReader,
+      (payload: { pushReceived: PushDelivery }, siteId) => payload.pushReceived.siteId === siteId,
+    ),
+    pushStatusChanged: siteSubscription(
+      TOPICS.pushStatusChanged,
+      requireSiteReader,
+      ({ pushStatusChanged: d }: { pushStatusChanged: PushDelivery }, siteId) =>
+        d.originSiteId === siteId || d.siteId === siteId,
+    ),
   },
 };
+
+/** A subscription to one site's changes: who may follow it is checked once, when it starts. */
+function siteSubscription<Payload>(
+  topic: string,
+  authorise: (context: Context, siteId: string) => Promise<void>,
+  concerns: (payload: Payload, siteId: string) => boolean,
+) {
+  return {
+    subscribe: withFilter(
+      async (
+        _root: unknown,
+        args: { siteId: string },
+        context: Context & { pubsub: { subscribe(topic: string): unknown } },
+      ) => {
+        await authorise(context, args.siteId);
+        return context.pubsub.subscribe(topic);
+      },
+      (payload: Payload, args: { siteId: string }) => concerns(payload, args.siteId),
+    ),
+  };
+}
 
 /** Batched per request (mercurius loaders): a page of hits placed on the same sites reads each site once. */
 export const loaders = {

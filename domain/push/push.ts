@@ -164,7 +164,6 @@ export const PUSH_ROLES = {
   PassPushFinalReview: ['approver'],
   AcceptPush: ['approver', 'editor'],
   DeclinePush: ['reviewer', 'approver'],
-  RecallPush: ['approver', 'editor'],
   RecallDelivery: ['approver', 'editor'],
 } as const satisfies Record<string, readonly SiteRole[]>;
 

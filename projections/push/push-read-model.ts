@@ -6,7 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Position, RecordedEvent } from '../../domain/event-store/event.js';
-import { type PushEvent, pushEventSchemas } from '../../domain/push/push.js';
+import { type DeliveryStage, OPEN_STAGES, type PushEvent, pushEventSchemas } from '../../domain/push/push.js';
 import { type ResourceEvent, resourceEventSchemas } from '../../domain/resource/resource.js';
 import { toDomainEvent } from '../../domain/shared/command-handler.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
@@ -16,17 +16,8 @@ import { openReadModelDatabase, SqliteGenerations, tableSuffix } from '../sqlite
 export const PUSH_PROJECTION_VERSION = 1;
 
 /** Where a push stands at one receiving site; `withdrawn`: the original was withdrawn by its site. */
-export const DELIVERY_STATUSES = [
-  'pending',
-  'second_review_passed',
-  'final_review_passed',
-  'accepted',
-  'declined',
-  'recalled',
-  'withdrawn',
-] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
-const OPEN_STATUSES: readonly DeliveryStatus[] = ['pending', 'second_review_passed', 'final_review_passed'];
+export type DeliveryStatus = DeliveryStage | 'withdrawn';
+const OPEN_STATUSES: readonly DeliveryStatus[] = OPEN_STAGES;
 
 export interface PushDelivery {
   pushId: string;

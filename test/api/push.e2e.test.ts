@@ -3,9 +3,9 @@
  * portal pushes to 金安区 (county portal) and 教育体育局 (department); 舒城县 is taken offline.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOPICS } from '../../graphql/resolvers.js';
 import { type ApiServer, startApiServer } from '../support/api-server.js';
 import { sampleMetadata } from '../support/fixtures.js';
+import { PROBE, pushSubscriptionStarted } from '../support/push-subscription.js';
 
 const DRAFT = `mutation($input: DraftResourceInput!) { draftResource(input: $input) { resourceId status } }`;
 const step = (name: string) => `mutation($id: ID!) { ${name}(resourceId: $id) { resourceId status } }`;
@@ -25,7 +25,6 @@ const RESOURCE = `query($id: ID!) { resource(id: $id) { id title version placeme
 const SEARCH_ON = `query($text: String, $sites: [ID!]) { search(text: $text, filters: { siteIds: $sites }) { totalCount edges { node { id } } } }`;
 
 type Delivery = Record<string, unknown> & { status: string; siteId: string; pushId: string };
-const PROBE = 'probe';
 
 describe('cross-site push and column co-building over HTTP and WebSocket', () => {
   let api: ApiServer;
@@ -96,33 +95,6 @@ describe('cross-site push and column co-building over HTTP and WebSocket', () =>
     return seen;
   }
 
-  /**
-   * Resolves once the server delivers to `sub`: a probe is published on the subscription's topic until it comes
-   * back, so no test depends on how long the server takes to register a subscription.
-   */
-  async function subscribed(sub: { next(): Promise<Record<string, unknown>> }, field: string, siteId: string) {
-    const topic = field === 'pushReceived' ? TOPICS.pushReceived : TOPICS.pushStatusChanged;
-    const probe = {
-      pushId: PROBE,
-      resourceId: PROBE,
-      originSiteId: siteId,
-      siteId,
-      title: PROBE,
-      version: 1,
-      important: false,
-      pushedAt: new Date().toISOString(),
-      status: 'pending',
-      overdue: false,
-    };
-    const arrived = sub.next();
-    for (let i = 0; i < 100; i++) {
-      await api.app.graphql.pubsub.publish({ topic, payload: { [field]: probe } });
-      const first = await Promise.race([arrived, new Promise((resolve) => setTimeout(() => resolve(null), 100))]);
-      if (first) return;
-    }
-    throw new Error(`the ${field} subscription never started`);
-  }
-
   it('R-PUSH-1 R-PUSH-2 R-LIB-1: the portal pushes to two sites; 金安 receives it live, reviews and accepts; 教育 declines; one resource, placed on both', async () => {
     await publishOnPortal('shared-1', '关于做好政府网站集约化平台信息推送工作的通知');
     const received = api.subscribe(
@@ -135,8 +107,8 @@ describe('cross-site push and column co-building over HTTP and WebSocket', () =>
       {},
       tokens['portal-approver'],
     );
-    await subscribed(received, 'pushReceived', 'jinan');
-    await subscribed(origin, 'pushStatusChanged', 'portal');
+    await pushSubscriptionStarted(api, received, 'pushReceived', 'jinan');
+    await pushSubscriptionStarted(api, origin, 'pushStatusChanged', 'portal');
 
     const pushed = await ok<{ pushResource: Record<string, unknown> }>(
       PUSH,
@@ -243,7 +215,7 @@ describe('cross-site push and column co-building over HTTP and WebSocket', () =>
       {},
       tokens['jinan-approver'],
     );
-    await subscribed(watch, 'pushStatusChanged', 'jinan');
+    await pushSubscriptionStarted(api, watch, 'pushStatusChanged', 'jinan');
     await ok(
       `mutation($input: CorrectResourceInput!) { correctResource(input: $input) { status } }`,
       {

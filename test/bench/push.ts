@@ -10,6 +10,7 @@ import type { CommandMeta } from '../../domain/shared/command-handler.js';
 import { TOPICS } from '../../graphql/resolvers.js';
 import { type ApiServer, startApiServer } from '../support/api-server.js';
 import { sampleMetadata } from '../support/fixtures.js';
+import { PROBE, pushSubscriptionStarted } from '../support/push-subscription.js';
 import { percentile, progress, round } from './measure.js';
 
 const SITES = Number(process.env.BENCH_PUSH_SITES ?? 100);
@@ -94,28 +95,6 @@ interface Subscriber {
   close(): Promise<void>;
 }
 
-/** Resolves once the server delivers to `sub` (a probe is published until it comes back). */
-async function subscribed(api: ApiServer, sub: Subscriber, topic: string, field: string, site: string) {
-  const probe = {
-    pushId: 'probe',
-    resourceId: 'probe',
-    originSiteId: site,
-    siteId: site,
-    title: 'probe',
-    version: 1,
-    important: false,
-    pushedAt: new Date().toISOString(),
-    status: 'pending',
-    overdue: false,
-  };
-  const arrived = sub.next();
-  for (let i = 0; i < 200; i++) {
-    await api.app.graphql.pubsub.publish({ topic, payload: { [field]: probe } });
-    if (await Promise.race([arrived, new Promise((resolve) => setTimeout(() => resolve(null), 50))])) return;
-  }
-  throw new Error(`the ${field} subscription of ${site} never started`);
-}
-
 /** Milliseconds from `since` to the next message on `sub` that is not a probe and passes `wanted`. */
 async function latency(
   sub: Subscriber,
@@ -126,7 +105,7 @@ async function latency(
   for (;;) {
     const message = (await sub.next()) as { data?: Record<string, Record<string, string>> };
     const delivery = message.data?.[field];
-    if (delivery && delivery.pushId !== 'probe' && wanted(delivery)) return performance.now() - since();
+    if (delivery && delivery.pushId !== PROBE && wanted(delivery)) return performance.now() - since();
   }
 }
 
@@ -152,7 +131,7 @@ export async function pushBenchmark() {
         await token(`${siteId(i)}-reviewer`),
       );
       subscribers.push(sub);
-      await subscribed(api, sub, TOPICS.pushReceived, 'pushReceived', siteId(i));
+      await pushSubscriptionStarted(api, sub, 'pushReceived', siteId(i));
     }
     const origin = api.subscribe(
       `subscription { pushStatusChanged(siteId: "portal") { ${DELIVERY} } }`,
@@ -160,7 +139,7 @@ export async function pushBenchmark() {
       await token('portal-approver'),
     );
     subscribers.push(origin);
-    await subscribed(api, origin, TOPICS.pushStatusChanged, 'pushStatusChanged', 'portal');
+    await pushSubscriptionStarted(api, origin, 'pushStatusChanged', 'portal');
 
     // Baseline: the same subscribers, a payload published straight on the pubsub.
     progress('baseline: the same subscribers, fed straight from the pubsub');
