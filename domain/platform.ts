@@ -11,6 +11,7 @@ import {
   apiKeyDecider,
   apiKeyEventSchemas,
   apiKeyStream,
+  keyIdOfActor,
 } from './api-key/api-key.js';
 import {
   calendarYearDecider,
@@ -113,6 +114,13 @@ export type SiteCommandType = keyof typeof siteCommandSchemas;
 export type ResourceCommandType = keyof typeof resourceCommandSchemas;
 export type PushCommandType = keyof typeof pushCommandSchemas;
 
+/** What an API key granted drafting may do: feed the review, never take a step of it (R-REVIEW-1). */
+const MACHINE_COMMANDS: ReadonlySet<string> = new Set<ResourceCommandType>([
+  'DraftResource',
+  'EditResource',
+  'SubmitResource',
+]);
+
 /** How long a claim whose owner never came to exist is honoured: a crash between claim and creation must not lock a value forever. */
 const STALE_CLAIM_MS = 10 * 60_000;
 
@@ -176,10 +184,38 @@ export class Platform {
     return handleCommand(this.store, streamId, spec, { ...options, cache: this.cache });
   }
 
-  async actor(meta: CommandMeta): Promise<Actor> {
+  /** `machineMay`: the command is one an API key granted drafting may issue (`MACHINE_COMMANDS`). */
+  async actor(meta: CommandMeta, machineMay = false): Promise<Actor> {
     if (meta.system) return SYSTEM_ACTOR;
+    const keyId = keyIdOfActor(meta.actorId);
+    if (keyId !== null) return this.keyActor(keyId, meta.actorId, machineMay);
     const { state } = await this.read(personStream(meta.actorId), specs.person);
     return actorOf(meta.actorId, state);
+  }
+
+  /**
+   * A key granted drafting acts as an editor of its site for drafting, editing and submitting only; a revoked key as
+   * one whose role was revoked (R-PEOPLE-2 for machines). Anything else a key asks for is refused here.
+   */
+  private async keyActor(keyId: string, actorId: string, machineMay: boolean): Promise<Actor> {
+    const key = await this.apiKeyState(keyId);
+    if (!key.exists || !key.mayDraft || !machineMay)
+      throw new DomainError(
+        'FORBIDDEN',
+        'API 密钥只能读取已发布资源；获准起草的密钥也只能起草、修改和提交',
+        'API keys read the published library; a key granted drafting may only draft, edit and submit',
+        [],
+        'R-SEC-2',
+      );
+    const editor = new Map([[key.siteId, new Set(['editor'] as const)]]);
+    return {
+      personId: actorId,
+      deactivated: false,
+      platformRoles: new Set(),
+      siteRoles: key.revoked ? new Map() : editor,
+      revokedSiteRoles: key.revoked ? editor : new Map(),
+      revokedPlatformRoles: new Set(),
+    };
   }
 
   private readonly knownSites = { after: undefined as number | undefined, ids: new Set<string>() };
@@ -366,7 +402,7 @@ export class Platform {
       {
         meta,
         command: async (state) => {
-          const actor = await this.actor(meta);
+          const actor = await this.actor(meta, MACHINE_COMMANDS.has(type));
           const siteId = state.exists ? state.siteId : (data as { siteId?: string }).siteId;
           const context: ResourceCommandContext = { occurredAt: meta.occurredAt };
           if ('metadata' in data) context.taxonomy = await this.subjectTaxonomy();

@@ -3,7 +3,7 @@
  * (which checks the rules and the actor's roles); reads come from the read models, checked against R-SEC-2 here.
  */
 import mercurius from 'mercurius';
-import type { ApiKeyState } from '../domain/api-key/api-key.js';
+import { type ApiKeyState, apiKeyActorId } from '../domain/api-key/api-key.js';
 import type { EventStore } from '../domain/event-store/port.js';
 import type { PersonState } from '../domain/person/person.js';
 import type { Platform, PushResult } from '../domain/platform.js';
@@ -70,12 +70,13 @@ async function requireLibraryReader({ viewer, services }: Context): Promise<void
   await actorOf(services.platform, viewer);
 }
 
+/** Who a write is by: a person, or an API key (the domain refuses a key anything but what it was granted). */
 function meta(context: Context): CommandMeta {
-  refuseRejected(context.viewer);
-  if (context.viewer.kind === 'apiKey') throw new Forbidden('API keys read the published library; they never write');
-  if (context.viewer.kind !== 'person') throw new Unauthenticated('sign in to do this');
+  const { viewer } = context;
+  if (viewer.kind === 'rejected') throw new Unauthenticated(viewer.reason);
+  if (viewer.kind === 'anonymous') throw new Unauthenticated('sign in to do this');
   return {
-    actorId: context.viewer.personId,
+    actorId: viewer.kind === 'apiKey' ? apiKeyActorId(viewer.keyId) : viewer.personId,
     occurredAt: context.services.clock().toISOString(),
     correlationId: context.requestId,
   };
@@ -160,7 +161,7 @@ function person(id: string, state: PersonState) {
 }
 
 function apiKey(state: ApiKeyState) {
-  return { id: state.keyId, siteId: state.siteId, name: state.name, revoked: state.revoked };
+  return { id: state.keyId, siteId: state.siteId, name: state.name, revoked: state.revoked, mayDraft: state.mayDraft };
 }
 
 /** A workflow item as clients see it: the folded domain state stays on the server. */
@@ -466,11 +467,15 @@ export const resolvers = {
     grantPlatformRole: personMutation('GrantPlatformRole'),
     revokePlatformRole: personMutation('RevokePlatformRole'),
     deactivatePerson: personMutation('DeactivatePerson'),
-    createApiKey: async (_root: unknown, args: { siteId: string; name: string }, context: Context) => {
+    createApiKey: async (
+      _root: unknown,
+      args: { siteId: string; name: string; mayDraft?: boolean | null },
+      context: Context,
+    ) => {
       const { keyId, secretHash, key } = newApiKey();
       const { state } = await context.services.platform.apiKey(
         'CreateApiKey',
-        { keyId, siteId: args.siteId, name: args.name, secretHash },
+        { keyId, siteId: args.siteId, name: args.name, secretHash, mayDraft: args.mayDraft ?? false },
         meta(context),
       );
       return { apiKey: apiKey(state), key };

@@ -117,8 +117,13 @@ export const typeDefs = /* GraphQL */ `
     revokePlatformRole(personId: ID!, role: PlatformRole!, reason: String!): PersonPayload!
     deactivatePerson(personId: ID!, reason: String!): PersonPayload!
 
-    "A read-only key for a site's machine clients; the key is in the answer once and never again."
-    createApiKey(siteId: ID!, name: String!): CreatedApiKey!
+    "A key for a site's machine clients (read-only unless granted drafting); the key is in the answer once and never again."
+    createApiKey(
+      siteId: ID!
+      name: String!
+      "Grant drafting: the key may draft, edit and submit on its site (a CMS feeding the review); never review or publish."
+      mayDraft: Boolean = false
+    ): CreatedApiKey!
     revokeApiKey(keyId: ID!, reason: String!): ApiKey!
   }
 
@@ -233,6 +238,8 @@ export const typeDefs = /* GraphQL */ `
     siteId: ID!
     name: String!
     revoked: Boolean!
+    "Whether the key may draft, edit and submit on its site."
+    mayDraft: Boolean!
   }
 
   type CreatedApiKey {

@@ -1,7 +1,9 @@
 /**
  * API keys for machine clients (a sub-site's CMS reading the shared library). A key belongs to one site, is created
  * and revoked by that site's administrator (or a platform administrator), and is stored only as a hash: the secret
- * is shown once, when it is made. Keys read the published library; they never write. Stream `apikey-<keyId>`.
+ * is shown once, when it is made. Keys read the published library; they write nothing unless granted drafting when
+ * made: then they may draft, edit and submit on their site (a CMS feeding the review), and every review step stays
+ * with people. Stream `apikey-<keyId>`.
  */
 import { z } from 'zod';
 import { type Actor, requireSiteRole } from '../shared/actor.js';
@@ -14,12 +16,26 @@ export const apiKeyStream = (keyId: string) => `apikey-${keyId}`;
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 hex digest');
 
 export const apiKeyCommandSchemas = {
-  CreateApiKey: z.strictObject({ keyId: id, siteId: id, name, secretHash: sha256 }),
+  CreateApiKey: z.strictObject({
+    keyId: id,
+    siteId: id,
+    name,
+    secretHash: sha256,
+    mayDraft: z.boolean().default(false),
+  }),
   RevokeApiKey: z.strictObject({ keyId: id, reason }),
 };
 
 export const apiKeyEventSchemas = {
-  ApiKeyCreated: z.strictObject({ keyId: id, siteId: id, name, secretHash: sha256, createdBy: id }),
+  ApiKeyCreated: z.strictObject({
+    keyId: id,
+    siteId: id,
+    name,
+    secretHash: sha256,
+    createdBy: id,
+    /** Absent in keys made before drafting could be granted: those are read-only. */
+    mayDraft: z.boolean().optional(),
+  }),
   ApiKeyRevoked: z.strictObject({ keyId: id, siteId: id, revokedBy: id, reason }),
 };
 
@@ -38,6 +54,15 @@ export interface ApiKeyState {
   name: string;
   secretHash: string;
   revoked: boolean;
+  mayDraft: boolean;
+}
+
+/** The actor ids keys act under in the log; no person may be registered with one (see RegisterPerson). */
+export const API_KEY_ACTOR_PREFIX = 'apikey:';
+export const apiKeyActorId = (keyId: string) => `${API_KEY_ACTOR_PREFIX}${keyId}`;
+/** The key id of an actor id, or null for a person. */
+export function keyIdOfActor(actorId: string): string | null {
+  return actorId.startsWith(API_KEY_ACTOR_PREFIX) ? actorId.slice(API_KEY_ACTOR_PREFIX.length) : null;
 }
 
 function authorise(actor: Actor, siteId: string): void {
@@ -46,16 +71,29 @@ function authorise(actor: Actor, siteId: string): void {
 }
 
 export const apiKeyDecider: Decider<ApiKeyState, ApiKeyCommand, ApiKeyEvent> = {
-  initialState: () => ({ exists: false, keyId: '', siteId: '', name: '', secretHash: '', revoked: false }),
+  initialState: () => ({
+    exists: false,
+    keyId: '',
+    siteId: '',
+    name: '',
+    secretHash: '',
+    revoked: false,
+    mayDraft: false,
+  }),
   decide(command, state) {
     if (command.type === 'CreateApiKey') {
-      const { keyId, siteId, name, secretHash } = command.data;
+      const { keyId, siteId, name, secretHash, mayDraft } = command.data;
       authorise(command.actor, siteId);
       if (state.exists)
         throw new DomainError('ALREADY_EXISTS', `API 密钥 ${keyId} 已存在`, `API key ${keyId} already exists`);
       if (!command.siteExists)
         throw new DomainError('NOT_FOUND', `站点 ${siteId} 不存在`, `site ${siteId} does not exist`);
-      return [{ type: 'ApiKeyCreated', data: { keyId, siteId, name, secretHash, createdBy: command.actor.personId } }];
+      return [
+        {
+          type: 'ApiKeyCreated',
+          data: { keyId, siteId, name, secretHash, createdBy: command.actor.personId, mayDraft },
+        },
+      ];
     }
     if (!state.exists)
       throw new DomainError(
@@ -79,8 +117,8 @@ export const apiKeyDecider: Decider<ApiKeyState, ApiKeyCommand, ApiKeyEvent> = {
   },
   evolve(state, event) {
     if (event.type === 'ApiKeyCreated') {
-      const { keyId, siteId, name, secretHash } = event.data;
-      return { exists: true, keyId, siteId, name, secretHash, revoked: false };
+      const { keyId, siteId, name, secretHash, mayDraft } = event.data;
+      return { exists: true, keyId, siteId, name, secretHash, revoked: false, mayDraft: mayDraft ?? false };
     }
     return { ...state, revoked: true };
   },

@@ -2,7 +2,9 @@
  * Person: someone who works on the platform, and the roles they hold (R-PEOPLE-1..3). Stream `person-<personId>`.
  * Every grant and revocation is an event naming who did it and why.
  */
+
 import { z } from 'zod';
+import { API_KEY_ACTOR_PREFIX, keyIdOfActor } from '../api-key/api-key.js';
 import {
   type Actor,
   PLATFORM_ROLES,
@@ -22,7 +24,11 @@ const siteRole = z.enum(SITE_ROLES);
 const platformRole = z.enum(PLATFORM_ROLES);
 
 export const personCommandSchemas = {
-  RegisterPerson: z.strictObject({ personId: id, name, unit: name.optional() }),
+  RegisterPerson: z.strictObject({
+    personId: id.refine((v) => keyIdOfActor(v) === null, `${API_KEY_ACTOR_PREFIX}… names API keys, not people`),
+    name,
+    unit: name.optional(),
+  }),
   GrantSiteRole: z.strictObject({ personId: id, siteId: id, role: siteRole, reason }),
   RevokeSiteRole: z.strictObject({ personId: id, siteId: id, role: siteRole, reason }),
   GrantPlatformRole: z.strictObject({ personId: id, role: platformRole, reason }),

@@ -381,6 +381,49 @@ describe('GraphQL API over HTTP and WebSocket', () => {
       );
     });
 
+    it('a key granted drafting drafts, edits and submits on its site, and nothing more; revoked, it stops at once', async () => {
+      const created = await api.gql<{ createApiKey: { key: string; apiKey: { id: string; mayDraft: boolean } } }>(
+        `mutation { createApiKey(siteId: "jinan", name: "金安区 CMS 投稿", mayDraft: true) { key apiKey { id mayDraft } } }`,
+        {},
+        tokens['jinan-webmaster'],
+      );
+      expect(created.errors).toBeUndefined();
+      const { key, apiKey } = created.data!.createApiKey;
+      expect(apiKey.mayDraft).toBe(true);
+      const input = { resourceId: 'cms-1', siteId: 'jinan', metadata: metadata({ title: '金安区 CMS 投稿的通知' }) };
+      expect((await withKey(DRAFT, key, { input })).errors).toBeUndefined();
+      expect((await withKey(step('submitResource'), key, { id: 'cms-1' })).errors).toBeUndefined();
+      // Every review step stays with people (R-REVIEW-1), and the key writes nowhere but its own site.
+      for (const forbidden of ['passFirstReview', 'passSecondReview', 'passFinalReview']) {
+        expect((await withKey(step(forbidden), key, { id: 'cms-1' })).errors![0]!.extensions.code).toBe('FORBIDDEN');
+      }
+      const elsewhere = { input: { ...input, resourceId: 'cms-2', siteId: 'shucheng' } };
+      expect((await withKey(DRAFT, key, elsewhere)).errors![0]!.extensions.code).toBe('FORBIDDEN');
+      expect(
+        (await withKey(`mutation { bringSiteOnline(siteId: "jinan", reason: "x") { events } }`, key)).errors![0]!
+          .extensions.code,
+      ).toBe('FORBIDDEN');
+      // Attributable: the log names the key as the writer.
+      const history = await api.gql<{ reviewHistory: Array<{ type: string; actorId: string; actorRole: string }> }>(
+        `query { reviewHistory(resourceId: "cms-1") { type actorId actorRole } }`,
+        {},
+        tokens.auditor,
+      );
+      expect(history.data!.reviewHistory.map((a) => [a.type, a.actorId, a.actorRole])).toEqual([
+        ['ResourceDrafted', `apikey:${apiKey.id}`, 'editor'],
+        ['ResourceSubmitted', `apikey:${apiKey.id}`, 'editor'],
+      ]);
+      // People review what the key submitted as they review anything else.
+      expect((await api.gql(step('passFirstReview'), { id: 'cms-1' }, tokens['jinan-editor'])).errors).toBeUndefined();
+      await api.gql(
+        `mutation($id: ID!) { revokeApiKey(keyId: $id, reason: "停用") { revoked } }`,
+        { id: apiKey.id },
+        tokens['jinan-webmaster'],
+      );
+      const afterRevocation = await withKey(DRAFT, key, { input: { ...input, resourceId: 'cms-3' } });
+      expect(afterRevocation.errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
+    });
+
     it('an editor cannot create keys, nor another site’s administrator', async () => {
       expect((await api.gql(CREATE, { site: 'jinan' }, tokens['jinan-editor'])).errors![0]!.extensions.code).toBe(
         'FORBIDDEN',

@@ -151,6 +151,37 @@ describe('platform write side', () => {
         ).code,
       ).toBe('NOT_FOUND');
     });
+
+    it('API keys: no person takes a key’s actor id; a read-only key, or a key asking for a review step, is refused', async () => {
+      expect(
+        (await refusal(f.platform.person('RegisterPerson', { personId: 'apikey:0123', name: '冒名' }, at('admin'))))
+          .code,
+      ).toBe('BAD_USER_INPUT');
+      const secretHash = 'a'.repeat(64);
+      await f.platform.apiKey(
+        'CreateApiKey',
+        { keyId: 'k-read', siteId: 'jinan', name: '只读', secretHash },
+        at('admin'),
+      );
+      await f.platform.apiKey(
+        'CreateApiKey',
+        { keyId: 'k-draft', siteId: 'jinan', name: '投稿', secretHash, mayDraft: true },
+        at('admin'),
+      );
+      const draft = (keyId: string, resourceId: string) =>
+        f.platform.resource(
+          'DraftResource',
+          { resourceId, siteId: 'jinan', metadata: sampleMetadata() },
+          at(`apikey:${keyId}`),
+        );
+      expect((await refusal(draft('k-read', 'r-key-1'))).code).toBe('FORBIDDEN');
+      const drafted = await draft('k-draft', 'r-key-2');
+      expect(drafted.state.working?.writers).toEqual(['apikey:k-draft']);
+      await f.platform.resource('SubmitResource', { resourceId: 'r-key-2' }, at('apikey:k-draft'));
+      expect(
+        (await refusal(f.platform.resource('PassFirstReview', { resourceId: 'r-key-2' }, at('apikey:k-draft')))).code,
+      ).toBe('FORBIDDEN');
+    });
   });
 
   describe('uniqueness across streams', () => {
