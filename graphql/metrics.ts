@@ -1,8 +1,9 @@
 /**
- * Prometheus metrics on `/metrics`: HTTP and GraphQL operation latency, errors by code, projection lag and event
- * store append latency. One registry per server, so tests and several servers in one process do not collide.
+ * Prometheus metrics on `/metrics`: HTTP and GraphQL operation latency, errors by code, projection lag, event store
+ * append latency and overdue important pushes. One registry per server, so tests and several servers in one process do not collide.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { PushReadModel } from '../projections/push/push-read-model.js';
 import type { ProjectionRunner } from '../projections/runner/projection-runner.js';
 
 export class Metrics {
@@ -68,5 +69,17 @@ export class Metrics {
 
   watchProjections(runners: ProjectionRunner[]): void {
     this.runners.push(...runners);
+  }
+
+  /** R-PUSH-3: important pushes still open past their 12-hour deadline, for alerting, as of `clock`. */
+  watchPushes(pushes: PushReadModel, clock: () => Date): void {
+    new Gauge({
+      name: 'push_overdue_deliveries',
+      help: 'Important pushes still open at a receiving site after their 12-hour deadline (R-PUSH-3)',
+      registers: [this.registry],
+      collect() {
+        this.set(pushes.all(clock(), { overdueOnly: true, first: 1 }).total);
+      },
+    });
   }
 }

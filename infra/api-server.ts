@@ -28,6 +28,7 @@ export async function composeApiServer(config: Config, clock: () => Date = () =>
     push: new ProjectionRunner(c.eventStore, c.pushes.projection()),
   };
   metrics.watchProjections(Object.values(runners));
+  metrics.watchPushes(c.pushes, clock);
   const app = await buildServer({
     services: {
       platform: c.platform,
