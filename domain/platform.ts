@@ -79,6 +79,7 @@ import type { DomainEvent } from './shared/decider.js';
 import { DomainError } from './shared/domain-error.js';
 import { StateCache } from './shared/state-cache.js';
 import {
+  activeColumns,
   type SiteCommand,
   type SiteEvent,
   type SiteState,
@@ -432,10 +433,6 @@ export class Platform {
     return (await this.read(pushStream(pushId), specs.pushOffer)).state;
   }
 
-  async pushDelivery(pushId: string, siteId: string): Promise<Delivery> {
-    return (await this.read(pushDeliveryStream(pushId, siteId), specs.pushDelivery)).state;
-  }
-
   /**
    * Push commands (R-PUSH-1..3). The offer is one stream, each receiving site's decisions another, so sites deciding
    * at once never contend; the resource and every site involved are read fresh for each attempt.
@@ -452,9 +449,11 @@ export class Platform {
             type: 'PushResource' as const,
             data: data as PushOfferCommand['data'],
             actor: await this.actor(meta),
-            context: await this.pushContext(meta, data.resourceId!, [
-              ...(data as PushOfferCommand['data']).targets.map((t) => t.siteId),
-            ]),
+            context: await this.pushContext(
+              meta,
+              data.resourceId!,
+              (data as PushOfferCommand['data']).targets.map((t) => t.siteId),
+            ),
           }),
           siteId: (_, command) => command.context?.resource?.siteId ?? null,
           actorRole: (_, command) => roleIn(command.actor, command.context?.resource?.siteId ?? '', 'PushResource'),
@@ -667,9 +666,7 @@ function siteContext(site: SiteState): SiteContext {
   return {
     status: site.exists ? site.status : null,
     kind: site.kind,
-    activeColumns: new Set(
-      [...site.columns.values()].filter((c) => !c.archived && !c.migratedTo).map((c) => c.columnId),
-    ),
+    activeColumns: new Set(activeColumns(site).map((c) => c.columnId)),
   };
 }
 

@@ -185,13 +185,8 @@ interface DeliveryArgs {
   after?: string | null;
 }
 
-function deliveryQuery(args: DeliveryArgs): DeliveryQuery {
-  return withoutNulls({
-    statuses: args.statuses ?? undefined,
-    overdueOnly: args.overdueOnly ?? undefined,
-    first: args.first ?? undefined,
-    after: args.after ?? undefined,
-  });
+function deliveryQuery({ statuses, overdueOnly, first, after }: DeliveryArgs): DeliveryQuery {
+  return withoutNulls({ statuses, overdueOnly, first, after }) as DeliveryQuery;
 }
 
 function pushPayload({ offer, targets, events }: PushResult) {
@@ -213,9 +208,8 @@ function pushPayload({ offer, targets, events }: PushResult) {
 
 const pushMutation =
   (type: Parameters<Platform['push']>[0], toInput: (args: Args) => unknown = (args) => withoutNulls(args)): Resolver =>
-  async (_root, args, context) => {
-    return pushPayload(await context.services.platform.push(type, toInput(args), meta(context)));
-  };
+  async (_root, args, context) =>
+    pushPayload(await context.services.platform.push(type, toInput(args), meta(context)));
 
 function resourcePayload(state: ResourceState, events: Array<{ type: string }>) {
   return {

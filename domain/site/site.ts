@@ -196,7 +196,8 @@ function checkOffline(state: SiteState, from: string, until: string): number {
   return days;
 }
 
-function activeColumns(state: SiteState): Column[] {
+/** Columns that take content: not an archived topic, not migrated away. */
+export function activeColumns(state: SiteState): Column[] {
   return [...state.columns.values()].filter((c) => !c.archived && !c.migratedTo);
 }
 
