@@ -93,24 +93,103 @@ const UNIT = /\p{Script=Han}|(?:(?!\p{Script=Han})[\p{L}\p{N}])+/gu;
 
 /** The units of a text in order: each Han character, each run of other letters or digits. */
 export function characterUnits(text: string): string[] {
-  return [...searchText(text).matchAll(UNIT)].map((match) => match[0]);
+  return searchText(text).match(UNIT) ?? [];
+}
+
+/**
+ * Whether a unit (see characterUnits) is a Han character. A unit is one Han character or a run without any, so its
+ * first character decides; the common ideographs are told by their code, the rest by the regular expression.
+ */
+function isHanUnit(unit: string): boolean {
+  const code = unit.charCodeAt(0);
+  if (code >= 0x4e00 && code <= 0x9fff) return true;
+  return code >= 0x2e80 && HAN.test(unit);
+}
+
+function bigramsOf(units: string[]): string[] {
+  const han = units.map(isHanUnit);
+  const tokens: string[] = [];
+  for (let i = 0; i < units.length; i++) {
+    const unit = units[i]!;
+    if (!han[i]) tokens.push(unit);
+    else if (han[i + 1] === true) tokens.push(unit + units[i + 1]);
+    else if (i === 0 || !han[i - 1]) tokens.push(unit);
+  }
+  return tokens;
 }
 
 /** The bigram tokens of a text (see above), in order. */
 export function bigramTokens(text: string): string[] {
-  const units = characterUnits(text);
-  const tokens: string[] = [];
-  for (let i = 0; i < units.length; i++) {
-    const unit = units[i]!;
-    if (!isSingleHan(unit)) {
-      tokens.push(unit);
-      continue;
+  return bigramsOf(characterUnits(text));
+}
+
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+/**
+ * characterUnits of a text in searchText form, the same units found with a loop over its characters: the regular
+ * expression costs about as much as jieba does on a document's text.
+ */
+function scanUnits(normalised: string): string[] {
+  const units: string[] = [];
+  let run = -1;
+  for (let i = 0; i < normalised.length; ) {
+    const code = normalised.codePointAt(i)!;
+    const size = code > 0xffff ? 2 : 1;
+    const ascii = code < 0x80;
+    const han =
+      !ascii && ((code >= 0x4e00 && code <= 0x9fff) || (code >= 0x2e80 && HAN.test(normalised.slice(i, i + size))));
+    const alphanumeric =
+      !han &&
+      (ascii
+        ? (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a)
+        : LETTER_OR_DIGIT.test(normalised.slice(i, i + size)));
+    if (!alphanumeric && run >= 0) {
+      units.push(normalised.slice(run, i));
+      run = -1;
     }
-    const next = units[i + 1];
-    if (next !== undefined && isSingleHan(next)) tokens.push(unit + next);
-    else if (i === 0 || !isSingleHan(units[i - 1]!)) tokens.push(unit);
+    if (han) units.push(normalised.slice(i, i + size));
+    else if (alphanumeric && run < 0) run = i;
+    i += size;
   }
-  return tokens;
+  if (run >= 0) units.push(normalised.slice(run));
+  return units;
+}
+
+export interface IndexedText {
+  words: string;
+  bigrams: string;
+}
+
+const HAN_PAIR = /^\p{Script=Han}{2}$/u;
+
+/** Whether a word is two Han characters, which the bigram tokens of the same text always include. */
+function isHanPair(word: string): boolean {
+  if (word.length === 2) {
+    const first = word.charCodeAt(0);
+    const second = word.charCodeAt(1);
+    if (first >= 0x4e00 && first <= 0x9fff && second >= 0x4e00 && second <= 0x9fff) return true;
+    if (first < 0x2e80 || second < 0x2e80) return false;
+  }
+  return word.length >= 2 && word.length <= 4 && HAN_PAIR.test(word);
+}
+
+/**
+ * A field as the embedded index takes it: its word tokens and its bigram tokens, each separated by spaces, from one
+ * normalisation of the text.
+ * - The words are jieba's as they are: the index's tokenizer (unicode61) splits them at what is not a letter or
+ *   digit, exactly as tokenRuns does for the other adapter, so that pass is left to SQLite.
+ * - Two-character words are left out of the words: each is the bigram token of the same two characters, and a word
+ *   query searches the bigram columns too, so it finds the same documents; indexing them twice only doubled their
+ *   weight in bm25, and cost a fifth of the index's tokens.
+ */
+export function indexedText(text: string): IndexedText {
+  const normalised = searchText(text);
+  if (normalised === '') return { words: '', bigrams: '' };
+  const words = jieba()
+    .cutAll(normalised)
+    .filter((word) => !isHanPair(word))
+    .join(' ');
+  return { words, bigrams: bigramsOf(scanUnits(normalised)).join(' ') };
 }
 
 /**

@@ -1,14 +1,17 @@
 /**
  * The embedded search index: SQLite FTS5 over jieba tokens, in `library.sqlite` under the data directory (WAL mode).
  *
- * A batch of changes and its checkpoint are one transaction, so the rows and the checkpoint can never disagree.
- * Replays are harmless: an upsert whose position is not newer than the stored document's changes nothing, nor does
- * one older than the resource's removal (removals leave a tombstone with their position), nor a removal older than the
- * stored document. `synchronous=NORMAL`: a crash of the machine may lose the last batches, rows and checkpoint
- * together, and the projection applies them again; the event log, not this file, is what must survive.
+ * A batch of changes and its checkpoint are one transaction, so the rows and the checkpoint can never disagree, and
+ * replays are harmless (generation-writer.ts). `synchronous=NORMAL`: a crash of the machine may lose the last batches,
+ * rows and checkpoint together, and the projection applies them again; the event log, not this file, is what must
+ * survive.
+ *
+ * Batches are written through a connection of their own. A batch's transaction stays open while the documents are
+ * indexed in chunks (document-indexer.ts) and each chunk is written as it comes, so that indexing and writing overlap;
+ * searches meanwhile use the other connection and see the last committed state.
  */
 import { join } from 'node:path';
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import type { Position } from '../../domain/event-store/event.js';
 import type { LibraryChange, LibraryDocument } from '../../projections/library/library-document.js';
 import type {
@@ -18,10 +21,11 @@ import type {
   SearchQuery,
 } from '../../projections/library/search-index.js';
 import { openReadModelDatabase } from '../../projections/sqlite/sqlite-generations.js';
-import { bigramTokens, wordTokens } from './chinese-text.js';
 import { DocumentColumns } from './document-columns.js';
-import { docNumberKey, documentFields } from './document-fields.js';
-import { documentFilterTokens } from './filter-tokens.js';
+import { docNumberKey } from './document-fields.js';
+import { indexDocuments } from './document-indexer.js';
+import { GenerationWriter } from './generation-writer.js';
+import type { IndexedDocument } from './indexed-document.js';
 import { RankingCache } from './ranking-cache.js';
 import { parseSearchQuery } from './search-query.js';
 import { type ActiveGeneration, searchGeneration } from './sqlite-search-page.js';
@@ -47,11 +51,6 @@ interface GenerationRow {
   version: number;
 }
 
-interface StoredDocument {
-  id: number;
-  position: number;
-}
-
 export function openSqliteSearchIndex(dataDir: string): SearchIndex {
   // A file of another table layout is started afresh; the library projection rebuilds it from the log.
   const db = openReadModelDatabase(join(dataDir, SEARCH_INDEX_FILE), SEARCH_INDEX_SCHEMA_VERSION);
@@ -60,27 +59,63 @@ export function openSqliteSearchIndex(dataDir: string): SearchIndex {
   // of a broad search's time at 100,000 documents).
   db.pragma('mmap_size = 4294967296');
   createSharedTables(db);
-  return new SqliteSearchIndex(db);
+  const writer = new Database(db.name, { timeout: 10_000 });
+  writer.pragma('synchronous = NORMAL');
+  writer.pragma('cache_size = -65536');
+  return new SqliteSearchIndex(db, writer);
 }
 
-class SqliteSearchIndex implements SearchIndex {
-  readonly #db: Database.Database;
+/** A statement cache of one connection. */
+class Statements {
   readonly #statements = new Map<string, Database.Statement>();
-  readonly #rankings = new RankingCache();
-  readonly #columns = new Map<number, DocumentColumns>();
 
-  constructor(db: Database.Database) {
-    this.#db = db;
-  }
+  constructor(private readonly db: Database.Database) {}
 
   prepare(sql: string): Database.Statement {
     let statement = this.#statements.get(sql);
     if (statement === undefined) {
-      statement = this.#db.prepare(sql);
+      statement = this.db.prepare(sql);
       if (this.#statements.size >= STATEMENT_CACHE_SIZE) this.#statements.clear();
       this.#statements.set(sql, statement);
     }
     return statement;
+  }
+
+  /** Statements on dropped tables would fail when next run; the cache would also keep their plans alive. */
+  clear(): void {
+    this.#statements.clear();
+  }
+}
+
+class SqliteSearchIndex implements SearchIndex {
+  readonly #db: Database.Database;
+  /** The connection batches are written through (see above). */
+  readonly #writer: Database.Database;
+  readonly #statements: Statements;
+  readonly #writerStatements: Statements;
+  readonly #rankings = new RankingCache();
+  readonly #columns = new Map<number, DocumentColumns>();
+  /**
+   * Writes of this process, one after the other: a batch's transaction spans awaits, and another write meanwhile
+   * would wait for the lock it holds while holding up the thread that would release it.
+   */
+  #writes: Promise<unknown> = Promise.resolve();
+
+  constructor(db: Database.Database, writer: Database.Database) {
+    this.#db = db;
+    this.#writer = writer;
+    this.#statements = new Statements(db);
+    this.#writerStatements = new Statements(writer);
+  }
+
+  prepare(sql: string): Database.Statement {
+    return this.#statements.prepare(sql);
+  }
+
+  exclusive<T>(write: () => Promise<T>): Promise<T> {
+    const done = this.#writes.then(write);
+    this.#writes = done.catch(() => undefined);
+    return done;
   }
 
   generationRow(name: string): GenerationRow | undefined {
@@ -111,15 +146,21 @@ class SqliteSearchIndex implements SearchIndex {
         `generation names are 1-100 lower-case letters, digits, '.', '_' or '-' (got ${JSON.stringify(generation)})`,
       );
     }
-    this.transaction(() => {
-      if (this.generationRow(generation) !== undefined) return;
-      const { lastInsertRowid } = this.prepare('INSERT INTO search_generations (name) VALUES (?)').run(generation);
-      createGenerationTables(this.#db, Number(lastInsertRowid));
-    }, 'write');
+    await this.exclusive(async () =>
+      this.transaction(() => {
+        if (this.generationRow(generation) !== undefined) return;
+        const { lastInsertRowid } = this.prepare('INSERT INTO search_generations (name) VALUES (?)').run(generation);
+        createGenerationTables(this.#db, Number(lastInsertRowid));
+      }, 'write'),
+    );
     return new SqliteGeneration(this, generation);
   }
 
   async promote(generation: string): Promise<void> {
+    await this.exclusive(async () => this.#promote(generation));
+  }
+
+  #promote(generation: string): void {
     const replaced = this.transaction(() => {
       const row = this.generationRow(generation);
       if (row === undefined) throw new Error(`cannot promote ${generation}: no such generation (open it first)`);
@@ -133,8 +174,8 @@ class SqliteSearchIndex implements SearchIndex {
       return active.id;
     }, 'write');
     if (replaced !== undefined) {
-      // Statements on the dropped tables would fail when next run; the cache would also keep their plans alive.
       this.#statements.clear();
+      this.#writerStatements.clear();
       this.#rankings.forgetGeneration(replaced);
       this.#columns.delete(replaced);
     }
@@ -205,34 +246,50 @@ class SqliteSearchIndex implements SearchIndex {
   }
 
   /**
-   * Applies the batch (inside the caller's transaction); returns the ids of the rows it changed and the version of
-   * the generation it made.
+   * Applies the batch and its checkpoint in one transaction of the write connection; returns the ids of the rows it
+   * changed and the version of the generation it made.
    */
-  applyIn(
+  async applyIn(
     generationId: number,
     changes: LibraryChange[],
     checkpoint: Position,
-  ): { touched: Set<number>; version: number } {
-    const writer = new GenerationWriter(this, generationId);
-    let highWater = checkpoint;
-    for (const change of changes) {
-      if (change.kind === 'upsert') {
-        writer.upsert(change.document);
-        highWater = Math.max(highWater, change.document.position);
-      } else {
-        writer.remove(change.resourceId, change.position);
-        highWater = Math.max(highWater, change.position);
+  ): Promise<{ touched: Set<number>; version: number }> {
+    const chunks = indexDocuments(changes.flatMap((change) => (change.kind === 'upsert' ? [change.document] : [])));
+    // Chunks left unread when the batch fails must not surface as unhandled rejections.
+    for (const chunk of chunks) chunk.catch(() => undefined);
+    // The upserts' documents, indexed, in the order of the changes.
+    const indexed = (async function* () {
+      for (const chunk of chunks) yield* await chunk;
+    })();
+    const statements = this.#writerStatements;
+    const writer = new GenerationWriter((sql) => statements.prepare(sql), generationId);
+    statements.prepare('BEGIN IMMEDIATE').run();
+    try {
+      let highWater = checkpoint;
+      for (const change of changes) {
+        if (change.kind === 'upsert') {
+          const { value } = await indexed.next();
+          writer.upsert(value as IndexedDocument);
+          highWater = Math.max(highWater, change.document.position);
+        } else {
+          writer.remove(change.resourceId, change.position);
+          highWater = Math.max(highWater, change.position);
+        }
       }
+      // The checkpoint never moves back: a replayed batch carries an older one.
+      const version = statements
+        .prepare(
+          `UPDATE search_generations
+           SET checkpoint = max(coalesce(checkpoint, ?), ?), high_water = max(high_water, ?), version = version + 1
+           WHERE id = ? RETURNING version`,
+        )
+        .pluck()
+        .get(checkpoint, checkpoint, highWater, generationId) as number;
+      statements.prepare('COMMIT').run();
+      return { touched: writer.touched, version };
+    } finally {
+      if (this.#writer.inTransaction) statements.prepare('ROLLBACK').run();
     }
-    // The checkpoint never moves back: a replayed batch carries an older one.
-    const version = this.prepare(
-      `UPDATE search_generations
-       SET checkpoint = max(coalesce(checkpoint, ?), ?), high_water = max(high_water, ?), version = version + 1
-       WHERE id = ? RETURNING version`,
-    )
-      .pluck()
-      .get(checkpoint, checkpoint, highWater, generationId) as number;
-    return { touched: writer.touched, version };
   }
 
   /**
@@ -263,136 +320,11 @@ class SqliteSearchIndex implements SearchIndex {
   }
 
   async close(): Promise<void> {
+    await this.#writes;
     this.#statements.clear();
+    this.#writerStatements.clear();
+    this.#writer.close();
     this.#db.close();
-  }
-}
-
-/** Writes one generation's rows, and notes which rows it changed. */
-class GenerationWriter {
-  readonly #t;
-  readonly touched = new Set<number>();
-
-  constructor(
-    private readonly index: SqliteSearchIndex,
-    generationId: number,
-  ) {
-    this.#t = generationTables(generationId);
-  }
-
-  #stored(resourceId: string): StoredDocument | undefined {
-    return this.index.prepare(`SELECT id, position FROM ${this.#t.docs} WHERE resource_id = ?`).get(resourceId) as
-      | StoredDocument
-      | undefined;
-  }
-
-  #tombstone(resourceId: string): number | undefined {
-    return this.index
-      .prepare(`SELECT position FROM ${this.#t.tombstones} WHERE resource_id = ?`)
-      .pluck()
-      .get(resourceId) as number | undefined;
-  }
-
-  #deleteRows(id: number): void {
-    const t = this.#t;
-    this.index.prepare(`DELETE FROM ${t.fts} WHERE rowid = ?`).run(id);
-    this.index.prepare(`DELETE FROM ${t.placements} WHERE doc = ?`).run(id);
-  }
-
-  upsert(document: LibraryDocument): void {
-    const t = this.#t;
-    const stored = this.#stored(document.resourceId);
-    if (stored !== undefined && document.position <= stored.position) return;
-    const removedAt = this.#tombstone(document.resourceId);
-    if (removedAt !== undefined && document.position <= removedAt) return;
-
-    const fields = documentFields(document);
-    const metadata = document.metadata;
-    const columns = [
-      document.position,
-      document.status,
-      fields.firstPublishedMs,
-      fields.publishedDate,
-      fields.publishedYear,
-      metadata.writtenAt ?? null,
-      fields.subject,
-      fields.subjectTop,
-      metadata.genre,
-      metadata.publisher,
-      metadata.resourceType,
-      metadata.validity ?? null,
-      document.siteId,
-      document.indexNumber.trim(),
-      fields.docNumber,
-    ];
-    let id: number;
-    if (stored === undefined) {
-      const result = this.index
-        .prepare(
-          `INSERT INTO ${t.docs} (entered_at, resource_id, position, status, first_published_ms, published_date,
-             published_year, written_at, subject, subject_top, genre, publisher, resource_type, validity, site_id,
-             index_number, doc_number)
-           VALUES (${Array.from({ length: 17 }, () => '?').join(', ')})`,
-        )
-        .run(document.position, document.resourceId, ...columns);
-      id = Number(result.lastInsertRowid);
-      if (removedAt !== undefined) {
-        this.index.prepare(`DELETE FROM ${t.tombstones} WHERE resource_id = ?`).run(document.resourceId);
-      }
-    } else {
-      id = stored.id;
-      this.#deleteRows(id);
-      this.index
-        .prepare(
-          `UPDATE ${t.docs} SET position = ?, status = ?, first_published_ms = ?, published_date = ?,
-             published_year = ?, written_at = ?, subject = ?, subject_top = ?, genre = ?, publisher = ?,
-             resource_type = ?, validity = ?, site_id = ?, index_number = ?, doc_number = ?
-           WHERE id = ?`,
-        )
-        .run(...columns, id);
-    }
-
-    this.index
-      .prepare(
-        `INSERT INTO ${t.json} (id, document) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET document = excluded.document`,
-      )
-      .run(id, JSON.stringify(document));
-    const texts = [fields.title, fields.meta, fields.body];
-    this.index
-      .prepare(
-        `INSERT INTO ${t.fts} (rowid, title_w, meta_w, body_w, title_b, meta_b, body_b, filters)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        id,
-        ...texts.map((text) => wordTokens(text).join(' ')),
-        ...texts.map((text) => bigramTokens(text).join(' ')),
-        documentFilterTokens(document, fields).join(' '),
-      );
-    const place = this.index.prepare(
-      `INSERT OR IGNORE INTO ${t.placements} (site_id, column_id, doc) VALUES (?, ?, ?)`,
-    );
-    for (const placement of document.placements) place.run(placement.siteId, placement.columnId, id);
-    this.touched.add(id);
-  }
-
-  remove(resourceId: string, position: number): void {
-    const t = this.#t;
-    const stored = this.#stored(resourceId);
-    if (stored !== undefined) {
-      if (position < stored.position) return;
-      this.#deleteRows(stored.id);
-      this.touched.add(stored.id);
-      for (const table of [t.docs, t.json]) {
-        this.index.prepare(`DELETE FROM ${table} WHERE id = ?`).run(stored.id);
-      }
-    }
-    this.index
-      .prepare(
-        `INSERT INTO ${t.tombstones} (resource_id, position) VALUES (?, ?)
-         ON CONFLICT (resource_id) DO UPDATE SET position = max(position, excluded.position)`,
-      )
-      .run(resourceId, position);
   }
 }
 
@@ -418,9 +350,11 @@ class SqliteGeneration implements LibraryGeneration {
     if (!Number.isSafeInteger(checkpoint) || checkpoint < 0) {
       throw new TypeError(`a checkpoint is a non-negative integer position (got ${checkpoint})`);
     }
-    const id = this.#id();
-    const { touched, version } = this.index.transaction(() => this.index.applyIn(id, changes, checkpoint), 'write');
-    this.index.committed(id, touched, version);
+    await this.index.exclusive(async () => {
+      const id = this.#id();
+      const { touched, version } = await this.index.applyIn(id, changes, checkpoint);
+      this.index.committed(id, touched, version);
+    });
   }
 
   async get(resourceId: string): Promise<LibraryDocument | null> {

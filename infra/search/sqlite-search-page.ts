@@ -79,7 +79,8 @@ function patternExpression(pattern: TermPattern): string {
   const parts = [
     // No column filter for words, so FTS5 need not decode positions to tell the columns apart. It changes nothing
     // found: a query's word tokens are dictionary words, characters and Latin runs, and a bigram column holds such a
-    // token only where the text contains it, so where the word columns hold it too (filter tokens cannot be typed).
+    // token only where the text contains it; a two-character word is found in the bigram columns alone, the only
+    // place the index keeps it (chinese-text.ts), and filter tokens cannot be typed.
     ...pattern.words.map((word) => quote([word])),
     ...pattern.literals.map((literal) => `{title_b meta_b body_b} : ${literalPhrase(bigramTokens(literal))}`),
   ];

@@ -12,8 +12,11 @@ import type { Projection, ProjectionTarget } from '../runner/projection.js';
 import type { LibraryChange, LibraryDocument } from './library-document.js';
 import type { LibraryGeneration, SearchIndex } from './search-index.js';
 
-/** 2: placements of pushed resources accepted by other sites. */
-export const LIBRARY_PROJECTION_VERSION = 2;
+/**
+ * 2: placements of pushed resources accepted by other sites. 3: the embedded index keeps two-character words in its
+ * bigram columns only.
+ */
+export const LIBRARY_PROJECTION_VERSION = 3;
 
 const schemas = { ...resourceEventSchemas, ...siteEventSchemas, ...pushEventSchemas };
 
