@@ -94,6 +94,17 @@ function queries(): SearchQuery[] {
     { text: '规定 管理' },
     { text: '人民政府 监督' },
     { filters: { genres: ['办法'] }, sort: 'newest' },
+    // Every other filter of the port, each with a word.
+    { text: '安全', filters: { columns: ['jinan/notices'] } },
+    { text: '监督', filters: { siteIds: ['jinan'] }, sort: 'oldest' },
+    { text: '许可', filters: { validity: ['有效'] } },
+    { text: '保护', filters: { resourceTypes: ['policy'] } },
+    { text: '国务院', filters: { publishers: ['中华人民共和国国务院'] } },
+    {
+      text: '条例',
+      filters: { subjects: ['其他'], writtenAt: { from: '2000-01-01', to: '2010-12-31' } },
+      facets: ['year'],
+    },
   ];
   return list.map((q) => ({ ...q, facets: q.facets ? [...q.facets] : undefined }) as SearchQuery);
 }
