@@ -49,6 +49,51 @@ describe('projection runner', () => {
     expect(await runner.lag()).toBe(0);
   });
 
+  it('fills each transaction with events it handles, and moves its checkpoint across a stretch it skips', async () => {
+    for (let i = 0; i < 40; i++) {
+      await store.append(
+        'other-1',
+        [1, 2, 3, 4].map(() => newEvent('Ignored')),
+        { expectedRevision: 'any' },
+      );
+      await count(1);
+    }
+    for (let i = 0; i < 20; i++)
+      await store.append(
+        'other-2',
+        [1, 2, 3, 4, 5].map(() => newEvent('Ignored')),
+        { expectedRevision: 'any' },
+      );
+    const counting = new CountingProjection(`${dir.path}/counting.sqlite`);
+    const projection = counting.projection();
+    const batches: Array<{ handled: number; checkpoint: number }> = [];
+    const runner = new ProjectionRunner(
+      store,
+      {
+        ...projection,
+        async openGeneration(generation) {
+          const target = await projection.openGeneration(generation);
+          return {
+            ...target,
+            project: (events, checkpoint) => {
+              batches.push({ handled: events.length, checkpoint });
+              return target.project(events, checkpoint);
+            },
+          };
+        },
+      },
+      { batchSize: 8 },
+    );
+    runners.push(runner);
+    await runner.start();
+    // 40 handled events among 200: five transactions of 8, not twenty-five of 8 events of any kind.
+    expect(batches.filter((b) => b.handled > 0).map((b) => b.handled)).toEqual([8, 8, 8, 8, 8]);
+    // The 100 skipped events after them are taken at most 80 at a time, and the checkpoint reaches the head.
+    expect(batches.length).toBeGreaterThanOrEqual(6);
+    expect(batches.at(-1)!.checkpoint).toBe(await store.headPosition());
+    expect(await runner.lag()).toBe(0);
+  });
+
   it('resumes from its checkpoint after a restart, with no event lost or applied twice', async () => {
     await count(20);
     const counting = new CountingProjection(`${dir.path}/counting.sqlite`);
