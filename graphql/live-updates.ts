@@ -43,9 +43,10 @@ export function startLiveUpdates(options: {
     if (event.type === 'ResourceWithdrawn') {
       // The sites that took the resource, or were asked to, learn that the original is gone (R-PUSH-1).
       await runners.push.waitFor(event.position);
+      // A resource is withdrawn once, so every withdrawn delivery of it is this event's.
       const withdrawn = services.pushes
         .deliveriesOfResource(resourceId, services.clock())
-        .filter((d) => d.status === 'withdrawn' && d.decidedAt === event.metadata.occurredAt);
+        .filter((d) => d.status === 'withdrawn');
       await statusChanged(withdrawn);
     }
     await runners.workflow.waitFor(event.position);

@@ -4,6 +4,7 @@
  */
 import type { ResourceMetadataInput } from '../../domain/metadata/index.js';
 import type { LibraryDocument, Placement } from '../../projections/library/library-document.js';
+import { sampleMetadata } from './fixtures.js';
 
 export interface DocumentOverrides {
   resourceId?: string;
@@ -33,31 +34,15 @@ export const PLATFORM_MEASURES = {
   writtenAt: '2021-12-16',
 };
 
-const PUBLISHER = '六安市人民政府办公室';
+/** As in sampleMetadata. */
 const PUBLISHER_CODE = '11341500003089416J';
 
 /** A valid document; every value can be overridden, and metadata fields one by one. */
 export function libraryDocument(overrides: DocumentOverrides = {}): LibraryDocument {
   const resourceId = overrides.resourceId ?? 'resource-1';
   const publishedAt = overrides.publishedAt ?? '2021-12-20T09:00:00+08:00';
-  const metadata: ResourceMetadataInput = {
-    title: PLATFORM_MEASURES.title,
-    summary: PLATFORM_MEASURES.summary,
-    body: PLATFORM_MEASURES.body,
-    publisher: PUBLISHER,
-    publisherCode: PUBLISHER_CODE,
-    docNumber: PLATFORM_MEASURES.docNumber,
-    writtenAt: PLATFORM_MEASURES.writtenAt,
-    subject: '综合政务/政务公开',
-    genre: '通知',
-    disclosure: '主动公开',
-    validity: '有效',
-    resourceType: 'policy',
-    format: 'text/html',
-    language: 'zh-CN',
-    sharing: '无条件共享',
-    ...overrides.metadata,
-  };
+  // The shared sample metadata (publisher coded PUBLISHER_CODE) with the measures' full text.
+  const metadata = sampleMetadata({ ...PLATFORM_MEASURES, ...overrides.metadata }) as ResourceMetadataInput;
   return {
     resourceId,
     indexNumber: overrides.indexNumber ?? `${PUBLISHER_CODE}/2021-00148`,
