@@ -35,8 +35,8 @@ function jieba(): Jieba {
 
 const HAN = /\p{Script=Han}/u;
 // Letters and digits: what SQLite's unicode61 tokenizer keeps as token characters, apart from private-use ones, which
-// text never yields (searchText drops them) so that the filter tokens that start with one (filter-tokens.ts) can never
-// be typed. Splitting jieba's output the same way keeps one token on our side one token on the index side.
+// carry no text anyone could type and which searchText drops. Splitting jieba's output the same way keeps one token on
+// our side one token on the index side.
 const TOKEN_RUN = /[\p{L}\p{N}]+/gu;
 const PRIVATE_USE = /\p{Co}/gu;
 const WHITE_SPACE = /[\s\u00A0\u3000]+/gu;

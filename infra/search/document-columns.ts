@@ -260,10 +260,9 @@ export class DocumentColumns {
   }
 
   /**
-   * The candidates that pass the filters and entered the library at or before the snapshot (in the candidates'
-   * order), and how many passed the filters but entered after it.
+   * The candidates that pass the filters and entered the library at or before the snapshot, in the candidates' order.
    */
-  filter(candidates: Int32Array, filters: NormalisedFilters, snapshot: number): { ids: Int32Array; late: number } {
+  filter(candidates: Int32Array, filters: NormalisedFilters, snapshot: number): Int32Array {
     const statuses = new Uint8Array(3);
     for (const status of filters.statuses) statuses[STATUS_CODES[status]!] = 1;
     const masks = {
@@ -290,7 +289,6 @@ export class DocumentColumns {
 
     const passed = new Int32Array(candidates.length);
     let count = 0;
-    let late = 0;
     for (const id of candidates) {
       if (id >= this.#capacity || this.present[id] !== 1 || statuses[this.status[id]!] !== 1) continue;
       if (masks.genre !== null && masks.genre[this.genre[id]!] !== 1) continue;
@@ -311,10 +309,9 @@ export class DocumentColumns {
       }
       if (sites !== null && !this.sites.anyIn(id, sites)) continue;
       if (columns !== null && !this.columns.anyIn(id, columns)) continue;
-      if (this.enteredAt[id]! > snapshot) late++;
-      else passed[count++] = id;
+      if (this.enteredAt[id]! <= snapshot) passed[count++] = id;
     }
-    return { ids: passed.subarray(0, count), late };
+    return passed.subarray(0, count);
   }
 
   /** Facet counts over the whole result set (see facets.ts for what each facet counts). */

@@ -6,7 +6,7 @@
  * the stored document.
  */
 import type Database from 'better-sqlite3';
-import { DOCUMENT_COLUMNS, FULL_TEXT_COLUMNS, type IndexedDocument } from './indexed-document.js';
+import { DOCUMENT_COLUMNS, FULL_TEXT_COLUMNS, type IndexedDocument, TITLE_COLUMNS } from './indexed-document.js';
 import { generationTables } from './sqlite-search-schema.js';
 
 interface StoredDocument {
@@ -42,6 +42,7 @@ export class GenerationWriter {
   #deleteRows(id: number): void {
     const t = this.#t;
     this.prepare(`DELETE FROM ${t.fts} WHERE rowid = ?`).run(id);
+    this.prepare(`DELETE FROM ${t.titles} WHERE rowid = ?`).run(id);
     this.prepare(`DELETE FROM ${t.placements} WHERE doc = ?`).run(id);
   }
 
@@ -77,6 +78,9 @@ export class GenerationWriter {
     this.prepare(
       `INSERT INTO ${t.fts} (rowid, ${FULL_TEXT_COLUMNS.join(', ')}) VALUES (${placeholders(FULL_TEXT_COLUMNS.length + 1)})`,
     ).run(id, ...document.texts);
+    this.prepare(
+      `INSERT INTO ${t.titles} (rowid, ${TITLE_COLUMNS.join(', ')}) VALUES (${placeholders(TITLE_COLUMNS.length + 1)})`,
+    ).run(id, ...TITLE_COLUMNS.map((column) => document.texts[FULL_TEXT_COLUMNS.indexOf(column)]));
     const place = this.prepare(`INSERT OR IGNORE INTO ${t.placements} (site_id, column_id, doc) VALUES (?, ?, ?)`);
     for (const [siteId, columnId] of document.placements) place.run(siteId, columnId, id);
     this.touched.add(id);

@@ -7,7 +7,6 @@
 import type { LibraryDocument } from '../../projections/library/library-document.js';
 import { indexedText } from './chinese-text.js';
 import { documentFields } from './document-fields.js';
-import { documentFilterTokens } from './filter-tokens.js';
 
 export interface IndexedDocument {
   resourceId: string;
@@ -39,7 +38,9 @@ export const DOCUMENT_COLUMNS = [
   'doc_number',
 ] as const;
 
-export const FULL_TEXT_COLUMNS = ['title_w', 'meta_w', 'body_w', 'title_b', 'meta_b', 'body_b', 'filters'] as const;
+export const FULL_TEXT_COLUMNS = ['title_w', 'meta_w', 'body_w', 'title_b', 'meta_b', 'body_b'] as const;
+/** The columns of the titles table: the same texts as the full-text columns of the same names. */
+export const TITLE_COLUMNS = ['title_w', 'title_b'] as const;
 
 export function indexDocument(document: LibraryDocument): IndexedDocument {
   const fields = documentFields(document);
@@ -66,15 +67,7 @@ export function indexDocument(document: LibraryDocument): IndexedDocument {
       fields.docNumber,
     ],
     json: JSON.stringify(document),
-    texts: [
-      title!.words,
-      meta!.words,
-      body!.words,
-      title!.bigrams,
-      meta!.bigrams,
-      body!.bigrams,
-      documentFilterTokens(document, fields).join(' '),
-    ],
+    texts: [title!.words, meta!.words, body!.words, title!.bigrams, meta!.bigrams, body!.bigrams],
     placements: document.placements.map((p) => [p.siteId, p.columnId]),
   };
 }

@@ -28,7 +28,7 @@ import { GenerationWriter } from './generation-writer.js';
 import type { IndexedDocument } from './indexed-document.js';
 import { RankingCache } from './ranking-cache.js';
 import { parseSearchQuery } from './search-query.js';
-import { type ActiveGeneration, searchGeneration } from './sqlite-search-page.js';
+import { type ActiveGeneration, BROAD_MATCHES, searchGeneration } from './sqlite-search-page.js';
 import {
   createGenerationTables,
   createSharedTables,
@@ -39,7 +39,7 @@ import {
 
 export const SEARCH_INDEX_FILE = 'library.sqlite';
 /** Bump when the tables change shape: existing files are then rebuilt rather than misread. */
-export const SEARCH_INDEX_SCHEMA_VERSION = 2;
+export const SEARCH_INDEX_SCHEMA_VERSION = 3;
 const GENERATION_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 const STATEMENT_CACHE_SIZE = 500;
 
@@ -51,7 +51,12 @@ interface GenerationRow {
   version: number;
 }
 
-export function openSqliteSearchIndex(dataDir: string): SearchIndex {
+export interface SqliteSearchOptions {
+  /** How many matches make a search broad, ranked by title and date rather than bm25 (sqlite-search-page.ts). */
+  broadMatches?: number;
+}
+
+export function openSqliteSearchIndex(dataDir: string, options: SqliteSearchOptions = {}): SearchIndex {
   // A file of another table layout is started afresh; the library projection rebuilds it from the log.
   const db = openReadModelDatabase(join(dataDir, SEARCH_INDEX_FILE), SEARCH_INDEX_SCHEMA_VERSION);
   db.pragma('cache_size = -65536');
@@ -62,7 +67,7 @@ export function openSqliteSearchIndex(dataDir: string): SearchIndex {
   const writer = new Database(db.name, { timeout: 10_000 });
   writer.pragma('synchronous = NORMAL');
   writer.pragma('cache_size = -65536');
-  return new SqliteSearchIndex(db, writer);
+  return new SqliteSearchIndex(db, writer, options.broadMatches ?? BROAD_MATCHES);
 }
 
 /** A statement cache of one connection. */
@@ -101,7 +106,11 @@ class SqliteSearchIndex implements SearchIndex {
    */
   #writes: Promise<unknown> = Promise.resolve();
 
-  constructor(db: Database.Database, writer: Database.Database) {
+  constructor(
+    db: Database.Database,
+    writer: Database.Database,
+    private readonly broadMatches: number,
+  ) {
     this.#db = db;
     this.#writer = writer;
     this.#statements = new Statements(db);
@@ -193,6 +202,7 @@ class SqliteSearchIndex implements SearchIndex {
         prepare: (sql: string) => this.prepare(sql),
         rankings: this.#rankings,
         columns: this.#columnsOf(active),
+        broadMatches: this.broadMatches,
       };
       return searchGeneration(context, generation, parsed);
     }, 'read');

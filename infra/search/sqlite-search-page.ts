@@ -6,54 +6,58 @@
  * columns (chinese-text.ts); a quoted phrase is such a phrase; exclusions are NOT. The ids it finds go through the
  * filters, facets and date sorts in memory (document-columns.ts), which costs far less than SQL does per row.
  *
- * Relevance is bm25 with column weights title 10, meta 4, body 1 (words and bigrams alike), ties broken by
- * resource id, computed in one FTS5 pass with the selective filters as index tokens (filter-tokens.ts), so that
- * only documents that pass are scored. bm25 costs FTS5 a few microseconds a document, so a search with more than
- * RELEVANCE_LIMIT hits ranks the RELEVANCE_LIMIT most recently indexed of them; its total and facets still count
- * every hit, the date sorts reach all of them, and the relevance list ends there. In date order hits carry score 0:
- * bm25 is only computed where it orders.
+ * Relevance depends on how many documents the text matches, before filters:
+ * - Up to BROAD_MATCHES: bm25 with column weights title 10, meta 4, body 1 (words and bigrams alike), ties broken by
+ *   resource id. FTS5 scores every match, and for each term counts the documents of the whole index containing it.
+ * - More (a broad search: a common word, a stock phrase of regulations): the hits with the text in their title first,
+ *   then the others, each newest first. bm25 would cost a broad search several times its budget at 100,000
+ *   documents: its count of a phrase's documents repeats the whole match, and scoring tens of thousands of matches
+ *   takes longer still; and a term that much of the library contains says little by how often a body repeats it.
+ *   The title hits come from the titles table, whose doclists are a small fraction of the full index's.
+ * The first page decides, and its cursor carries the choice, so one result list never changes its order.
  *
  * Paging and what "stable" means here: a cursor carries the snapshot position of its first page (the highest
  * position the generation had applied) and the sort key of the last hit served.
  * - Later pages leave out documents that entered the library after the snapshot, so new resources never push hits
  *   from one page onto the next.
- * - Newest/oldest page on (firstPublishedAt, resource id), keys that a correction does not change: every document
- *   present throughout is served exactly once; one removed meanwhile is simply not served.
- * - Relevance pages come from the ranking frozen when the first page was served (ranking-cache.ts), since every
- *   document applied shifts all bm25 scores; documents show their current version at their frozen place. Beyond the
- *   first RANKING_WINDOW hits, or when the frozen ranking is gone (10 minutes, another process, a restart, a
- *   promotion), pages continue after the last (score, resource id) served in a fresh ranking, which is exact only
- *   while no document is applied.
+ * - Newest/oldest page on (firstPublishedAt, resource id), keys that a correction does not change, and a broad
+ *   relevance search on (title hit, firstPublishedAt, resource id): every document present throughout is served
+ *   exactly once (unless a correction moves the text into or out of its title); one removed meanwhile is simply not
+ *   served.
+ * - bm25 pages come from the ranking frozen when the first page was served (ranking-cache.ts), since every document
+ *   applied shifts all bm25 scores; documents show their current version at their frozen place. Beyond the first
+ *   RANKING_WINDOW hits, or when the frozen ranking is gone (10 minutes, another process, a restart, a promotion),
+ *   pages continue after the last (score, resource id) served in a fresh ranking, which is exact only while no
+ *   document is applied.
  */
 import type Database from 'better-sqlite3';
 import type { LibraryDocument } from '../../projections/library/library-document.js';
 import type { SearchHit, SearchPage } from '../../projections/library/search-index.js';
 import { bigramTokens, type TermPattern } from './chinese-text.js';
 import type { DocumentColumns } from './document-columns.js';
-import { filterExpression } from './filter-tokens.js';
 import { documentHighlights, termMatcher } from './highlight.js';
 import type { RankedHit, RankingCache } from './ranking-cache.js';
 import { encodeCursor } from './search-cursor.js';
 import type { ParsedSearch } from './search-query.js';
 import { type GenerationTables, generationTables } from './sqlite-search-schema.js';
 
-/** Title, meta, body as words, then as bigrams, then the filter tokens (which must not score). */
-const BM25_WEIGHTS = '10.0, 4.0, 1.0, 10.0, 4.0, 1.0, 0.0';
-/** How many hits of a relevance search are frozen for its later pages. */
+/** Title, meta, body as words, then as bigrams. */
+const BM25_WEIGHTS = '10.0, 4.0, 1.0, 10.0, 4.0, 1.0';
+/** How many hits of a bm25 search are frozen for its later pages. */
 export const RANKING_WINDOW = 1000;
 /**
- * How many hits relevance ranks at most: bm25 costs FTS5 a few microseconds a document, so a word found in most of
- * 100,000 documents would otherwise take a search beyond its budget.
+ * How many matches a text may have and still be ranked by bm25: at 5,000 a phrase of common characters costs FTS5
+ * about 12 ms to score at 100,000 documents, a common word about 7 ms.
  */
-export const RELEVANCE_LIMIT = 5_000;
-/** How many rows a relevance query may fetch only to drop them for their status, dates or snapshot. */
-const MAX_DROPPED = 2000;
+export const BROAD_MATCHES = 5_000;
 
 export interface SearchContext {
   prepare(sql: string): Database.Statement;
   rankings: RankingCache;
   /** The generation's filter, facet and sort columns, current with its tables. */
   columns: DocumentColumns;
+  /** More matches than this make a search broad (see above); BROAD_MATCHES but in tests. */
+  broadMatches: number;
 }
 
 export interface ActiveGeneration {
@@ -75,30 +79,39 @@ function literalPhrase(tokens: string[]): string {
   return `${quote(tokens.slice(0, -1))} + ${quote([last])} *`;
 }
 
-function patternExpression(pattern: TermPattern): string {
+/** The full index's bigram columns, and the titles table's. */
+const ALL_BIGRAMS = '{title_b meta_b body_b}';
+const TITLE_BIGRAMS = '{title_b}';
+
+function patternExpression(pattern: TermPattern, bigrams: string): string {
   const parts = [
     // No column filter for words, so FTS5 need not decode positions to tell the columns apart. It changes nothing
     // found: a query's word tokens are dictionary words, characters and Latin runs, and a bigram column holds such a
     // token only where the text contains it; a two-character word is found in the bigram columns alone, the only
-    // place the index keeps it (chinese-text.ts), and filter tokens cannot be typed.
+    // place the index keeps it (chinese-text.ts).
     ...pattern.words.map((word) => quote([word])),
-    ...pattern.literals.map((literal) => `{title_b meta_b body_b} : ${literalPhrase(bigramTokens(literal))}`),
+    ...pattern.literals.map((literal) => `${bigrams} : ${literalPhrase(bigramTokens(literal))}`),
   ];
   return `(${parts.join(' AND ')})`;
 }
 
 function textExpression(parsed: ParsedSearch): string | null {
   if (parsed.include.length === 0) return null;
-  const positive = parsed.include.map(patternExpression).join(' AND ');
-  const negative = parsed.exclude.map(patternExpression);
+  const positive = parsed.include.map((pattern) => patternExpression(pattern, ALL_BIGRAMS)).join(' AND ');
+  const negative = parsed.exclude.map((pattern) => patternExpression(pattern, ALL_BIGRAMS));
   return negative.length === 0 ? positive : `(${positive}) NOT (${negative.join(' OR ')})`;
+}
+
+/** What the titles table must match for a hit to have the text in its title (exclusions are the full MATCH's). */
+function titleExpression(parsed: ParsedSearch): string {
+  return parsed.include.map((pattern) => patternExpression(pattern, TITLE_BIGRAMS)).join(' AND ');
 }
 
 interface PageRow {
   id: number;
   resourceId: string;
-  /** The sort key after which the next page starts (without the resource id), null for resource id order. */
-  key: number | null;
+  /** The sort key after which the next page starts, without the resource id (empty for resource id order). */
+  key: number[];
   score: number;
 }
 
@@ -120,13 +133,18 @@ export function searchGeneration(
   const served = parsed.cursor?.o ?? 0;
   const text = textExpression(parsed);
   const columns = context.columns;
-  const candidates = text === null ? columns.all() : matchingIds(context, t, text);
-  const { ids: selected, late } = columns.filter(candidates, parsed.filters, snapshot);
+  const candidates = text === null ? columns.all() : matchingIds(context, t.fts, text);
+  const selected = columns.filter(candidates, parsed.filters, snapshot);
 
+  // The first page decides whether a search is broad, and its cursors tell by their key: (title hit, first
+  // publication, resource id) for a broad search, (bm25, resource id) for another.
+  const broad = parsed.cursor === null ? candidates.length > context.broadMatches : parsed.cursor.k.length === 3;
   const { rows, hasMore, consumed, rankingId } =
-    parsed.sort === 'relevance' && text !== null
-      ? relevancePage(context, t, generation, parsed, text, { candidates, selected, late }, snapshot)
-      : orderedPage(columns, selected, parsed);
+    parsed.sort !== 'relevance' || text === null
+      ? orderedPage(columns, selected, parsed)
+      : broad
+        ? broadPage(context, t, parsed, selected)
+        : rankedPage(context, t, generation, parsed, text, selected);
 
   const documents = loadDocuments(
     context,
@@ -150,16 +168,16 @@ export function searchGeneration(
           g: generation.name,
           s: snapshot,
           o: served + consumed,
-          k: last.key === null ? [last.resourceId] : [last.key, last.resourceId],
+          k: [...last.key, last.resourceId],
           ...(rankingId === undefined ? {} : { p: rankingId }),
         })
       : null;
   return { hits, total: selected.length, endCursor, facets: columns.facets(selected, parsed.facets) };
 }
 
-/** The ids of the documents the MATCH finds, ascending; one string from SQLite is far cheaper than a row per id. */
-function matchingIds(context: SearchContext, t: GenerationTables, match: string): Int32Array {
-  const list = context.prepare(`SELECT group_concat(rowid) FROM ${t.fts} WHERE ${t.fts} MATCH ?`).pluck().get(match) as
+/** The ids of the documents a MATCH finds, ascending; one string from SQLite is far cheaper than a row per id. */
+function matchingIds(context: SearchContext, table: string, match: string): Int32Array {
+  const list = context.prepare(`SELECT group_concat(rowid) FROM ${table} WHERE ${table} MATCH ?`).pluck().get(match) as
     | string
     | null;
   if (list === null || list === '') return new Int32Array(0);
@@ -182,67 +200,44 @@ function matchingIds(context: SearchContext, t: GenerationTables, match: string)
 const byRank = (a: RankedHit, b: RankedHit) =>
   a.rank - b.rank || (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0);
 
-function relevancePage(
+const rankedRows = (hits: RankedHit[]): PageRow[] =>
+  hits.map((hit) => ({ id: hit.id, resourceId: hit.resourceId, key: [hit.rank], score: -hit.rank }));
+
+/** A page of a search ranked by bm25 (see above). */
+function rankedPage(
   context: SearchContext,
   t: GenerationTables,
   generation: ActiveGeneration,
   parsed: ParsedSearch,
   text: string,
-  found: { candidates: Int32Array; selected: Int32Array; late: number },
-  snapshot: number,
+  selected: Int32Array,
 ): PageResult {
-  const { candidates, selected, late } = found;
   const columns = context.columns;
-  const first = parsed.first;
-  const cursor = parsed.cursor;
-  const rankable = Math.min(selected.length, RELEVANCE_LIMIT);
-  // Ids ascend in the order documents entered the generation, so the most recent hits are the highest ids.
-  const lowestId = selected.length > RELEVANCE_LIMIT ? selected[selected.length - RELEVANCE_LIMIT]! : 0;
-  // Filters go into the MATCH so that bm25 scores only what passes them. Statuses and dates stay out while the rows
-  // they would exclude are few enough to fetch and drop here (they are rarely selective, and each of their tokens
-  // costs bm25 a pass over its doclist); `dropped` counts the rows at or above lowestId that the MATCH finds and the
-  // page does not want.
-  const loose = columns.filter(
-    candidates,
-    { ...parsed.filters, statuses: ['published', 'archived'], publishedAt: {}, writtenAt: {} },
-    Number.POSITIVE_INFINITY,
-  ).ids;
-  const looseAbove = loose.length - lowerBound(loose, lowestId);
-  const statusesAndDates = looseAbove - rankable > MAX_DROPPED;
-  const filters = filterExpression(parsed.filters, statusesAndDates);
-  const dropped = statusesAndDates ? late : looseAbove - rankable;
-  const match = filters === null ? text : `(${text}) AND ${filters}`;
-  // Ordered by resource id within equal ranks in SQL: a join per scored row costs less than fetching a whole group
-  // of equal ranks again when one straddles the cut.
-  const best = `SELECT f.rowid, bm25(${t.fts}, ${BM25_WEIGHTS}) AS rank FROM ${t.fts} AS f
-    JOIN ${t.docs} AS d ON d.id = f.rowid
-    WHERE ${t.fts} MATCH ? AND f.rowid >= ? ORDER BY rank, d.resource_id LIMIT ?`;
-  const selectedMask = new Uint8Array(columns.idLimit);
-  for (const id of selected) selectedMask[id] = 1;
-
-  /** The best `count` hits in (rank, resource id) order. */
-  const ranking = (count: number): RankedHit[] => {
-    const found = context
-      .prepare(best)
+  const { first, cursor } = parsed;
+  const wanted = new Uint8Array(columns.idLimit);
+  for (const id of selected) wanted[id] = 1;
+  /** Every selected hit in (rank, resource id) order: the filters apply to the scored matches. */
+  const ranking = (): RankedHit[] => {
+    const scored = context
+      .prepare(`SELECT rowid, bm25(${t.fts}, ${BM25_WEIGHTS}) FROM ${t.fts} WHERE ${t.fts} MATCH ?`)
       .raw()
-      .all(match, lowestId, count + dropped) as Array<[number, number]>;
-    return found
-      .filter(([id]) => selectedMask[id] === 1)
-      .slice(0, count)
-      .map(([id, rank]) => ({ id, resourceId: columns.resourceIds[id]!, rank }));
+      .all(text) as Array<[number, number]>;
+    const hits: RankedHit[] = [];
+    for (const [id, rank] of scored) {
+      if (wanted[id] === 1) hits.push({ id, resourceId: columns.resourceIds[id]!, rank });
+    }
+    return hits.sort(byRank);
   };
-  const toRows = (hits: RankedHit[]): PageRow[] =>
-    hits.map((hit) => ({ id: hit.id, resourceId: hit.resourceId, key: hit.rank, score: -hit.rank }));
 
   if (cursor === null) {
-    const window = ranking(Math.min(rankable, RANKING_WINDOW));
-    if (rankable <= first) return { rows: toRows(window), hasMore: false, consumed: window.length };
+    const hits = ranking();
+    if (hits.length <= first) return { rows: rankedRows(hits), hasMore: false, consumed: hits.length };
     const rankingId = context.rankings.put({
       generationId: generation.id,
-      hits: window,
-      complete: window.length >= rankable,
+      hits: hits.slice(0, RANKING_WINDOW),
+      complete: hits.length <= RANKING_WINDOW,
     });
-    return { rows: toRows(window.slice(0, first)), hasMore: true, consumed: first, rankingId };
+    return { rows: rankedRows(hits.slice(0, first)), hasMore: true, consumed: first, rankingId };
   }
 
   const frozen = cursor.p === undefined ? undefined : context.rankings.get(cursor.p);
@@ -250,37 +245,58 @@ function relevancePage(
   if (frozen !== undefined && fitsFrozen && frozen.generationId === generation.id) {
     // A document archived or changed since no longer passes the filters: it is skipped, not shown out of place.
     const frozenPage = frozen.hits.slice(cursor.o, cursor.o + first);
-    const passing = new Set(
-      columns.filter(
-        Int32Array.from(frozenPage, (hit) => hit.id),
-        parsed.filters,
-        snapshot,
-      ).ids,
-    );
-    const page = frozenPage.filter((hit) => passing.has(hit.id));
-    const hasMore = cursor.o + first < (frozen.complete ? frozen.hits.length : rankable);
-    return { rows: toRows(page), hasMore, consumed: frozenPage.length, ...(hasMore ? { rankingId: cursor.p } : {}) };
+    const page = frozenPage.filter((hit) => wanted[hit.id] === 1);
+    const hasMore = cursor.o + first < (frozen.complete ? frozen.hits.length : selected.length);
+    return {
+      rows: rankedRows(page),
+      hasMore,
+      consumed: frozenPage.length,
+      ...(hasMore ? { rankingId: cursor.p } : {}),
+    };
   }
 
   const [rank, resourceId] = cursor.k;
   const after = { id: 0, resourceId: String(resourceId), rank: typeof rank === 'number' ? rank : -Infinity };
-  const fresh = ranking(Math.min(rankable, cursor.o + first + 1));
-  const page = fresh.filter((hit) => byRank(hit, after) > 0).slice(0, first + 1);
-  const rows = toRows(page.slice(0, first));
-  const hasMore = page.length > first && cursor.o + rows.length < rankable;
-  return { rows, hasMore, consumed: rows.length };
+  const page = ranking()
+    .filter((hit) => byRank(hit, after) > 0)
+    .slice(0, first + 1);
+  return {
+    rows: rankedRows(page.slice(0, first)),
+    hasMore: page.length > first,
+    consumed: Math.min(page.length, first),
+  };
 }
 
-/** The index of the first value not below `value` in ascending `values`. */
-function lowerBound(values: Int32Array, value: number): number {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (values[middle]! < value) low = middle + 1;
-    else high = middle;
+/** Title hits before the others. */
+const TITLE_HIT = 1;
+const OTHER_HIT = 0;
+
+/** A page of a broad search: the hits with the text in their title, then the others, each newest first. */
+function broadPage(
+  context: SearchContext,
+  t: GenerationTables,
+  parsed: ParsedSearch,
+  selected: Int32Array,
+): PageResult {
+  const columns = context.columns;
+  const inTitle = new Uint8Array(columns.idLimit);
+  for (const id of matchingIds(context, t.titles, titleExpression(parsed))) inTitle[id] = 1;
+  // The cursor's key is [title hit or not, firstPublishedMs, resource id].
+  const after = parsed.cursor?.k ?? null;
+  const afterGroup = after === null ? TITLE_HIT : after[0] === TITLE_HIT ? TITLE_HIT : OTHER_HIT;
+  const limit = parsed.first + 1;
+  const rows: PageRow[] = [];
+  for (const group of [TITLE_HIT, OTHER_HIT]) {
+    if (group > afterGroup || rows.length === limit) continue;
+    const ids = selected.filter((id) => inTitle[id] === group);
+    const from = after !== null && group === afterGroup ? after.slice(1) : null;
+    for (const id of columns.top(ids, 'newest', from, limit - rows.length)) {
+      const key = [group, columns.firstPublishedMs[id]!];
+      rows.push({ id, resourceId: columns.resourceIds[id]!, key, score: group + 1 });
+    }
   }
-  return low;
+  const page = rows.slice(0, parsed.first);
+  return { rows: page, hasMore: rows.length > parsed.first, consumed: page.length };
 }
 
 function orderedPage(columns: DocumentColumns, selected: Int32Array, parsed: ParsedSearch): PageResult {
@@ -289,7 +305,7 @@ function orderedPage(columns: DocumentColumns, selected: Int32Array, parsed: Par
   const rows = found.slice(0, parsed.first).map((id) => ({
     id,
     resourceId: columns.resourceIds[id]!,
-    key: order === 'resourceId' ? null : columns.firstPublishedMs[id]!,
+    key: order === 'resourceId' ? [] : [columns.firstPublishedMs[id]!],
     score: 0,
   }));
   return { rows, hasMore: found.length > parsed.first, consumed: rows.length };
