@@ -9,7 +9,8 @@
  *   contains them. So a query word that is a dictionary word finds every document containing it (集约 finds
  *   集约化平台, 市政府 finds 六安市政府, which precise mode cuts 六安市|政府) and no document that does not.
  * - Bigrams: overlapping pairs of adjacent Han characters (集约 约化 化平 平台), Latin/digit runs as they are, and a
- *   Han character with no Han neighbour alone, like the `cjk` analyzer of OpenSearch and Lucene. A passage that must
+ *   Han character with no Han neighbour alone, like the `cjk` analyzer of OpenSearch and Lucene; a Han character beside
+ *   a letter or digit is a token alone as well as in its pair (bigramsOf). A passage that must
  *   appear as written is a phrase of these: adjacency of bigrams is adjacency of characters, and bigram lists are
  *   short enough for phrase checks to be fast. Spaces and punctuation between characters do not count.
  * A query word's dictionary words must all appear, anywhere and in any order (集约化平台 also finds a text about the
@@ -106,14 +107,30 @@ function isHanUnit(unit: string): boolean {
   return code >= 0x2e80 && HAN.test(unit);
 }
 
+/**
+ * A Han character next to a letter or digit is a token alone as well as in its bigram, at the same place a query's
+ * literal has it: a literal that begins or ends beside a number (试0号 in 测试0号的) is then a plain phrase of tokens
+ * that the text contains as written.
+ */
 function bigramsOf(units: string[]): string[] {
   const han = units.map(isHanUnit);
   const tokens: string[] = [];
   for (let i = 0; i < units.length; i++) {
     const unit = units[i]!;
-    if (!han[i]) tokens.push(unit);
-    else if (han[i + 1] === true) tokens.push(unit + units[i + 1]);
-    else if (i === 0 || !han[i - 1]) tokens.push(unit);
+    if (!han[i]) {
+      tokens.push(unit);
+      continue;
+    }
+    const afterOther = i > 0 && !han[i - 1];
+    const beforeOther = i + 1 < units.length && !han[i + 1];
+    const pairs = han[i + 1] === true;
+    const paired = i > 0 && han[i - 1];
+    if (!pairs && !paired) tokens.push(unit);
+    else {
+      if (afterOther) tokens.push(unit);
+      if (pairs) tokens.push(unit + units[i + 1]);
+      if (beforeOther) tokens.push(unit);
+    }
   }
   return tokens;
 }

@@ -68,17 +68,6 @@ export interface ActiveGeneration {
 
 const quote = (tokens: string[]) => `"${tokens.join(' ').replaceAll('"', '""')}"`;
 
-/**
- * A literal as a phrase of bigram tokens. A Han character that ends the literal after a digit or a Latin letter
- * (测试0号) is a token of its own in the query, but in a document it opens the next bigram (号的): it is matched as a
- * prefix. (One that starts a literal before a digit cannot be matched that way: FTS5 has no suffix tokens.)
- */
-function literalPhrase(tokens: string[]): string {
-  const last = tokens[tokens.length - 1];
-  if (tokens.length < 2 || last === undefined || !/^\p{Script=Han}$/u.test(last)) return quote(tokens);
-  return `${quote(tokens.slice(0, -1))} + ${quote([last])} *`;
-}
-
 /** The full index's bigram columns, and the titles table's. */
 const ALL_BIGRAMS = '{title_b meta_b body_b}';
 const TITLE_BIGRAMS = '{title_b}';
@@ -90,7 +79,7 @@ function patternExpression(pattern: TermPattern, bigrams: string): string {
     // token only where the text contains it; a two-character word is found in the bigram columns alone, the only
     // place the index keeps it (chinese-text.ts).
     ...pattern.words.map((word) => quote([word])),
-    ...pattern.literals.map((literal) => `${bigrams} : ${literalPhrase(bigramTokens(literal))}`),
+    ...pattern.literals.map((literal) => `${bigrams} : ${quote(bigramTokens(literal))}`),
   ];
   return `(${parts.join(' AND ')})`;
 }
