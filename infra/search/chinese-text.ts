@@ -179,8 +179,11 @@ export interface IndexedText {
 
 const HAN_PAIR = /^\p{Script=Han}{2}$/u;
 
-/** Whether a word is two Han characters, which the bigram tokens of the same text always include. */
-function isHanPair(word: string): boolean {
+/**
+ * Whether a word is two Han characters, which the bigram tokens of the same text always include. The word tokens
+ * never include one (indexedText), so such a token is only ever found in the bigram columns.
+ */
+export function isHanPair(word: string): boolean {
   if (word.length === 2) {
     const first = word.charCodeAt(0);
     const second = word.charCodeAt(1);

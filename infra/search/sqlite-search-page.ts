@@ -33,7 +33,7 @@
 import type Database from 'better-sqlite3';
 import type { LibraryDocument } from '../../projections/library/library-document.js';
 import type { SearchHit, SearchPage } from '../../projections/library/search-index.js';
-import { bigramTokens, type TermPattern } from './chinese-text.js';
+import { bigramTokens, isHanPair, type TermPattern } from './chinese-text.js';
 import type { DocumentColumns } from './document-columns.js';
 import { documentHighlights, termMatcher } from './highlight.js';
 import type { RankedHit, RankingCache } from './ranking-cache.js';
@@ -79,9 +79,19 @@ function patternExpression(pattern: TermPattern, bigrams: string): string {
     // token only where the text contains it; a two-character word is found in the bigram columns alone, the only
     // place the index keeps it (chinese-text.ts).
     ...pattern.words.map((word) => quote([word])),
-    ...pattern.literals.map((literal) => `${bigrams} : ${quote(bigramTokens(literal))}`),
+    ...pattern.literals.map((literal) => literalExpression(bigramTokens(literal), bigrams)),
   ];
   return `(${parts.join(' AND ')})`;
+}
+
+/**
+ * A literal as a phrase of its bigram tokens, in the bigram columns. A phrase of Han pairs alone needs no column
+ * filter, since the index keeps those only in the bigram columns, and FTS5 matches a long phrase in less than half
+ * the time without one (县级以上人民政府 at 100,000 documents: 17 ms against 42). A phrase with a single character or
+ * a Latin run, tokens the word columns hold too, keeps the filter.
+ */
+function literalExpression(tokens: string[], bigrams: string): string {
+  return tokens.every(isHanPair) ? quote(tokens) : `${bigrams} : ${quote(tokens)}`;
 }
 
 function textExpression(parsed: ParsedSearch): string | null {

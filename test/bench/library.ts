@@ -194,12 +194,15 @@ export async function libraryBenchmark() {
     progress('(b) search latency');
     const set = queries();
     const latencies: number[] = [];
+    /** Each search's latency with its query, to name the slowest. */
+    const timed: Array<{ ms: number; query: SearchQuery }> = [];
     for (const q of set) await searchIndex.search(q);
     for (let round = 0; round < 5; round++) {
       for (const q of set) {
         const t = process.hrtime.bigint();
         let page = await searchIndex.search(q);
         latencies.push(seconds(t) * 1000);
+        timed.push({ ms: latencies.at(-1)!, query: q });
         // Deep pages: follow the cursor five pages down for the first queries.
         if (round === 0 && q === set[0]) {
           for (let i = 0; i < 5 && page.endCursor; i++) {
@@ -279,6 +282,10 @@ export async function libraryBenchmark() {
           targetP99ms: 50,
           meetsTarget: p99 <= 50,
           rssMiB: Math.round(process.memoryUsage().rss / 1024 / 1024),
+          slowest: timed
+            .sort((a, b) => b.ms - a.ms)
+            .slice(0, 8)
+            .map(({ ms, query }) => ({ ms: round(ms, 1), query })),
         },
         {
           name: 'freshness: publication → visible in search',
