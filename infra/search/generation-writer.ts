@@ -15,6 +15,8 @@ interface StoredDocument {
 }
 
 const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ');
+/** Where the titles table's texts are among a document's full-text texts. */
+const TITLE_TEXTS = TITLE_COLUMNS.map((column) => FULL_TEXT_COLUMNS.indexOf(column));
 
 export class GenerationWriter {
   readonly #t;
@@ -80,7 +82,7 @@ export class GenerationWriter {
     ).run(id, ...document.texts);
     this.prepare(
       `INSERT INTO ${t.titles} (rowid, ${TITLE_COLUMNS.join(', ')}) VALUES (${placeholders(TITLE_COLUMNS.length + 1)})`,
-    ).run(id, ...TITLE_COLUMNS.map((column) => document.texts[FULL_TEXT_COLUMNS.indexOf(column)]));
+    ).run(id, ...TITLE_TEXTS.map((i) => document.texts[i]));
     const place = this.prepare(`INSERT OR IGNORE INTO ${t.placements} (site_id, column_id, doc) VALUES (?, ?, ?)`);
     for (const [siteId, columnId] of document.placements) place.run(siteId, columnId, id);
     this.touched.add(id);

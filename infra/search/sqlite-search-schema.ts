@@ -90,7 +90,8 @@ export function createGenerationTables(db: Database.Database, id: number): void 
       content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
     );
     -- The titles alone, as words and bigrams: a broad search ranks the hits with its terms in the title first
-    -- (sqlite-search-page.ts), and finding those here reads doclists a hundredth the size of the full index's.
+    -- (sqlite-search-page.ts), and finding those here reads short doclists (a title is a few dozen characters, a
+    -- body thousands).
     CREATE VIRTUAL TABLE ${t.titles} USING fts5 (
       title_w, title_b, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
     );
