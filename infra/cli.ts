@@ -9,8 +9,8 @@
  *   token <personId> [expiry]     issues a bearer token for a registered person, signed with the local key
  *                                 (the embedded default; in production the identity provider issues them)
  */
-import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
+import { SAMPLE_CORPUS_PATH } from '../ingest/sample-corpus.js';
 import { generationOf } from '../projections/runner/projection.js';
 import { ProjectionRunner } from '../projections/runner/projection-runner.js';
 import { type Composition, compose } from './composition.js';
@@ -32,9 +32,7 @@ async function token(c: Composition, personId: string, expiry = '8h'): Promise<v
   process.stdout.write(`${await (await localSigningKey(c.config)).issue(personId, expiry)}\n`);
 }
 
-const DEFAULT_CORPUS = fileURLToPath(new URL('../../shared/corpus/national-regulations.jsonl', import.meta.url));
-
-async function demo(c: Composition, corpusPath = DEFAULT_CORPUS): Promise<void> {
+async function demo(c: Composition, corpusPath = SAMPLE_CORPUS_PATH): Promise<void> {
   await createDemoPlatform(c.platform);
   process.stdout.write('sample platform: city portal and three sub-sites with staff in every role\n');
   const bar = new SingleBar({

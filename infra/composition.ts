@@ -11,8 +11,8 @@ import type { Projection } from '../projections/runner/projection.js';
 import { openWorkflowReadModel, type WorkflowReadModel } from '../projections/workflow/workflow-read-model.js';
 import type { Config } from './config.js';
 import { openEventStore } from './event-store/open-event-store.js';
-import { openOpenSearchIndex } from './search/opensearch-search-index.js';
-import { openSqliteSearchIndex } from './search/sqlite-search-index.js';
+import { openOpenSearchIndex } from './search/opensearch/opensearch-search-index.js';
+import { openSqliteSearchIndex } from './search/sqlite/sqlite-search-index.js';
 
 export interface Composition {
   config: Config;

@@ -5,8 +5,8 @@
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { loadDemoCorpus } from '../../infra/demo-platform.js';
+import { SAMPLE_CORPUS_PATH } from '../../ingest/sample-corpus.js';
 import { startApiServer } from '../support/api-server.js';
-import { CORPUS_PATH } from '../support/library-platform.js';
 import { progress, round } from './measure.js';
 
 const DURATION_SECONDS = Number(process.env.BENCH_API_SECONDS ?? 10);
@@ -32,7 +32,7 @@ export async function apiBenchmark() {
   const bare = Fastify({ logger: false });
   try {
     progress('loading the sample corpus through the command path');
-    await loadDemoCorpus(api.c.platform, CORPUS_PATH.pathname);
+    await loadDemoCorpus(api.c.platform, SAMPLE_CORPUS_PATH);
     await api.settle();
     const [first] = (await api.c.searchIndex.search({ text: '条例', first: 1 })).hits;
     const id = first!.document.resourceId;

@@ -11,7 +11,7 @@ import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
 import Database from 'better-sqlite3';
 import type { NewEvent, RecordedEvent } from '../../domain/event-store/event.js';
-import { openSqliteSearchIndex } from '../../infra/search/sqlite-search-index.js';
+import { openSqliteSearchIndex } from '../../infra/search/sqlite/sqlite-search-index.js';
 import { loadRegulations } from '../../ingest/load-regulations.js';
 import { LIBRARY_PROJECTION_VERSION, libraryProjection } from '../../projections/library/library-projection.js';
 import type { SearchQuery } from '../../projections/library/search-index.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'vitest';
-import { openOpenSearchIndex } from '../../infra/search/opensearch-search-index.js';
+import { openOpenSearchIndex } from '../../infra/search/opensearch/opensearch-search-index.js';
 import { searchIndexContract } from './search-index.contract.js';
 
 const url = process.env.OPENSEARCH_URL;

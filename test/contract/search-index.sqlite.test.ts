@@ -1,4 +1,4 @@
-import { openSqliteSearchIndex, type SqliteSearchOptions } from '../../infra/search/sqlite-search-index.js';
+import { openSqliteSearchIndex, type SqliteSearchOptions } from '../../infra/search/sqlite/sqlite-search-index.js';
 import { tempDir } from '../support/temp-dir.js';
 import { searchIndexContract } from './search-index.contract.js';
 

@@ -5,7 +5,7 @@
  * a result list keeps the ranking its first page chose.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { openSqliteSearchIndex } from '../../infra/search/sqlite-search-index.js';
+import { openSqliteSearchIndex } from '../../infra/search/sqlite/sqlite-search-index.js';
 import type { LibraryDocument } from '../../projections/library/library-document.js';
 import type { SearchIndex, SearchPage, SearchQuery } from '../../projections/library/search-index.js';
 import { indexNumberOf, libraryDocument } from '../support/library-documents.js';

@@ -4,8 +4,8 @@
  * 测试0号的: the text's pairs are 测试 and 号的) is found as written, with no prefix search.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { bigramTokens } from '../../infra/search/chinese-text.js';
-import { openSqliteSearchIndex } from '../../infra/search/sqlite-search-index.js';
+import { bigramTokens } from '../../infra/search/shared/chinese-text.js';
+import { openSqliteSearchIndex } from '../../infra/search/sqlite/sqlite-search-index.js';
 import type { SearchIndex } from '../../projections/library/search-index.js';
 import { libraryDocument } from '../support/library-documents.js';
 import { tempDir } from '../support/temp-dir.js';

@@ -5,22 +5,21 @@
 
 import { readFileSync } from 'node:fs';
 import type { Position } from '../../domain/event-store/event.js';
-import { openSqliteSearchIndex } from '../../infra/search/sqlite-search-index.js';
+import { openSqliteSearchIndex } from '../../infra/search/sqlite/sqlite-search-index.js';
 import {
   parseRegulations,
   type RegulationItem,
   type RegulationMapping,
   STATE_COUNCIL,
 } from '../../ingest/national-regulations.js';
+import { SAMPLE_CORPUS_PATH } from '../../ingest/sample-corpus.js';
 import { libraryProjection } from '../../projections/library/library-projection.js';
 import type { SearchIndex } from '../../projections/library/search-index.js';
 import { ProjectionRunner } from '../../projections/runner/projection-runner.js';
 import { type PlatformFixture, staffedPlatform } from './platform-fixture.js';
 
-export const CORPUS_PATH = new URL('../../../shared/corpus/national-regulations.jsonl', import.meta.url);
-
 export function corpus(): RegulationItem[] {
-  return parseRegulations(readFileSync(CORPUS_PATH, 'utf8'));
+  return parseRegulations(readFileSync(SAMPLE_CORPUS_PATH, 'utf8'));
 }
 
 export const REGULATION_MAPPING: RegulationMapping = { ...STATE_COUNCIL, migratedAt: '2026-11-26T12:00:00+08:00' };

@@ -1,0 +1,108 @@
+/**
+ * How the OpenSearch adapter stores a library document: the index settings and mappings of a generation's index,
+ * and the indexed form of a document.
+ *
+ * Text is indexed twice, as in the embedded index (chinese-text.ts): `*_words` holds jieba's full-mode words,
+ * already lower case and separated by spaces, analysed by the built-in `whitespace` analyzer; `*_text` holds the
+ * display text analysed by the built-in `cjk` analyzer (bigrams of Han characters), which answers phrases and
+ * supplies highlights without segmentation spaces. The words fields are left out of `_source`: nothing reads
+ * them back, and a body of a million characters should not be stored three times.
+ *
+ * One shard: relevance uses each shard's own term statistics, and a city's library (hundreds of thousands of
+ * documents) is far below what one shard holds; with one shard, equal documents get equal scores everywhere.
+ */
+import type { API } from '@opensearch-project/opensearch';
+import type { LibraryDocument } from '../../../projections/library/library-document.js';
+import { wordTokens } from '../shared/chinese-text.js';
+import { searchFields } from '../shared/search-fields.js';
+
+/** The id of the document that holds a generation's checkpoint (resource ids are UUIDs, never this). */
+export const CHECKPOINT_ID = '__checkpoint__';
+/** A removal is kept as a document of this status, so that an older upsert replayed later cannot revive it. */
+export const REMOVED = 'removed';
+
+const keyword = { type: 'keyword' } as const;
+const words = { type: 'text', analyzer: 'whitespace' } as const;
+const text = { type: 'text', analyzer: 'cjk', index_options: 'offsets' } as const;
+
+export const GENERATION_INDEX: API.Indices_Create_RequestBody = {
+  settings: {
+    number_of_shards: 1,
+    // Bodies may reach a million characters; highlighting must be allowed to look that far.
+    'highlight.max_analyzed_offset': 3_000_000,
+  },
+  mappings: {
+    dynamic: 'strict',
+    _source: { excludes: ['title_words', 'meta_words', 'body_words'] },
+    properties: {
+      kind: keyword,
+      checkpoint: { type: 'long' },
+      resource_id: keyword,
+      status: keyword,
+      title_words: words,
+      meta_words: words,
+      body_words: words,
+      title_text: text,
+      meta_text: text,
+      body_text: text,
+      subject: keyword,
+      subject_top: keyword,
+      genre: keyword,
+      publisher: keyword,
+      resource_type: keyword,
+      validity: keyword,
+      site_ids: keyword,
+      columns: keyword,
+      published_date: { type: 'date', format: 'yyyy-MM-dd' },
+      published_year: { type: 'integer' },
+      written_at: { type: 'date', format: 'yyyy-MM-dd' },
+      first_published_ms: { type: 'long' },
+      index_number: keyword,
+      doc_number: keyword,
+      document: { type: 'object', enabled: false },
+    },
+  },
+};
+
+export interface StoredDocument {
+  kind: 'document';
+  resource_id: string;
+  status: string;
+  document?: LibraryDocument;
+  [field: string]: unknown;
+}
+
+export function storedDocument(document: LibraryDocument): StoredDocument {
+  const fields = searchFields(document);
+  const metadata = document.metadata;
+  return {
+    kind: 'document',
+    resource_id: document.resourceId,
+    status: document.status,
+    title_words: wordTokens(fields.title).join(' '),
+    meta_words: wordTokens(fields.meta).join(' '),
+    body_words: wordTokens(fields.body).join(' '),
+    title_text: fields.title,
+    meta_text: fields.meta,
+    body_text: fields.body,
+    subject: fields.subject,
+    subject_top: fields.subjectTop,
+    genre: metadata.genre,
+    publisher: metadata.publisher,
+    resource_type: metadata.resourceType,
+    validity: metadata.validity ?? null,
+    site_ids: [...new Set(document.placements.map((p) => p.siteId))],
+    columns: document.placements.map((p) => `${p.siteId}/${p.columnId}`),
+    published_date: fields.publishedDate,
+    published_year: fields.publishedYear,
+    written_at: metadata.writtenAt ?? null,
+    first_published_ms: fields.firstPublishedMs,
+    index_number: document.indexNumber.trim(),
+    doc_number: fields.docNumber,
+    document,
+  };
+}
+
+export function removedDocument(resourceId: string): StoredDocument {
+  return { kind: 'document', resource_id: resourceId, status: REMOVED };
+}

@@ -1,0 +1,128 @@
+/**
+ * A parsed search as OpenSearch query DSL, matching what the embedded index matches (chinese-text.ts): a word is
+ * found as a word in the `*_words` fields (jieba), a literal as a phrase in the `*_text` fields (cjk bigrams); both
+ * kinds of field also score (title boosted 10, meta 4, body 1). Filters are `filter` clauses, so they do not score.
+ */
+import type { API } from '@opensearch-project/opensearch';
+import type { TermPattern } from '../shared/chinese-text.js';
+import type { NormalisedFilters, ParsedSearch } from '../shared/search-query.js';
+
+type Query = Record<string, unknown>;
+
+const WORD_FIELDS = ['title_words^10', 'meta_words^4', 'body_words'];
+const TEXT_FIELDS = ['title_text^10', 'meta_text^4', 'body_text'];
+
+function patternQuery(pattern: TermPattern): Query {
+  const must: Query[] = [
+    ...pattern.words.map((word) => ({
+      multi_match: { query: word, fields: WORD_FIELDS, type: 'most_fields', operator: 'and' },
+    })),
+    ...pattern.literals.map((literal) => ({ multi_match: { query: literal, fields: TEXT_FIELDS, type: 'phrase' } })),
+  ];
+  // The same words in the cjk fields: more score where the word stands in the text as typed.
+  const should: Query[] = pattern.words.map((word) => ({
+    multi_match: { query: word, fields: TEXT_FIELDS, type: 'phrase' },
+  }));
+  return { bool: { must, should } };
+}
+
+function filterClauses(filters: NormalisedFilters): Query[] {
+  const clauses: Query[] = [{ terms: { status: filters.statuses } }];
+  const terms = (field: string, values: string[]) => {
+    if (values.length > 0) clauses.push({ terms: { [field]: values } });
+  };
+  terms('genre', filters.genres);
+  terms('publisher', filters.publishers);
+  terms('resource_type', filters.resourceTypes);
+  terms('validity', filters.validity);
+  terms('site_ids', filters.siteIds);
+  terms(
+    'columns',
+    filters.columns.map((c) => `${c.siteId}/${c.columnId}`),
+  );
+  if (filters.subjectTops.length + filters.subjectPaths.length > 0) {
+    clauses.push({
+      bool: {
+        should: [{ terms: { subject_top: filters.subjectTops } }, { terms: { subject: filters.subjectPaths } }],
+        minimum_should_match: 1,
+      },
+    });
+  }
+  for (const [field, range] of [
+    ['published_date', filters.publishedAt],
+    ['written_at', filters.writtenAt],
+  ] as const) {
+    if (range.from === undefined && range.to === undefined) continue;
+    clauses.push({
+      range: { [field]: { ...(range.from ? { gte: range.from } : {}), ...(range.to ? { lte: range.to } : {}) } },
+    });
+  }
+  return clauses;
+}
+
+export function searchQuery(parsed: ParsedSearch): Query {
+  const filter = filterClauses(parsed.filters);
+  // The checkpoint document has no status, so the status filter always leaves it out.
+  if (parsed.include.length === 0) return { bool: { filter } };
+  return {
+    bool: {
+      must: parsed.include.map(patternQuery),
+      must_not: parsed.exclude.map(patternQuery),
+      filter,
+    },
+  };
+}
+
+/** Sort keys end with the resource id, so every hit has a distinct key for search_after. */
+export function searchSort(parsed: ParsedSearch): API.Search_RequestBody['sort'] {
+  if (parsed.sort === 'relevance') {
+    return parsed.include.length > 0
+      ? [{ _score: { order: 'desc' } }, { resource_id: { order: 'asc' } }]
+      : [{ resource_id: { order: 'asc' } }];
+  }
+  return [
+    { first_published_ms: { order: parsed.sort === 'newest' ? 'desc' : 'asc' } },
+    { resource_id: { order: 'asc' } },
+  ];
+}
+
+/** Large enough for every value a facet can have in a city's library (sites, subjects, years, genres). */
+const FACET_SIZE = 1000;
+
+export function facetAggregations(parsed: ParsedSearch): Record<string, Query> {
+  const aggregations: Record<string, Query> = {};
+  for (const facet of parsed.facets) {
+    if (facet === 'subject') {
+      aggregations.subject_top = { terms: { field: 'subject_top', size: FACET_SIZE } };
+      aggregations.subject = { terms: { field: 'subject', size: FACET_SIZE } };
+    } else {
+      const field = { genre: 'genre', site: 'site_ids', year: 'published_year' }[facet];
+      aggregations[facet] = { terms: { field, size: FACET_SIZE } };
+    }
+  }
+  return aggregations;
+}
+
+/** Control characters mark the matches, so that the text can be escaped in one place (highlight.ts). */
+export const MARK_START = '\u0001';
+export const MARK_END = '\u0002';
+
+export function highlightRequest(
+  parsed: ParsedSearch,
+  fragmentCharacters: number,
+): API.Search_RequestBody['highlight'] {
+  const phrases = parsed.highlightTerms.map((term) => ({
+    multi_match: { query: term.text, fields: ['title_text', 'body_text'], type: 'phrase' },
+  }));
+  return {
+    pre_tags: [MARK_START],
+    post_tags: [MARK_END],
+    encoder: 'default',
+    require_field_match: false,
+    ...(phrases.length > 0 ? { highlight_query: { bool: { should: phrases } } } : {}),
+    fields: {
+      title_text: { number_of_fragments: 0 },
+      body_text: { fragment_size: fragmentCharacters, number_of_fragments: 1, no_match_size: fragmentCharacters },
+    },
+  } as API.Search_RequestBody['highlight'];
+}
