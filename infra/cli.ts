@@ -26,7 +26,7 @@ const USAGE = `usage: npm run cli -- projections status
 
 async function token(c: Composition, personId: string, expiry = '8h'): Promise<void> {
   if (c.config.AUTH_JWKS_URL) throw new UsageError('tokens come from the identity provider when AUTH_JWKS_URL is set');
-  const person = await c.platform.personState(personId);
+  const person = await c.platform.reader.person(personId);
   if (!person.exists) throw new UsageError(`no registered person ${personId}`);
   if (person.deactivated) throw new UsageError(`${personId} is deactivated`);
   process.stdout.write(`${await (await localSigningKey(c.config)).issue(personId, expiry)}\n`);

@@ -92,32 +92,29 @@ const ROLE_OF = {
 } as const;
 
 export async function createDemoPlatform(platform: Platform): Promise<void> {
-  if (!(await platform.personState('admin')).exists) {
-    await platform.person('RegisterPerson', { personId: 'admin', name: '平台管理员' }, SYSTEM());
-    await platform.person(
-      'GrantPlatformRole',
+  if (!(await platform.reader.person('admin')).exists) {
+    await platform.execute('RegisterPerson', { personId: 'admin', name: '平台管理员' }, SYSTEM());
+    await platform.execute('GrantPlatformRole',
       { personId: 'admin', role: 'platform_admin', reason: '平台初始化' },
       SYSTEM(),
     );
-    await platform.person('RegisterPerson', { personId: 'auditor', name: '审计员' }, by('admin'));
-    await platform.person(
-      'GrantPlatformRole',
+    await platform.execute('RegisterPerson', { personId: 'auditor', name: '审计员' }, by('admin'));
+    await platform.execute('GrantPlatformRole',
       { personId: 'auditor', role: 'auditor', reason: '平台审计' },
       by('admin'),
     );
   }
   for (const site of DEMO_SITES) {
-    if (!(await platform.siteState(site.siteId)).exists) {
+    if (!(await platform.reader.site(site.siteId)).exists) {
       const { columns, ...open } = site;
-      await platform.site('OpenSite', { ...open, approvedBy: 'admin', reason: '迁入集约化平台' }, by('admin'));
-      for (const column of columns) await platform.site('AddColumn', { siteId: site.siteId, ...column }, by('admin'));
+      await platform.execute('OpenSite', { ...open, approvedBy: 'admin', reason: '迁入集约化平台' }, by('admin'));
+      for (const column of columns) await platform.execute('AddColumn', { siteId: site.siteId, ...column }, by('admin'));
     }
     for (const role of DEMO_ROLES) {
       const personId = `${site.siteId}-${role}`;
-      if ((await platform.personState(personId)).exists) continue;
-      await platform.person('RegisterPerson', { personId, name: `${site.name}${role}` }, by('admin'));
-      await platform.person(
-        'GrantSiteRole',
+      if ((await platform.reader.person(personId)).exists) continue;
+      await platform.execute('RegisterPerson', { personId, name: `${site.name}${role}` }, by('admin'));
+      await platform.execute('GrantSiteRole',
         { personId, siteId: site.siteId, role: ROLE_OF[role], reason: '岗位职责' },
         by('admin'),
       );

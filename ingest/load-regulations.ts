@@ -57,18 +57,17 @@ export async function loadRegulations(
   const loadOne = async (item: RegulationItem) => {
     const { resourceId, metadata, unfilled } = mapRegulation(item, mapping);
     for (const { field } of unfilled) report.unfilled[field] = (report.unfilled[field] ?? 0) + 1;
-    if ((await platform.resourceState(resourceId)).exists) {
+    if ((await platform.reader.resource(resourceId)).exists) {
       report.skipped++;
       return;
     }
     const correlation = `load-${resourceId}`;
-    await platform.resource('DraftResource', { resourceId, siteId, metadata }, meta(staff.editor, correlation));
-    await platform.resource('SubmitResource', { resourceId }, meta(staff.editor, correlation));
-    await platform.resource('PassFirstReview', { resourceId }, meta(staff.firstReviewer, correlation));
-    await platform.resource('PassSecondReview', { resourceId }, meta(staff.reviewer, correlation));
-    await platform.resource('PassFinalReview', { resourceId }, meta(staff.approver, correlation));
-    await platform.resource(
-      'PublishResource',
+    await platform.execute('DraftResource', { resourceId, siteId, metadata }, meta(staff.editor, correlation));
+    await platform.execute('SubmitResource', { resourceId }, meta(staff.editor, correlation));
+    await platform.execute('PassFirstReview', { resourceId }, meta(staff.firstReviewer, correlation));
+    await platform.execute('PassSecondReview', { resourceId }, meta(staff.reviewer, correlation));
+    await platform.execute('PassFinalReview', { resourceId }, meta(staff.approver, correlation));
+    await platform.execute('PublishResource',
       { resourceId, columnIds: [columnId] },
       meta(staff.approver, correlation),
     );

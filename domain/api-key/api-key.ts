@@ -6,8 +6,9 @@
  * with people. Stream `apikey-<keyId>`.
  */
 import { z } from 'zod';
-import { type Actor, requireSiteRole } from '../shared/actor.js';
-import type { Decider } from '../shared/decider.js';
+import { type Actor, type Role, requirePlatformRole, requireSiteRole } from '../shared/actor.js';
+import type { Aggregate } from '../shared/command-handler.js';
+import { type Decider, decided } from '../shared/decider.js';
 import { DomainError } from '../shared/domain-error.js';
 import { id, name, reason } from '../shared/schemas.js';
 
@@ -43,9 +44,15 @@ export type ApiKeyEvent =
   | { type: 'ApiKeyCreated'; data: z.infer<typeof apiKeyEventSchemas.ApiKeyCreated> }
   | { type: 'ApiKeyRevoked'; data: z.infer<typeof apiKeyEventSchemas.ApiKeyRevoked> };
 
-export type ApiKeyCommand =
-  | { type: 'CreateApiKey'; data: z.infer<typeof apiKeyCommandSchemas.CreateApiKey>; actor: Actor; siteExists: boolean }
-  | { type: 'RevokeApiKey'; data: z.infer<typeof apiKeyCommandSchemas.RevokeApiKey>; actor: Actor };
+/** What the handler knows beyond this stream: whether the site a key is made for exists. */
+export interface ApiKeyCommandContext {
+  siteExists?: boolean;
+}
+
+export type ApiKeyCommand = (
+  | { type: 'CreateApiKey'; data: z.infer<typeof apiKeyCommandSchemas.CreateApiKey> }
+  | { type: 'RevokeApiKey'; data: z.infer<typeof apiKeyCommandSchemas.RevokeApiKey> }
+) & { actor: Actor; context?: ApiKeyCommandContext };
 
 export interface ApiKeyState {
   exists: boolean;
@@ -65,9 +72,10 @@ export function keyIdOfActor(actorId: string): string | null {
   return actorId.startsWith(API_KEY_ACTOR_PREFIX) ? actorId.slice(API_KEY_ACTOR_PREFIX.length) : null;
 }
 
-function authorise(actor: Actor, siteId: string): void {
-  if (actor.system || actor.platformRoles.has('platform_admin')) return;
-  requireSiteRole(actor, siteId, ['site_admin']);
+/** The site administrator's, or any platform administrator's; returns the role acted in. */
+function authorise(actor: Actor, siteId: string): Role {
+  if (actor.system || actor.platformRoles.has('platform_admin')) return requirePlatformRole(actor, 'platform_admin');
+  return requireSiteRole(actor, siteId, ['site_admin']);
 }
 
 export const apiKeyDecider: Decider<ApiKeyState, ApiKeyCommand, ApiKeyEvent> = {
@@ -83,17 +91,15 @@ export const apiKeyDecider: Decider<ApiKeyState, ApiKeyCommand, ApiKeyEvent> = {
   decide(command, state) {
     if (command.type === 'CreateApiKey') {
       const { keyId, siteId, name, secretHash, mayDraft } = command.data;
-      authorise(command.actor, siteId);
+      const role = authorise(command.actor, siteId);
       if (state.exists)
         throw new DomainError('ALREADY_EXISTS', `API 密钥 ${keyId} 已存在`, `API key ${keyId} already exists`);
-      if (!command.siteExists)
+      if (!command.context?.siteExists)
         throw new DomainError('NOT_FOUND', `站点 ${siteId} 不存在`, `site ${siteId} does not exist`);
-      return [
-        {
-          type: 'ApiKeyCreated',
-          data: { keyId, siteId, name, secretHash, createdBy: command.actor.personId, mayDraft },
-        },
-      ];
+      return decided(role, {
+        type: 'ApiKeyCreated',
+        data: { keyId, siteId, name, secretHash, createdBy: command.actor.personId, mayDraft },
+      });
     }
     if (!state.exists)
       throw new DomainError(
@@ -101,19 +107,17 @@ export const apiKeyDecider: Decider<ApiKeyState, ApiKeyCommand, ApiKeyEvent> = {
         `API 密钥 ${command.data.keyId} 不存在`,
         `API key ${command.data.keyId} does not exist`,
       );
-    authorise(command.actor, state.siteId);
-    if (state.revoked) return [];
-    return [
-      {
-        type: 'ApiKeyRevoked',
-        data: {
-          keyId: state.keyId,
-          siteId: state.siteId,
-          revokedBy: command.actor.personId,
-          reason: command.data.reason,
-        },
+    const role = authorise(command.actor, state.siteId);
+    if (state.revoked) return decided(role);
+    return decided(role, {
+      type: 'ApiKeyRevoked',
+      data: {
+        keyId: state.keyId,
+        siteId: state.siteId,
+        revokedBy: command.actor.personId,
+        reason: command.data.reason,
       },
-    ];
+    });
   },
   evolve(state, event) {
     if (event.type === 'ApiKeyCreated') {
@@ -122,4 +126,9 @@ export const apiKeyDecider: Decider<ApiKeyState, ApiKeyCommand, ApiKeyEvent> = {
     }
     return { ...state, revoked: true };
   },
+};
+
+export const apiKeyAggregate: Aggregate<ApiKeyState, ApiKeyCommand, ApiKeyEvent> = {
+  decider: apiKeyDecider,
+  eventSchemas: apiKeyEventSchemas,
 };

@@ -3,18 +3,19 @@
  * State Council announces the next year in the autumn; the package follows some time later) and for corrections of
  * years it does cover. All records live in one stream, so the state is every recorded year.
  *
- * The decider does not check who is recording: the command handler lets only a platform administrator send this
- * command, and who it was travels in the event metadata, not in the event.
+ * Only a platform administrator (or the platform itself) records a year; who it was travels in the event metadata,
+ * not in the event.
  */
 import { z } from 'zod';
-import type { Decider } from '../shared/decider.js';
-import { DomainError } from '../shared/domain-error.js';
+import { type Actor, requirePlatformRole } from '../shared/actor.js';
+import type { Aggregate } from '../shared/command-handler.js';
+import { type Decider, decided } from '../shared/decider.js';
 import { checkHolidayArrangement, type HolidayArrangement } from './holiday-arrangement.js';
 import { WorkingCalendar } from './working-calendar.js';
 
 // Shape only; whether the dates exist, fall in the year and make sense together is decide's business, where each
 // problem gets its own stable code.
-const calendarYearDataSchema = z.strictObject({
+export const calendarYearDataSchema = z.strictObject({
   year: z.int(),
   holidays: z.array(z.string()).max(366),
   adjustedWorkdays: z.array(z.string()).max(366),
@@ -26,7 +27,7 @@ export const recordCalendarYearSchema = z.strictObject({
   type: z.literal('RecordCalendarYear'),
   data: calendarYearDataSchema,
 });
-export type RecordCalendarYear = z.infer<typeof recordCalendarYearSchema>;
+export type RecordCalendarYear = z.infer<typeof recordCalendarYearSchema> & { actor: Actor };
 
 export const calendarYearRecordedSchema = z.strictObject({
   type: z.literal('CalendarYearRecorded'),
@@ -39,35 +40,22 @@ export interface RecordedCalendarYears {
   readonly years: ReadonlyMap<number, HolidayArrangement>;
 }
 
-/** Turns untrusted input into a command, or throws BAD_USER_INPUT listing each field's problem. */
-export function parseRecordCalendarYear(input: unknown): RecordCalendarYear {
-  const result = recordCalendarYearSchema.safeParse(input);
-  if (result.success) return result.data;
-  throw new DomainError(
-    'BAD_USER_INPUT',
-    '录入节假日安排的命令格式不正确',
-    'the command to record a holiday arrangement is malformed',
-    result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
-  );
-}
-
 export const calendarYearDecider: Decider<RecordedCalendarYears, RecordCalendarYear, CalendarYearRecorded> = {
   initialState: () => ({ years: new Map() }),
 
   // Recording a year that is already recorded is a correction: it produces the event again, and the latest wins.
   decide: (command) => {
+    const role = requirePlatformRole(command.actor, 'platform_admin');
     const { year, holidays, adjustedWorkdays } = checkHolidayArrangement(command.data);
-    return [
-      {
-        type: 'CalendarYearRecorded',
-        data: {
-          year,
-          holidays: [...holidays],
-          adjustedWorkdays: [...adjustedWorkdays],
-          reason: command.data.reason.trim(),
-        },
+    return decided(role, {
+      type: 'CalendarYearRecorded',
+      data: {
+        year,
+        holidays: [...holidays],
+        adjustedWorkdays: [...adjustedWorkdays],
+        reason: command.data.reason.trim(),
       },
-    ];
+    });
   },
 
   evolve: (state, event) => {
@@ -82,3 +70,11 @@ export const calendarYearDecider: Decider<RecordedCalendarYears, RecordCalendarY
 export function workingCalendarOf(state: RecordedCalendarYears): WorkingCalendar {
   return WorkingCalendar.official(state.years.values());
 }
+
+/** Holiday arrangements recorded by administrators for years the calendar package lacks or gets wrong. */
+export const CALENDAR_STREAM = 'calendar-years';
+
+export const calendarYearAggregate: Aggregate<RecordedCalendarYears, RecordCalendarYear, CalendarYearRecorded> = {
+  decider: calendarYearDecider,
+  eventSchemas: { CalendarYearRecorded: calendarYearRecordedSchema.shape.data },
+};

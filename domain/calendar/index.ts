@@ -1,9 +1,11 @@
 export { type CalendarDate, chinaDateOf, isCalendarDate } from './calendar-date.js';
 export {
+  CALENDAR_STREAM,
   type CalendarYearRecorded,
+  calendarYearAggregate,
+  calendarYearDataSchema,
   calendarYearDecider,
   calendarYearRecordedSchema,
-  parseRecordCalendarYear,
   type RecordCalendarYear,
   type RecordedCalendarYears,
   recordCalendarYearSchema,

@@ -37,6 +37,7 @@ export {
   SUBJECT_TAXONOMY_STREAM,
   type SubjectEvent,
   subjectEventSchemas,
+  subjectTaxonomyAggregate,
   subjectTaxonomyDecider,
 } from './subject-extension.js';
 export {

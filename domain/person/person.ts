@@ -14,7 +14,8 @@ import {
   SITE_ROLES,
   type SiteRole,
 } from '../shared/actor.js';
-import type { Decider } from '../shared/decider.js';
+import type { Aggregate } from '../shared/command-handler.js';
+import { type Decider, decided } from '../shared/decider.js';
 import { DomainError } from '../shared/domain-error.js';
 import { id, name, reason } from '../shared/schemas.js';
 
@@ -49,12 +50,12 @@ type Schemas<T extends Record<string, z.ZodType>> = { [K in keyof T]: { type: K;
 export type PersonEvent = Schemas<typeof personEventSchemas>;
 type CommandData = Schemas<typeof personCommandSchemas>;
 
-/** What the handler knows about the site a role is granted on. */
-export interface SiteContext {
-  status: 'online' | 'offline' | 'closed' | null;
+/** What the handler knows beyond this stream: the site a role is granted on. */
+export interface PersonCommandContext {
+  site?: { status: 'online' | 'offline' | 'closed' | null };
 }
 
-export type PersonCommand = CommandData & { actor: Actor; site?: SiteContext };
+export type PersonCommand = CommandData & { actor: Actor; context?: PersonCommandContext };
 
 export interface PersonState {
   exists: boolean;
@@ -73,10 +74,11 @@ function notFound(personId: string): DomainError {
 }
 
 function requireSite(command: PersonCommand, siteId: string): void {
-  if (!command.site || command.site.status === null) {
+  const site = command.context?.site;
+  if (!site || site.status === null) {
     throw new DomainError('NOT_FOUND', `站点 ${siteId} 不存在`, `site ${siteId} does not exist`);
   }
-  if (command.site.status === 'closed') {
+  if (site.status === 'closed') {
     throw new DomainError('SITE_CLOSED', `站点 ${siteId} 已永久关停`, `site ${siteId} is closed permanently`);
   }
 }
@@ -116,7 +118,7 @@ export const personDecider: Decider<PersonState, PersonCommand, PersonEvent> = {
   decide(command, state) {
     const { actor } = command;
     if (command.type === 'RegisterPerson') {
-      requirePlatformRole(actor, 'platform_admin');
+      const role = requirePlatformRole(actor, 'platform_admin');
       if (state.exists) {
         throw new DomainError(
           'ALREADY_EXISTS',
@@ -124,7 +126,7 @@ export const personDecider: Decider<PersonState, PersonCommand, PersonEvent> = {
           `person ${command.data.personId} is already registered`,
         );
       }
-      return [{ type: 'PersonRegistered', data: { ...command.data, registeredBy: actor.personId } }];
+      return decided(role, { type: 'PersonRegistered', data: { ...command.data, registeredBy: actor.personId } });
     }
     if (!state.exists) throw notFound(command.data.personId);
     if (state.deactivated) {
@@ -137,10 +139,10 @@ export const personDecider: Decider<PersonState, PersonCommand, PersonEvent> = {
     switch (command.type) {
       case 'GrantSiteRole': {
         const { personId, siteId, role, reason } = command.data;
-        authoriseSiteGrant(actor, siteId, role);
+        const actingRole = authoriseSiteGrant(actor, siteId, role);
         requireSite(command, siteId);
         const held = state.siteRoles.get(siteId) ?? new Set<SiteRole>();
-        if (held.has(role)) return [];
+        if (held.has(role)) return decided(actingRole);
         // R-PEOPLE-3: whoever grants roles on a site may not also edit or review there.
         const clash =
           role === 'site_admin'
@@ -157,11 +159,14 @@ export const personDecider: Decider<PersonState, PersonCommand, PersonEvent> = {
             'R-PEOPLE-3',
           );
         }
-        return [{ type: 'SiteRoleGranted', data: { personId, siteId, role, grantedBy: actor.personId, reason } }];
+        return decided(actingRole, {
+          type: 'SiteRoleGranted',
+          data: { personId, siteId, role, grantedBy: actor.personId, reason },
+        });
       }
       case 'RevokeSiteRole': {
         const { personId, siteId, role, reason } = command.data;
-        authoriseSiteGrant(actor, siteId, role);
+        const actingRole = authoriseSiteGrant(actor, siteId, role);
         if (!state.siteRoles.get(siteId)?.has(role)) {
           throw new DomainError(
             'ROLE_NOT_HELD',
@@ -169,25 +174,34 @@ export const personDecider: Decider<PersonState, PersonCommand, PersonEvent> = {
             `${personId} holds no ${role} role on site ${siteId}`,
           );
         }
-        return [{ type: 'SiteRoleRevoked', data: { personId, siteId, role, revokedBy: actor.personId, reason } }];
+        return decided(actingRole, {
+          type: 'SiteRoleRevoked',
+          data: { personId, siteId, role, revokedBy: actor.personId, reason },
+        });
       }
       case 'GrantPlatformRole': {
         const { personId, role, reason } = command.data;
-        requirePlatformRole(actor, 'platform_admin');
-        if (state.platformRoles.has(role)) return [];
-        return [{ type: 'PlatformRoleGranted', data: { personId, role, grantedBy: actor.personId, reason } }];
+        const actingRole = requirePlatformRole(actor, 'platform_admin');
+        if (state.platformRoles.has(role)) return decided(actingRole);
+        return decided(actingRole, {
+          type: 'PlatformRoleGranted',
+          data: { personId, role, grantedBy: actor.personId, reason },
+        });
       }
       case 'RevokePlatformRole': {
         const { personId, role, reason } = command.data;
-        requirePlatformRole(actor, 'platform_admin');
+        const actingRole = requirePlatformRole(actor, 'platform_admin');
         if (!state.platformRoles.has(role)) {
           throw new DomainError('ROLE_NOT_HELD', `${personId} 没有 ${role} 角色`, `${personId} holds no ${role} role`);
         }
-        return [{ type: 'PlatformRoleRevoked', data: { personId, role, revokedBy: actor.personId, reason } }];
+        return decided(actingRole, {
+          type: 'PlatformRoleRevoked',
+          data: { personId, role, revokedBy: actor.personId, reason },
+        });
       }
       case 'DeactivatePerson': {
-        requirePlatformRole(actor, 'platform_admin');
-        return [{ type: 'PersonDeactivated', data: { ...command.data, deactivatedBy: actor.personId } }];
+        const role = requirePlatformRole(actor, 'platform_admin');
+        return decided(role, { type: 'PersonDeactivated', data: { ...command.data, deactivatedBy: actor.personId } });
       }
     }
   },
@@ -230,6 +244,11 @@ export const personDecider: Decider<PersonState, PersonCommand, PersonEvent> = {
         return { ...state, deactivated: true };
     }
   },
+};
+
+export const personAggregate: Aggregate<PersonState, PersonCommand, PersonEvent> = {
+  decider: personDecider,
+  eventSchemas: personEventSchemas,
 };
 
 /** The actor a person is, for the decision at hand (R-PEOPLE-2: read at the time of the command). */

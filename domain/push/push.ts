@@ -12,10 +12,12 @@
  */
 import { z } from 'zod';
 import { type Actor, requireSiteRole, type SiteRole } from '../shared/actor.js';
-import type { Decider } from '../shared/decider.js';
+import type { Aggregate } from '../shared/command-handler.js';
+import { type Decider, decided } from '../shared/decider.js';
 import { DomainError, type FieldProblem } from '../shared/domain-error.js';
 import { id, isoDateTime, reason } from '../shared/schemas.js';
 import type { SiteKind } from '../site/domain-names.js';
+import type { SiteContext } from '../site/site.js';
 
 export const pushStream = (pushId: string) => `push-${pushId}`;
 /** Ids never contain `/`, so this never collides with another push's offer stream. */
@@ -87,12 +89,6 @@ type Schemas<T extends Record<string, z.ZodType>> = { [K in keyof T]: { type: K;
 export type PushEvent = Schemas<typeof pushEventSchemas>;
 export type PushOfferEvent = Extract<PushEvent, { type: 'ResourcePushed' }>;
 export type DeliveryEvent = Exclude<PushEvent, PushOfferEvent>;
-
-export interface SiteContext {
-  status: 'online' | 'offline' | 'closed' | null;
-  kind: SiteKind;
-  activeColumns: ReadonlySet<string>;
-}
 
 /** What the handler reads from other streams for each attempt. */
 export interface PushCommandContext {
@@ -268,7 +264,7 @@ export const pushOfferDecider: Decider<PushOffer, PushOfferCommand, PushOfferEve
     const resource = requireLiveResource(context, resourceId);
     const origin = resource.siteId;
     // The sites that publish a resource push it: its approvers and editors (R-PUSH-1 "its published resources").
-    requireSiteRole(actor, origin, PUSH_ROLES.PushResource);
+    const role = requireSiteRole(actor, origin, PUSH_ROLES.PushResource);
     const originSite = siteOf(context, origin, 'resourceId');
     if (originSite.status === 'closed')
       refuse('SITE_CLOSED', `站点 ${origin} 已永久关停`, `site ${origin} is closed permanently`, 'R-SITE-5');
@@ -292,24 +288,22 @@ export const pushOfferDecider: Decider<PushOffer, PushOfferCommand, PushOfferEve
     });
     const pushedAt = context?.occurredAt;
     if (!pushedAt) throw new Error('the command handler must give the time of a push');
-    return [
-      {
-        type: 'ResourcePushed',
-        data: {
-          pushId,
-          resourceId,
-          originSiteId: origin,
-          title: resource.published.title,
-          version: resource.published.version,
-          targets: targets.map((t) => ({ siteId: t.siteId, suggestedColumnId: t.columnId })),
-          important,
-          pushedAt,
-          deadline: important ? plusHours(pushedAt, IMPORTANT_PUSH_HOURS) : undefined,
-          note,
-          by: actor.personId,
-        },
+    return decided(role, {
+      type: 'ResourcePushed',
+      data: {
+        pushId,
+        resourceId,
+        originSiteId: origin,
+        title: resource.published.title,
+        version: resource.published.version,
+        targets: targets.map((t) => ({ siteId: t.siteId, suggestedColumnId: t.columnId })),
+        important,
+        pushedAt,
+        deadline: important ? plusHours(pushedAt, IMPORTANT_PUSH_HOURS) : undefined,
+        note,
+        by: actor.personId,
       },
-    ];
+    });
   },
 
   evolve(_state, event) {
@@ -336,13 +330,16 @@ export const pushDeliveryDecider: Decider<Delivery, DeliveryCommand, DeliveryEve
     const { pushId, siteId } = command.data;
     if (command.type === 'RecallDelivery') {
       const offer = offerTo(context, pushId, siteId);
-      requireSiteRole(actor, offer.originSiteId, PUSH_ROLES.RecallDelivery);
+      const role = requireSiteRole(actor, offer.originSiteId, PUSH_ROLES.RecallDelivery);
       // What a site already took or declined stays as it is; only what is still open is taken back.
-      if (!OPEN_STAGES.includes(state.stage)) return [];
+      if (!OPEN_STAGES.includes(state.stage)) return decided(role);
       const { resourceId } = offer;
-      return [{ type: 'PushRecalled', data: { pushId, resourceId, siteId, reason: command.data.reason, by } }];
+      return decided(role, {
+        type: 'PushRecalled',
+        data: { pushId, resourceId, siteId, reason: command.data.reason, by },
+      });
     }
-    requireSiteRole(actor, siteId, PUSH_ROLES[command.type]);
+    const role = requireSiteRole(actor, siteId, PUSH_ROLES[command.type]);
     const offer = offerTo(context, pushId, siteId);
     const { resourceId } = offer;
 
@@ -351,7 +348,10 @@ export const pushDeliveryDecider: Decider<Delivery, DeliveryCommand, DeliveryEve
         requireStage(state, pushId, siteId, 'pending', 'pending');
         requireLiveResource(context, resourceId);
         notThePusher(offer, by);
-        return [{ type: 'PushSecondReviewPassed', data: { pushId, siteId, by, comment: command.data.comment } }];
+        return decided(role, {
+          type: 'PushSecondReviewPassed',
+          data: { pushId, siteId, by, comment: command.data.comment },
+        });
       }
       case 'PassPushFinalReview': {
         requireStage(state, pushId, siteId, 'second_review_passed', 'second_review_passed');
@@ -364,7 +364,10 @@ export const pushDeliveryDecider: Decider<Delivery, DeliveryCommand, DeliveryEve
             `${by} second-reviewed this push and cannot also give the final approval`,
             'R-REVIEW-2',
           );
-        return [{ type: 'PushFinalReviewPassed', data: { pushId, siteId, by, comment: command.data.comment } }];
+        return decided(role, {
+          type: 'PushFinalReviewPassed',
+          data: { pushId, siteId, by, comment: command.data.comment },
+        });
       }
       case 'AcceptPush': {
         // R-PUSH-1: it appears at the receiving site only after that site's own review has passed.
@@ -381,24 +384,25 @@ export const pushDeliveryDecider: Decider<Delivery, DeliveryCommand, DeliveryEve
         requireColumn(site, siteId, columnId, 'columnId');
         const acceptedAt = context?.occurredAt;
         if (!acceptedAt) throw new Error('the command handler must give the time of an acceptance');
-        return [
-          {
-            type: 'PushAccepted',
-            data: {
-              pushId,
-              resourceId,
-              siteId,
-              columnId,
-              acceptedAt,
-              deadlineMet: offer.deadline ? Date.parse(acceptedAt) <= Date.parse(offer.deadline) : undefined,
-              by,
-            },
+        return decided(role, {
+          type: 'PushAccepted',
+          data: {
+            pushId,
+            resourceId,
+            siteId,
+            columnId,
+            acceptedAt,
+            deadlineMet: offer.deadline ? Date.parse(acceptedAt) <= Date.parse(offer.deadline) : undefined,
+            by,
           },
-        ];
+        });
       }
       case 'DeclinePush': {
         requireStage(state, pushId, siteId, null, 'pending or under review');
-        return [{ type: 'PushDeclined', data: { pushId, resourceId, siteId, reason: command.data.reason, by } }];
+        return decided(role, {
+          type: 'PushDeclined',
+          data: { pushId, resourceId, siteId, reason: command.data.reason, by },
+        });
       }
     }
   },
@@ -417,6 +421,16 @@ export const pushDeliveryDecider: Decider<Delivery, DeliveryCommand, DeliveryEve
         return { ...state, stage: 'recalled' };
     }
   },
+};
+
+export const pushOfferAggregate: Aggregate<PushOffer, PushOfferCommand, PushOfferEvent> = {
+  decider: pushOfferDecider,
+  eventSchemas: pushEventSchemas,
+};
+
+export const pushDeliveryAggregate: Aggregate<Delivery, DeliveryCommand, DeliveryEvent> = {
+  decider: pushDeliveryDecider,
+  eventSchemas: pushEventSchemas,
 };
 
 /** The person who pushed does not also review the push at a receiving site where they hold a role (R-REVIEW-2). */

@@ -7,7 +7,8 @@
  */
 import { z } from 'zod';
 import { formatIndexNumber } from '../metadata/index.js';
-import type { Decider } from '../shared/decider.js';
+import type { Aggregate } from '../shared/command-handler.js';
+import { type Decider, decided } from '../shared/decider.js';
 import { id } from '../shared/schemas.js';
 
 export const indexSequenceStream = (publisherCode: string, year: number) => `index-sequence-${publisherCode}-${year}`;
@@ -38,13 +39,21 @@ export interface IndexSequenceState {
 
 export const indexSequenceDecider: Decider<IndexSequenceState, AssignIndexNumbers, IndexSequenceEvent> = {
   initialState: () => ({ last: 0 }),
+  // The library itself hands out the numbers, whoever's publication asked for them.
   decide({ publisherCode, year, resourceIds }, state) {
-    return [...new Set(resourceIds)].map((resourceId, i) => {
+    const events = [...new Set(resourceIds)].map((resourceId, i) => {
       const sequence = state.last + 1 + i;
       // formatIndexNumber refuses a sequence past 99999 with a DomainError.
       const indexNumber = formatIndexNumber(publisherCode, year, sequence);
       return { type: 'IndexNumberAssigned' as const, data: { publisherCode, year, sequence, indexNumber, resourceId } };
     });
+    return decided('library', ...events);
   },
   evolve: (_, event) => ({ last: event.data.sequence }),
+};
+
+export const indexSequenceAggregate: Aggregate<IndexSequenceState, AssignIndexNumbers, IndexSequenceEvent> = {
+  decider: indexSequenceDecider,
+  eventSchemas: indexSequenceEventSchemas,
+  tail: 1,
 };

@@ -8,31 +8,39 @@
 import { z } from 'zod';
 import { type ResourceMetadataInput, type SubjectTaxonomy, validateResourceMetadata } from '../metadata/index.js';
 import { type Actor, requireSiteRole, type SiteRole } from '../shared/actor.js';
-import type { Decider } from '../shared/decider.js';
+import type { Aggregate } from '../shared/command-handler.js';
+import { type Decider, decided } from '../shared/decider.js';
 import { DomainError } from '../shared/domain-error.js';
 import { id, isoDateTime, reason } from '../shared/schemas.js';
+import type { SiteContext } from '../site/site.js';
 
 export const resourceStream = (resourceId: string) => `resource-${resourceId}`;
 
-const metadata = z.custom<ResourceMetadataInput>(
-  (value) => typeof value === 'object' && value !== null,
-  'metadata is required',
-);
+const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** Metadata as a command brings it: checked field by field by the decider (R-LIB-2), with a code per problem. */
+const metadataInput = z.custom<Record<string, unknown>>(isObject, 'metadata is required');
+/** Metadata as an event holds it: what the decider checked. */
+const metadata = z.custom<ResourceMetadataInput>(isObject, 'metadata is required');
 const comment = z.string().trim().max(2000).optional();
 const placement = z.strictObject({ siteId: id, columnId: id });
 /** R-PUSH-4: drafted by the editors of a sub-site into a portal column opened to it for co-building. */
 const contributor = z.strictObject({ siteId: id, columnId: id });
 
 export const resourceCommandSchemas = {
-  DraftResource: z.strictObject({ resourceId: id, siteId: id, metadata, contributor: contributor.optional() }),
-  EditResource: z.strictObject({ resourceId: id, metadata }),
+  DraftResource: z.strictObject({
+    resourceId: id,
+    siteId: id,
+    metadata: metadataInput,
+    contributor: contributor.optional(),
+  }),
+  EditResource: z.strictObject({ resourceId: id, metadata: metadataInput }),
   SubmitResource: z.strictObject({ resourceId: id }),
   PassFirstReview: z.strictObject({ resourceId: id, comment }),
   PassSecondReview: z.strictObject({ resourceId: id, comment }),
   PassFinalReview: z.strictObject({ resourceId: id, comment }),
   RejectResource: z.strictObject({ resourceId: id, reason }),
   PublishResource: z.strictObject({ resourceId: id, columnIds: z.array(id).max(50).optional() }),
-  CorrectResource: z.strictObject({ resourceId: id, metadata, reason }),
+  CorrectResource: z.strictObject({ resourceId: id, metadata: metadataInput, reason }),
   WithdrawResource: z.strictObject({ resourceId: id, reason }),
   ArchiveResource: z.strictObject({ resourceId: id, reason }),
 };
@@ -89,12 +97,7 @@ export type ResourceEvent = Schemas<typeof resourceEventSchemas>;
 /** What the handler knows beyond this stream, read fresh for each attempt. */
 export interface ResourceCommandContext {
   /** The resource's own site (for drafts: the site named in the command). */
-  site?: {
-    status: 'online' | 'offline' | 'closed' | null;
-    activeColumns: ReadonlySet<string>;
-    /** R-PUSH-4: partner site → the columns of this (portal) site opened to its editors. */
-    coBuilding?: ReadonlyMap<string, ReadonlySet<string>>;
-  };
+  site?: SiteContext;
   /** Assigned by the handler for a first publication (never reused, never changed). */
   indexNumber?: string;
   /** The command's time, for `publishedAt`. */
@@ -202,7 +205,7 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
     if (command.type === 'DraftResource') {
       const { siteId, contributor } = command.data;
       // A draft into a co-built column is the partner's: its own editors write it, under the portal's grant.
-      requireEditor(actor, siteId, contributor, context, contributor !== undefined);
+      const role = requireEditor(actor, siteId, contributor, context, contributor !== undefined);
       if (state.exists) refuse('ALREADY_EXISTS', `资源 ${resourceId} 已存在`, `resource ${resourceId} already exists`);
       const site = requireOpenSite(context, siteId);
       if (contributor && !site.activeColumns.has(contributor.columnId))
@@ -211,92 +214,80 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
           `栏目 ${contributor.columnId} 不属于站点 ${siteId} 或已归档`,
           `column ${contributor.columnId} is not an active column of site ${siteId}`,
         );
-      return [
-        {
-          type: 'ResourceDrafted',
-          data: {
-            resourceId,
-            siteId,
-            version: 1,
-            metadata: checkedMetadata(command.data.metadata, context),
-            authorId: by,
-            contributor,
-          },
+      return decided(role, {
+        type: 'ResourceDrafted',
+        data: {
+          resourceId,
+          siteId,
+          version: 1,
+          metadata: checkedMetadata(command.data.metadata, context),
+          authorId: by,
+          contributor,
         },
-      ];
+      });
     }
     if (!state.exists) refuse('NOT_FOUND', `资源 ${resourceId} 不存在`, `resource ${resourceId} does not exist`);
     const site = state.siteId;
 
     switch (command.type) {
       case 'EditResource': {
-        requireEditor(actor, site, state.contributor, context);
+        const role = requireEditor(actor, site, state.contributor, context);
         const current = working(state, null, 'a draft or a version under review');
         // R-REVIEW-3: an edit after any review step sends the version back to the start of the review.
-        return [
-          {
-            type: 'ResourceEdited',
-            data: {
-              resourceId,
-              version: current.version,
-              metadata: checkedMetadata(command.data.metadata, context),
-              editorId: by,
-              reviewRestarted: current.stage !== 'draft',
-            },
+        return decided(role, {
+          type: 'ResourceEdited',
+          data: {
+            resourceId,
+            version: current.version,
+            metadata: checkedMetadata(command.data.metadata, context),
+            editorId: by,
+            reviewRestarted: current.stage !== 'draft',
           },
-        ];
+        });
       }
       case 'SubmitResource': {
-        requireEditor(actor, site, state.contributor, context);
+        const role = requireEditor(actor, site, state.contributor, context);
         const current = working(state, 'draft', 'draft');
-        return [{ type: 'ResourceSubmitted', data: { resourceId, version: current.version, by } }];
+        return decided(role, { type: 'ResourceSubmitted', data: { resourceId, version: current.version, by } });
       }
       case 'PassFirstReview': {
-        requireSiteRole(actor, site, ['editor']);
+        const role = requireSiteRole(actor, site, ['editor']);
         const current = working(state, 'submitted', 'submitted');
-        return [
-          {
-            type: 'FirstReviewPassed',
-            data: { resourceId, version: current.version, by, comment: command.data.comment },
-          },
-        ];
+        return decided(role, {
+          type: 'FirstReviewPassed',
+          data: { resourceId, version: current.version, by, comment: command.data.comment },
+        });
       }
       case 'PassSecondReview': {
-        requireSiteRole(actor, site, ['reviewer']);
+        const role = requireSiteRole(actor, site, ['reviewer']);
         const current = working(state, 'first_review_passed', 'first_review_passed');
         if (current.writers.includes(by)) selfReview(by, '编写或修改 / wrote or edited');
-        return [
-          {
-            type: 'SecondReviewPassed',
-            data: { resourceId, version: current.version, by, comment: command.data.comment },
-          },
-        ];
+        return decided(role, {
+          type: 'SecondReviewPassed',
+          data: { resourceId, version: current.version, by, comment: command.data.comment },
+        });
       }
       case 'PassFinalReview': {
-        requireSiteRole(actor, site, ['approver']);
+        const role = requireSiteRole(actor, site, ['approver']);
         const current = working(state, 'second_review_passed', 'second_review_passed');
         if (current.writers.includes(by)) selfReview(by, '编写或修改 / wrote or edited');
         if (current.secondReviewer === by) selfReview(by, '复审 / second-reviewed');
-        return [
-          {
-            type: 'FinalReviewPassed',
-            data: { resourceId, version: current.version, by, comment: command.data.comment },
-          },
-        ];
+        return decided(role, {
+          type: 'FinalReviewPassed',
+          data: { resourceId, version: current.version, by, comment: command.data.comment },
+        });
       }
       case 'RejectResource': {
         const current = working(state, null, 'a version under review');
         if (current.stage === 'draft') wrongStage(state, 'a version under review');
         const role = requireSiteRole(actor, site, REJECTING_ROLE[current.stage]);
-        return [
-          {
-            type: 'ResourceRejected',
-            data: { resourceId, version: current.version, by, role, stage: current.stage, reason: command.data.reason },
-          },
-        ];
+        return decided(role, {
+          type: 'ResourceRejected',
+          data: { resourceId, version: current.version, by, role, stage: current.stage, reason: command.data.reason },
+        });
       }
       case 'PublishResource': {
-        requireSiteRole(actor, site, ['approver', 'editor']);
+        const role = requireSiteRole(actor, site, ['approver', 'editor']);
         // R-REVIEW-1: only a version that passed all three reviews, in order, is published.
         const current = working(state, 'final_review_passed', 'final_review_passed');
         const siteContext = requireOpenSite(context, site);
@@ -326,23 +317,21 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
         if (!indexNumber || !publishedAt)
           throw new Error('the command handler must assign the index number and the time');
         const placements = [...new Set(columnIds)].map((columnId) => ({ siteId: site, columnId }));
-        return [
-          {
-            type: 'ResourcePublished',
-            data: {
-              resourceId,
-              version: current.version,
-              metadata: current.metadata,
-              placements,
-              indexNumber,
-              publishedAt,
-              by,
-            },
+        return decided(role, {
+          type: 'ResourcePublished',
+          data: {
+            resourceId,
+            version: current.version,
+            metadata: current.metadata,
+            placements,
+            indexNumber,
+            publishedAt,
+            by,
           },
-        ];
+        });
       }
       case 'CorrectResource': {
-        requireEditor(actor, site, state.contributor, context);
+        const role = requireEditor(actor, site, state.contributor, context);
         if (state.lifecycle !== 'active' || !state.published) wrongStage(state, 'published');
         if (state.working)
           refuse(
@@ -351,34 +340,30 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
             `resource ${resourceId} already has a version in review`,
             'R-REVIEW-4',
           );
-        return [
-          {
-            type: 'ResourceCorrectionStarted',
-            data: {
-              resourceId,
-              version: state.published.version + 1,
-              metadata: checkedMetadata(command.data.metadata, context),
-              by,
-              reason: command.data.reason,
-            },
+        return decided(role, {
+          type: 'ResourceCorrectionStarted',
+          data: {
+            resourceId,
+            version: state.published.version + 1,
+            metadata: checkedMetadata(command.data.metadata, context),
+            by,
+            reason: command.data.reason,
           },
-        ];
+        });
       }
       case 'WithdrawResource': {
-        requireSiteRole(actor, site, ['approver']);
+        const role = requireSiteRole(actor, site, ['approver']);
         if (state.lifecycle !== 'active' || !state.published) wrongStage(state, 'published');
-        return [
-          {
-            type: 'ResourceWithdrawn',
-            data: { resourceId, version: state.published.version, by, reason: command.data.reason },
-          },
-        ];
+        return decided(role, {
+          type: 'ResourceWithdrawn',
+          data: { resourceId, version: state.published.version, by, reason: command.data.reason },
+        });
       }
       case 'ArchiveResource': {
-        requireSiteRole(actor, site, ['approver']);
+        const role = requireSiteRole(actor, site, ['approver']);
         if (state.lifecycle === 'archived' || (!state.published && state.lifecycle === 'active'))
           wrongStage(state, 'published or withdrawn');
-        return [{ type: 'ResourceArchived', data: { resourceId, by, reason: command.data.reason } }];
+        return decided(role, { type: 'ResourceArchived', data: { resourceId, by, reason: command.data.reason } });
       }
     }
   },
@@ -449,6 +434,11 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
   },
 };
 
+export const resourceAggregate: Aggregate<ResourceState, ResourceCommand, ResourceEvent> = {
+  decider: resourceDecider,
+  eventSchemas: resourceEventSchemas,
+};
+
 function requireOpenSite(context: ResourceCommandContext | undefined, siteId: string) {
   const site = context?.site;
   if (!site || site.status === null) refuse('NOT_FOUND', `站点 ${siteId} 不存在`, `site ${siteId} does not exist`);
@@ -468,12 +458,10 @@ function requireEditor(
   contributor: { siteId: string; columnId: string } | undefined,
   context: ResourceCommandContext | undefined,
   asPartner = false,
-): void {
-  if (!contributor || (!asPartner && actor.siteRoles.get(siteId)?.has('editor'))) {
-    requireSiteRole(actor, siteId, ['editor']);
-    return;
-  }
-  requireSiteRole(actor, contributor.siteId, ['editor']);
+): SiteRole {
+  if (!contributor || (!asPartner && actor.siteRoles.get(siteId)?.has('editor')))
+    return requireSiteRole(actor, siteId, ['editor']);
+  const role = requireSiteRole(actor, contributor.siteId, ['editor']);
   if (!context?.site?.coBuilding?.get(contributor.siteId)?.has(contributor.columnId))
     refuse(
       'CO_BUILDING_NOT_GRANTED',
@@ -481,4 +469,5 @@ function requireEditor(
       `site ${siteId} does not open column ${contributor.columnId} to ${contributor.siteId} for co-building`,
       'R-PUSH-4',
     );
+  return role;
 }

@@ -1,6 +1,7 @@
 /**
  * Command handling: read the stream, fold it, decide, append with the revision that was read; when another writer
- * got there first (WrongExpectedVersion), do it all again on the fresh state, a bounded number of times.
+ * got there first (WrongExpectedVersion), do it all again on the fresh state, as often as the retry policy allows.
+ * The events' metadata names the actor and the role the decision says they acted in.
  */
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
@@ -11,7 +12,11 @@ import type { Decider, DomainEvent } from './decider.js';
 import { DomainError } from './domain-error.js';
 import type { StateCache } from './state-cache.js';
 
-export const MAX_ATTEMPTS = 8;
+/** How often a command is tried against a stream that keeps changing under it (Emmett's retry policy as data). */
+export interface RetryPolicy {
+  maxAttempts: number;
+}
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8 };
 
 /** Who and when, from the caller (the API, a CLI, the ingest); time never comes from a clock inside the domain. */
 export interface CommandMeta {
@@ -24,7 +29,8 @@ export interface CommandMeta {
   source?: EventSource;
 }
 
-export interface StreamSpec<State, Command, Event extends DomainEvent> {
+/** An aggregate as the handler needs it: its decider, and how its stored events are checked and read. */
+export interface Aggregate<State, Command, Event extends DomainEvent> {
   decider: Decider<State, Command, Event>;
   /** Data schema per event type: events are checked before they are written and parsed when they are read. */
   eventSchemas: Record<string, z.ZodType>;
@@ -34,6 +40,8 @@ export interface StreamSpec<State, Command, Event extends DomainEvent> {
 
 export interface Handled<State, Event> {
   events: Event[];
+  /** The role the decision says the actor acted in. */
+  role: string;
   state: State;
   /** Revision of the stream after the command; null if it still does not exist. */
   revision: number | null;
@@ -53,57 +61,64 @@ export function toDomainEvent<Event extends DomainEvent>(
 export async function readState<State, Command, Event extends DomainEvent>(
   store: EventStore,
   streamId: string,
-  spec: StreamSpec<State, Command, Event>,
+  aggregate: Aggregate<State, Command, Event>,
   cache?: StateCache,
 ): Promise<{ state: State; revision: number | null }> {
-  if (spec.tail) {
-    const tail = (await store.readStream(streamId, { direction: 'backwards', maxCount: spec.tail })).reverse();
-    return fold(spec, spec.decider.initialState(), null, tail);
+  if (aggregate.tail) {
+    const tail = (await store.readStream(streamId, { direction: 'backwards', maxCount: aggregate.tail })).reverse();
+    return fold(aggregate, aggregate.decider.initialState(), null, tail);
   }
   const cached = cache?.get<State>(streamId);
   const recorded = await store.readStream(streamId, cached ? { fromRevision: cached.revision + 1 } : undefined);
-  const result = fold(spec, cached ? cached.state : spec.decider.initialState(), cached?.revision ?? null, recorded);
+  const result = fold(
+    aggregate,
+    cached ? cached.state : aggregate.decider.initialState(),
+    cached?.revision ?? null,
+    recorded,
+  );
   if (cache && result.revision !== null && recorded.length > 0) cache.set(streamId, result.state, result.revision);
   return result;
 }
 
 function fold<State, Command, Event extends DomainEvent>(
-  spec: StreamSpec<State, Command, Event>,
+  aggregate: Aggregate<State, Command, Event>,
   initial: State,
   revision: number | null,
   recorded: RecordedEvent[],
 ): { state: State; revision: number | null } {
   let state = initial;
-  for (const event of recorded) state = spec.decider.evolve(state, toDomainEvent<Event>(event, spec.eventSchemas));
+  for (const event of recorded)
+    state = aggregate.decider.evolve(state, toDomainEvent<Event>(event, aggregate.eventSchemas));
   return { state, revision: recorded.length === 0 ? revision : recorded[recorded.length - 1]!.revision };
 }
 
-export interface HandleOptions<State, Command, Event> {
+export interface HandleOptions<State, Command> {
   meta: CommandMeta;
   cache?: StateCache;
+  retry?: RetryPolicy;
   /** Builds the command from the state just read; called again on every attempt, so context it reads is fresh. */
   command: (state: State) => Command | Promise<Command>;
-  /** The site the change belongs to, and the role the actor acts in, for the event metadata. */
-  siteId: (state: State, command: Command) => string | null;
-  actorRole: (state: State, command: Command, events: Event[]) => string;
+  /** The site the change belongs to, for the event metadata. */
+  siteId: (state: State) => string | null;
 }
 
 export async function handleCommand<State, Command, Event extends DomainEvent>(
   store: EventStore,
   streamId: string,
-  spec: StreamSpec<State, Command, Event>,
-  options: HandleOptions<State, Command, Event>,
+  aggregate: Aggregate<State, Command, Event>,
+  options: HandleOptions<State, Command>,
 ): Promise<Handled<State, Event>> {
   const correlationId = options.meta.correlationId ?? randomUUID();
+  const { maxAttempts } = options.retry ?? DEFAULT_RETRY;
   for (let attempt = 1; ; attempt++) {
-    const { state, revision } = await readState(store, streamId, spec, options.cache);
+    const { state, revision } = await readState(store, streamId, aggregate, options.cache);
     const command = await options.command(state);
-    const events = spec.decider.decide(command, state);
-    if (events.length === 0) return { events, state, revision, position: null };
+    const { events, role } = aggregate.decider.decide(command, state);
+    if (events.length === 0) return { events, role, state, revision, position: null };
     const metadata: EventMetadata = {
       actorId: options.meta.actorId,
-      actorRole: options.actorRole(state, command, events),
-      siteId: options.siteId(state, command),
+      actorRole: role,
+      siteId: options.siteId(state),
       correlationId,
       causationId: options.meta.causationId ?? null,
       occurredAt: options.meta.occurredAt,
@@ -115,21 +130,21 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
       type: event.type,
       // Checked on the way in as well as on the way out: a decider bug must not reach the log. The JSON round trip
       // drops optional fields left undefined, which the store (rightly) refuses as not JSON.
-      data: JSON.parse(JSON.stringify(spec.eventSchemas[event.type]!.parse(event.data))) as JsonObject,
+      data: JSON.parse(JSON.stringify(aggregate.eventSchemas[event.type]!.parse(event.data))) as JsonObject,
       metadata,
     }));
     try {
       const result = await store.append(streamId, newEvents, { expectedRevision: revision ?? 'no_stream' });
-      const next = events.reduce(spec.decider.evolve, state);
-      if (!spec.tail) options.cache?.set(streamId, next, result.nextExpectedRevision);
-      return { events, state: next, revision: result.nextExpectedRevision, position: result.position };
+      const next = events.reduce(aggregate.decider.evolve, state);
+      if (!aggregate.tail) options.cache?.set(streamId, next, result.nextExpectedRevision);
+      return { events, role, state: next, revision: result.nextExpectedRevision, position: result.position };
     } catch (error) {
       if (!(error instanceof WrongExpectedVersion)) throw error;
-      if (attempt >= MAX_ATTEMPTS) {
+      if (attempt >= maxAttempts) {
         throw new DomainError(
           'CONCURRENCY_CONFLICT',
           `${streamId} 正被频繁修改，请稍后重试`,
-          `${streamId} kept changing under ${MAX_ATTEMPTS} attempts; try again`,
+          `${streamId} kept changing under ${maxAttempts} attempts; try again`,
         );
       }
     }

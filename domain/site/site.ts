@@ -4,8 +4,9 @@
  * handler in claim streams before the site's own events are appended (see domain/uniqueness).
  */
 import { z } from 'zod';
-import { type Actor, requirePlatformRole, requireSiteRole } from '../shared/actor.js';
-import type { Decider } from '../shared/decider.js';
+import { type Actor, type Role, requirePlatformRole, requireSiteRole } from '../shared/actor.js';
+import type { Aggregate } from '../shared/command-handler.js';
+import { type Decider, decided } from '../shared/decider.js';
 import { DomainError, type FieldProblem } from '../shared/domain-error.js';
 import { id, isoDate, isoDateTime, name, reason } from '../shared/schemas.js';
 import { domainProblems, SITE_KINDS, type SiteDomains, type SiteKind } from './domain-names.js';
@@ -219,7 +220,7 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
   decide(command, state) {
     const { actor } = command;
     if (command.type === 'OpenSite') {
-      requirePlatformRole(actor, 'platform_admin');
+      const role = requirePlatformRole(actor, 'platform_admin');
       const { kind, hostUnit, domains } = command.data;
       if (state.exists)
         refuse('ALREADY_EXISTS', `站点 ${command.data.siteId} 已存在`, `site ${command.data.siteId} already exists`);
@@ -232,7 +233,8 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
           'R-SITE-7',
           problems,
         );
-      return [
+      return decided<SiteEvent>(
+        role,
         {
           type: 'SiteOpened',
           data: { ...command.data, domains: { ...domains, english: domains.english.toLowerCase() } },
@@ -241,7 +243,7 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
           type: 'ChannelAdded' as const,
           data: { siteId: command.data.siteId, ...c },
         })),
-      ];
+      );
     }
     if (!state.exists)
       refuse('NOT_FOUND', `站点 ${command.data.siteId} 不存在`, `site ${command.data.siteId} does not exist`);
@@ -255,7 +257,7 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
 
     switch (command.type) {
       case 'ChangeSite': {
-        requirePlatformRole(actor, 'platform_admin');
+        const role = requirePlatformRole(actor, 'platform_admin');
         const { siteId, name, domains, approvedBy, reason } = command.data;
         if (domains) {
           const problems = domainProblems(state.kind, state.hostUnit.name, domains);
@@ -269,22 +271,20 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
             );
         }
         const normalised = domains && { ...domains, english: domains.english.toLowerCase() };
-        return [
-          {
-            type: 'SiteChanged',
-            data: {
-              siteId,
-              name,
-              domains: normalised,
-              previousDomains: normalised && state.domains,
-              approvedBy,
-              reason,
-            },
+        return decided<SiteEvent>(role, {
+          type: 'SiteChanged',
+          data: {
+            siteId,
+            name,
+            domains: normalised,
+            previousDomains: normalised && state.domains,
+            approvedBy,
+            reason,
           },
-        ];
+        });
       }
       case 'TakeSiteOffline': {
-        requirePlatformRole(actor, 'platform_admin');
+        const role = requirePlatformRole(actor, 'platform_admin');
         if (state.status === 'offline')
           refuse(
             'SITE_ALREADY_OFFLINE',
@@ -293,16 +293,16 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
           );
         const { from, until } = command.data;
         const days = checkOffline(state, from, until);
-        return [{ type: 'SiteTakenOffline', data: { ...command.data, days } }];
+        return decided<SiteEvent>(role, { type: 'SiteTakenOffline', data: { ...command.data, days } });
       }
       case 'BringSiteOnline': {
-        requirePlatformRole(actor, 'platform_admin');
+        const role = requirePlatformRole(actor, 'platform_admin');
         if (state.status !== 'offline')
           refuse('SITE_NOT_OFFLINE', `站点 ${state.siteId} 未下线`, `site ${state.siteId} is not offline`);
-        return [{ type: 'SiteBroughtOnline', data: command.data }];
+        return decided<SiteEvent>(role, { type: 'SiteBroughtOnline', data: command.data });
       }
       case 'ReportOutage': {
-        requireSiteRole(actor, state.siteId, ['site_admin']);
+        const role = requireSiteRole(actor, state.siteId, ['site_admin']);
         if (state.outage)
           refuse(
             'OUTAGE_ONGOING',
@@ -310,10 +310,10 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
             `site ${state.siteId} already has an outage reported`,
           );
         // R-SITE-6: reported outages are not counted against the yearly offline quota.
-        return [{ type: 'OutageReported', data: command.data }];
+        return decided<SiteEvent>(role, { type: 'OutageReported', data: command.data });
       }
       case 'EndOutage': {
-        requireSiteRole(actor, state.siteId, ['site_admin']);
+        const role = requireSiteRole(actor, state.siteId, ['site_admin']);
         const outage = state.outage;
         if (!outage || outage.outageId !== command.data.outageId)
           refuse(
@@ -334,10 +334,13 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
             'R-SITE-6',
           );
         }
-        return [{ type: 'OutageEnded', data: { ...command.data, hours: Math.round(hours * 100) / 100 } }];
+        return decided<SiteEvent>(role, {
+          type: 'OutageEnded',
+          data: { ...command.data, hours: Math.round(hours * 100) / 100 },
+        });
       }
       case 'ConvertOutageToOffline': {
-        requirePlatformRole(actor, 'platform_admin');
+        const role = requirePlatformRole(actor, 'platform_admin');
         const outage = state.outage;
         if (!outage || outage.outageId !== command.data.outageId)
           refuse(
@@ -349,13 +352,14 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
         const from = new Date(Date.parse(outage.startedAt) + 8 * 3_600_000).toISOString().slice(0, 10);
         const { siteId, outageId, until, approvedBy, reason } = command.data;
         const days = checkOffline(state, from, until);
-        return [
+        return decided<SiteEvent>(
+          role,
           { type: 'OutageConvertedToOffline', data: { siteId, outageId } },
           { type: 'SiteTakenOffline', data: { siteId, from, until, days, approvedBy, reason, outageId } },
-        ];
+        );
       }
       case 'AddChannel': {
-        requireSiteOrPlatformAdmin(actor, state.siteId);
+        const role = requireSiteOrPlatformAdmin(actor, state.siteId);
         const { channelId, path } = command.data;
         if (state.channels.has(channelId))
           refuse('ALREADY_EXISTS', `频道 ${channelId} 已存在`, `channel ${channelId} already exists`);
@@ -363,10 +367,10 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
           refuse('PATH_TAKEN', `路径 ${path} 已被占用`, `path ${path} is taken`, undefined, [
             { path: 'path', message: 'taken' },
           ]);
-        return [{ type: 'ChannelAdded', data: command.data }];
+        return decided<SiteEvent>(role, { type: 'ChannelAdded', data: command.data });
       }
       case 'AddColumn': {
-        requireSiteOrPlatformAdmin(actor, state.siteId);
+        const role = requireSiteOrPlatformAdmin(actor, state.siteId);
         const { channelId, columnId, path } = command.data;
         if (!state.channels.has(channelId))
           refuse('NOT_FOUND', `频道 ${channelId} 不存在`, `channel ${channelId} does not exist`);
@@ -376,10 +380,13 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
           refuse('PATH_TAKEN', `路径 ${path} 已被占用`, `path ${path} is taken`, undefined, [
             { path: 'path', message: 'taken' },
           ]);
-        return [{ type: 'ColumnAdded', data: { ...command.data, topic: command.data.topic ?? false } }];
+        return decided<SiteEvent>(role, {
+          type: 'ColumnAdded',
+          data: { ...command.data, topic: command.data.topic ?? false },
+        });
       }
       case 'ArchiveTopic': {
-        requireSiteOrPlatformAdmin(actor, state.siteId);
+        const role = requireSiteOrPlatformAdmin(actor, state.siteId);
         const column = state.columns.get(command.data.columnId);
         if (!column)
           refuse('NOT_FOUND', `栏目 ${command.data.columnId} 不存在`, `column ${command.data.columnId} does not exist`);
@@ -390,11 +397,11 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
             `column ${column.columnId} is not a topic and cannot be archived`,
             'R-SUP-3',
           );
-        if (column.archived) return [];
-        return [{ type: 'TopicArchived', data: command.data }];
+        if (column.archived) return decided(role);
+        return decided<SiteEvent>(role, { type: 'TopicArchived', data: command.data });
       }
       case 'MigrateSiteContent': {
-        requirePlatformRole(actor, 'platform_admin');
+        const role = requirePlatformRole(actor, 'platform_admin');
         const { siteId, toSiteId, reason } = command.data;
         const target = command.context?.migrationTarget;
         if (toSiteId === siteId || !target || target.status === null || target.status === 'closed') {
@@ -406,10 +413,10 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
           );
         }
         const columnIds = activeColumns(state).map((c) => c.columnId);
-        return [{ type: 'SiteContentMigrated', data: { siteId, toSiteId, columnIds, reason } }];
+        return decided<SiteEvent>(role, { type: 'SiteContentMigrated', data: { siteId, toSiteId, columnIds, reason } });
       }
       case 'CloseSite': {
-        requirePlatformRole(actor, 'platform_admin');
+        const role = requirePlatformRole(actor, 'platform_admin');
         if (isPortal(state.kind))
           refuse(
             'PORTAL_CANNOT_CLOSE',
@@ -425,10 +432,13 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
             'R-SITE-5',
           );
         }
-        return [{ type: 'SiteClosed', data: { ...command.data, releasedDomains: state.domains } }];
+        return decided<SiteEvent>(role, {
+          type: 'SiteClosed',
+          data: { ...command.data, releasedDomains: state.domains },
+        });
       }
       case 'GrantColumnCoBuilding': {
-        requireSiteOrPlatformAdmin(actor, state.siteId);
+        const role = requireSiteOrPlatformAdmin(actor, state.siteId);
         const { siteId, partnerSiteId, columnIds, reason } = command.data;
         // R-PUSH-4: the portal opens chosen columns to a sub-site; a sub-site has no columns to share this way.
         if (!isPortal(state.kind))
@@ -459,16 +469,22 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
           );
         const held = state.coBuilding.get(partnerSiteId);
         const added = columnIds.filter((c) => !held?.has(c));
-        if (added.length === 0) return [];
-        return [{ type: 'ColumnCoBuildingGranted', data: { siteId, partnerSiteId, columnIds: added, reason } }];
+        if (added.length === 0) return decided(role);
+        return decided<SiteEvent>(role, {
+          type: 'ColumnCoBuildingGranted',
+          data: { siteId, partnerSiteId, columnIds: added, reason },
+        });
       }
       case 'RevokeColumnCoBuilding': {
-        requireSiteOrPlatformAdmin(actor, state.siteId);
+        const role = requireSiteOrPlatformAdmin(actor, state.siteId);
         const { siteId, partnerSiteId, columnIds, reason } = command.data;
         const held = state.coBuilding.get(partnerSiteId);
         const revoked = columnIds.filter((c) => held?.has(c));
-        if (revoked.length === 0) return [];
-        return [{ type: 'ColumnCoBuildingRevoked', data: { siteId, partnerSiteId, columnIds: revoked, reason } }];
+        if (revoked.length === 0) return decided(role);
+        return decided<SiteEvent>(role, {
+          type: 'ColumnCoBuildingRevoked',
+          data: { siteId, partnerSiteId, columnIds: revoked, reason },
+        });
       }
     }
   },
@@ -543,9 +559,33 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
   },
 };
 
-function requireSiteOrPlatformAdmin(actor: Actor, siteId: string): void {
-  if (actor.system || actor.platformRoles.has('platform_admin')) return;
-  requireSiteRole(actor, siteId, ['site_admin']);
+/** Site structure is the site administrator's, and any platform administrator's; returns the role acted in. */
+export const siteAggregate: Aggregate<SiteState, SiteCommand, SiteEvent> = {
+  decider: siteDecider,
+  eventSchemas: siteEventSchemas,
+};
+
+/** What other aggregates need to know of a site: whether it is there and open, its kind, its active columns. */
+export interface SiteContext {
+  status: SiteStatus | null;
+  kind: SiteKind;
+  activeColumns: ReadonlySet<string>;
+  /** R-PUSH-4 (portals): partner site → the columns of this site opened to its editors. */
+  coBuilding: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+export function siteContextOf(site: SiteState): SiteContext {
+  return {
+    status: site.exists ? site.status : null,
+    kind: site.kind,
+    activeColumns: new Set(activeColumns(site).map((c) => c.columnId)),
+    coBuilding: site.coBuilding,
+  };
+}
+
+function requireSiteOrPlatformAdmin(actor: Actor, siteId: string): Role {
+  if (actor.system || actor.platformRoles.has('platform_admin')) return requirePlatformRole(actor, 'platform_admin');
+  return requireSiteRole(actor, siteId, ['site_admin']);
 }
 
 export interface Advisory {

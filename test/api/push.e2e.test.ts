@@ -283,7 +283,7 @@ describe('cross-site push and column co-building over HTTP and WebSocket', () =>
       'SITE_OFFLINE',
     );
     expect(error.extensions.details).toEqual([{ path: 'targets.1.siteId', message: 'offline' }]);
-    expect((await api.c.platform.pushOffer('push-2')).exists).toBe(false);
+    expect((await api.c.platform.reader.pushOffer('push-2')).exists).toBe(false);
     await refused(
       PUSH,
       { input: { pushId: 'push-2', resourceId: 'shared-2', targets: [{ siteId: 'portal' }] } },

@@ -15,16 +15,16 @@ const RESOURCES_PER_ROUND = 60;
 const COMMANDS_PER_RESOURCE = 6;
 
 async function workflow(platform: Platform, resourceId: string, title: string): Promise<void> {
-  await platform.resource(
+  await platform.execute(
     'DraftResource',
     { resourceId, siteId: 'jinan', metadata: sampleMetadata({ title }) },
     at('wang'),
   );
-  await platform.resource('SubmitResource', { resourceId }, at('wang'));
-  await platform.resource('PassFirstReview', { resourceId }, at('zhao'));
-  await platform.resource('PassSecondReview', { resourceId }, at('li'));
-  await platform.resource('PassFinalReview', { resourceId }, at('chen'));
-  await platform.resource('PublishResource', { resourceId, columnIds: ['notices'] }, at('chen'));
+  await platform.execute('SubmitResource', { resourceId }, at('wang'));
+  await platform.execute('PassFirstReview', { resourceId }, at('zhao'));
+  await platform.execute('PassSecondReview', { resourceId }, at('li'));
+  await platform.execute('PassFinalReview', { resourceId }, at('chen'));
+  await platform.execute('PublishResource', { resourceId, columnIds: ['notices'] }, at('chen'));
 }
 
 /** Runs `count` workflows with at most `inFlight` of them under way at once. */

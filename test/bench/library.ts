@@ -226,17 +226,17 @@ export async function libraryBenchmark() {
     for (let i = 0; i < FRESHNESS_SAMPLES; i++) {
       const resourceId = `fresh-${i}`;
       const word = `鲜度测试${i}号`;
-      await platform.resource(
+      await platform.execute(
         'DraftResource',
         { resourceId, siteId: 'jinan', metadata: sampleMetadata({ title: `关于${word}的通知` }) },
         at('wang'),
       );
-      await platform.resource('SubmitResource', { resourceId }, at('wang'));
-      await platform.resource('PassFirstReview', { resourceId }, at('zhao'));
-      await platform.resource('PassSecondReview', { resourceId }, at('li'));
-      await platform.resource('PassFinalReview', { resourceId }, at('chen'));
+      await platform.execute('SubmitResource', { resourceId }, at('wang'));
+      await platform.execute('PassFirstReview', { resourceId }, at('zhao'));
+      await platform.execute('PassSecondReview', { resourceId }, at('li'));
+      await platform.execute('PassFinalReview', { resourceId }, at('chen'));
       const t = process.hrtime.bigint();
-      await platform.resource('PublishResource', { resourceId, columnIds: ['notices'] }, at('chen'));
+      await platform.execute('PublishResource', { resourceId, columnIds: ['notices'] }, at('chen'));
       // Poll the way a client would, a few times a millisecond at most, and give up after ten seconds.
       for (let tries = 0; ; tries++) {
         const page = await searchIndex.search({ text: `"${word}"`, first: 1 });

@@ -26,7 +26,7 @@ async function openSites(api: ApiServer): Promise<void> {
   const { platform } = api.c;
   for (let i = 0; i < SITES; i++) {
     const name = `六安市测试单位${i}`;
-    await platform.site(
+    await platform.execute(
       'OpenSite',
       {
         siteId: siteId(i),
@@ -39,7 +39,7 @@ async function openSites(api: ApiServer): Promise<void> {
       },
       admin(),
     );
-    await platform.site(
+    await platform.execute(
       'AddColumn',
       {
         siteId: siteId(i),
@@ -53,8 +53,8 @@ async function openSites(api: ApiServer): Promise<void> {
     );
     for (const role of ['reviewer', 'approver'] as const) {
       const personId = `${siteId(i)}-${role}`;
-      await platform.person('RegisterPerson', { personId, name: personId }, admin());
-      await platform.person('GrantSiteRole', { personId, siteId: siteId(i), role, reason: '岗位职责' }, admin());
+      await platform.execute('RegisterPerson', { personId, name: personId }, admin());
+      await platform.execute('GrantSiteRole', { personId, siteId: siteId(i), role, reason: '岗位职责' }, admin());
     }
   }
 }

@@ -60,6 +60,7 @@ const grant = (who = portalAdmin, columnIds = ['county-news'], partnerStatus: 'o
 const context = (coBuilding: Array<[string, string[]]>) => ({
   site: {
     status: 'online' as const,
+    kind: 'city_portal' as const,
     activeColumns: new Set(['county-news']),
     coBuilding: new Map(coBuilding.map(([s, c]) => [s, new Set(c)])),
   },

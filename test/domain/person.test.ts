@@ -25,7 +25,7 @@ describe('Person', () => {
         type: 'GrantSiteRole',
         data: { personId: 'li', siteId: 'jinan', role: 'editor', reason: '新入职' },
         actor: webmaster,
-        site: online,
+        context: { site: online },
       })
       .then([
         {
@@ -41,7 +41,7 @@ describe('Person', () => {
         type: 'RevokeSiteRole',
         data: { personId: 'li', siteId: 'jinan', role: 'editor', reason: '调离' },
         actor: admin,
-        site: online,
+        context: { site: online },
       })
       .then([
         {
@@ -68,7 +68,7 @@ describe('Person', () => {
         type: 'GrantSiteRole',
         data: { personId: 'li', siteId: 'shucheng', role: 'editor', reason: 'r' },
         actor: webmaster,
-        site: online,
+        context: { site: online },
       })
       .thenRefuses('FORBIDDEN');
     given([registered])
@@ -76,7 +76,7 @@ describe('Person', () => {
         type: 'GrantSiteRole',
         data: { personId: 'li', siteId: 'jinan', role: 'site_admin', reason: 'r' },
         actor: webmaster,
-        site: online,
+        context: { site: online },
       })
       .thenRefuses('FORBIDDEN');
   });
@@ -87,7 +87,7 @@ describe('Person', () => {
         type: 'GrantSiteRole',
         data: { personId: 'li', siteId: 'nowhere', role: 'editor', reason: 'r' },
         actor: admin,
-        site: { status: null },
+        context: { site: { status: null } },
       })
       .thenRefuses('NOT_FOUND');
     given([registered])
@@ -95,7 +95,7 @@ describe('Person', () => {
         type: 'GrantSiteRole',
         data: { personId: 'li', siteId: 'jinan', role: 'editor', reason: 'r' },
         actor: admin,
-        site: { status: 'closed' },
+        context: { site: { status: 'closed' } },
       })
       .thenRefuses('SITE_CLOSED');
   });
@@ -138,7 +138,7 @@ describe('Person', () => {
         type: 'GrantSiteRole',
         data: { personId: 'li', siteId: 'jinan', role: 'reviewer', reason: 'r' },
         actor: admin,
-        site: online,
+        context: { site: online },
       })
       .thenRefuses('SEPARATION_OF_DUTIES', 'R-PEOPLE-3');
     given([registered, grant('approver')])
@@ -146,7 +146,7 @@ describe('Person', () => {
         type: 'GrantSiteRole',
         data: { personId: 'li', siteId: 'jinan', role: 'site_admin', reason: 'r' },
         actor: admin,
-        site: online,
+        context: { site: online },
       })
       .thenRefuses('SEPARATION_OF_DUTIES', 'R-PEOPLE-3');
   });
@@ -157,7 +157,7 @@ describe('Person', () => {
         type: 'GrantSiteRole',
         data: { personId: 'li', siteId: 'jinan', role: 'editor', reason: 'r' },
         actor: admin,
-        site: online,
+        context: { site: online },
       })
       .then((events) => expect(events).toHaveLength(1));
   });
@@ -168,7 +168,7 @@ describe('Person', () => {
         type: 'GrantSiteRole',
         data: { personId: 'li', siteId: 'jinan', role: 'editor', reason: 'r' },
         actor: admin,
-        site: online,
+        context: { site: online },
       })
       .then([]);
   });

@@ -35,12 +35,12 @@ describe('platform write side', () => {
 
     async function publish(resourceId: string, meta = sampleMetadata()) {
       const { platform } = f;
-      await platform.resource('DraftResource', { resourceId, siteId: 'jinan', metadata: meta }, at('wang'));
-      await platform.resource('SubmitResource', { resourceId }, at('wang'));
-      await platform.resource('PassFirstReview', { resourceId }, at('zhao'));
-      await platform.resource('PassSecondReview', { resourceId }, at('li'));
-      await platform.resource('PassFinalReview', { resourceId }, at('chen'));
-      return platform.resource('PublishResource', { resourceId, columnIds: ['notices'] }, at('chen'));
+      await platform.execute('DraftResource', { resourceId, siteId: 'jinan', metadata: meta }, at('wang'));
+      await platform.execute('SubmitResource', { resourceId }, at('wang'));
+      await platform.execute('PassFirstReview', { resourceId }, at('zhao'));
+      await platform.execute('PassSecondReview', { resourceId }, at('li'));
+      await platform.execute('PassFinalReview', { resourceId }, at('chen'));
+      return platform.execute('PublishResource', { resourceId, columnIds: ['notices'] }, at('chen'));
     }
 
     it('R-REVIEW-5: the whole workflow leaves events recording who, in which role, when and why', async () => {
@@ -56,14 +56,14 @@ describe('platform write side', () => {
         ['ResourcePublished', 'chen', 'approver', 'jinan'],
       ]);
       for (const event of events) expect(Date.parse(event.metadata.occurredAt)).toBeGreaterThan(0);
-      await f.platform.resource('RejectResource', { resourceId: 'r1', reason: 'x' }, at('li')).catch(() => {});
-      await f.platform.resource(
+      await f.platform.execute('RejectResource', { resourceId: 'r1', reason: 'x' }, at('li')).catch(() => {});
+      await f.platform.execute(
         'CorrectResource',
         { resourceId: 'r1', metadata: sampleMetadata({ title: '更正' }), reason: '标题错误' },
         at('zhao'),
       );
-      await f.platform.resource('SubmitResource', { resourceId: 'r1' }, at('zhao'));
-      await f.platform.resource('RejectResource', { resourceId: 'r1', reason: '更正依据不足' }, at('wang'));
+      await f.platform.execute('SubmitResource', { resourceId: 'r1' }, at('zhao'));
+      await f.platform.execute('RejectResource', { resourceId: 'r1', reason: '更正依据不足' }, at('wang'));
       const [rejected] = await f.store.readStream('resource-r1', { direction: 'backwards', maxCount: 1 });
       expect(rejected).toMatchObject({
         type: 'ResourceRejected',
@@ -80,36 +80,36 @@ describe('platform write side', () => {
     });
 
     it('R-PEOPLE-2: a revocation takes effect on the very next command', async () => {
-      await f.platform.resource(
+      await f.platform.execute(
         'DraftResource',
         { resourceId: 'r2', siteId: 'jinan', metadata: sampleMetadata() },
         at('wang'),
       );
-      await f.platform.person(
+      await f.platform.execute(
         'RevokeSiteRole',
         { personId: 'wang', siteId: 'jinan', role: 'editor', reason: '调离' },
         at('webmaster'),
       );
-      const error = await refusal(f.platform.resource('SubmitResource', { resourceId: 'r2' }, at('wang')));
+      const error = await refusal(f.platform.execute('SubmitResource', { resourceId: 'r2' }, at('wang')));
       expect(error.code).toBe('ROLE_REVOKED');
       expect(await f.store.streamRevision('resource-r2')).toBe(0);
     });
 
     it('R-REVIEW-2: the same person cannot do two of the three steps, through the real command path', async () => {
-      await f.platform.person(
+      await f.platform.execute(
         'GrantSiteRole',
         { personId: 'li', siteId: 'jinan', role: 'approver', reason: '兼任' },
         at('admin'),
       );
-      await f.platform.resource(
+      await f.platform.execute(
         'DraftResource',
         { resourceId: 'r3', siteId: 'jinan', metadata: sampleMetadata() },
         at('wang'),
       );
-      await f.platform.resource('SubmitResource', { resourceId: 'r3' }, at('wang'));
-      await f.platform.resource('PassFirstReview', { resourceId: 'r3' }, at('wang'));
-      await f.platform.resource('PassSecondReview', { resourceId: 'r3' }, at('li'));
-      expect((await refusal(f.platform.resource('PassFinalReview', { resourceId: 'r3' }, at('li')))).code).toBe(
+      await f.platform.execute('SubmitResource', { resourceId: 'r3' }, at('wang'));
+      await f.platform.execute('PassFirstReview', { resourceId: 'r3' }, at('wang'));
+      await f.platform.execute('PassSecondReview', { resourceId: 'r3' }, at('li'));
+      expect((await refusal(f.platform.execute('PassFinalReview', { resourceId: 'r3' }, at('li')))).code).toBe(
         'SELF_REVIEW_FORBIDDEN',
       );
     });
@@ -117,17 +117,21 @@ describe('platform write side', () => {
     it('bad input gets a typed error with field details and writes nothing', async () => {
       const head = await f.store.headPosition();
       const error = await refusal(
-        f.platform.resource('DraftResource', { resourceId: 'has space', siteId: '', metadata: null }, at('wang')),
+        f.platform.execute(
+          'DraftResource',
+          { resourceId: 'has space', siteId: '', metadata: null as never },
+          at('wang'),
+        ),
       );
       expect(error.code).toBe('BAD_USER_INPUT');
       expect([...new Set(error.details.map((d) => d.path))].sort()).toEqual(['metadata', 'resourceId', 'siteId']);
       expect(
-        (await refusal(f.platform.resource('RejectResource', { resourceId: 'r1', reason: '  ' }, at('li')))).code,
+        (await refusal(f.platform.execute('RejectResource', { resourceId: 'r1', reason: '  ' }, at('li')))).code,
       ).toBe('BAD_USER_INPUT');
       expect(
         (
           await refusal(
-            f.platform.site(
+            f.platform.execute(
               'TakeSiteOffline',
               { siteId: 'jinan', from: '2026-02-30', until: 'x', approvedBy: 'd', reason: 'r' },
               at('admin'),
@@ -142,7 +146,7 @@ describe('platform write side', () => {
       expect(
         (
           await refusal(
-            f.platform.resource(
+            f.platform.execute(
               'DraftResource',
               { resourceId: 'r4', siteId: 'jinan', metadata: sampleMetadata() },
               at('nobody'),
@@ -154,22 +158,22 @@ describe('platform write side', () => {
 
     it('API keys: no person takes a key’s actor id; a read-only key, or a key asking for a review step, is refused', async () => {
       expect(
-        (await refusal(f.platform.person('RegisterPerson', { personId: 'apikey:0123', name: '冒名' }, at('admin'))))
+        (await refusal(f.platform.execute('RegisterPerson', { personId: 'apikey:0123', name: '冒名' }, at('admin'))))
           .code,
       ).toBe('BAD_USER_INPUT');
       const secretHash = 'a'.repeat(64);
-      await f.platform.apiKey(
+      await f.platform.execute(
         'CreateApiKey',
         { keyId: 'k-read', siteId: 'jinan', name: '只读', secretHash },
         at('admin'),
       );
-      await f.platform.apiKey(
+      await f.platform.execute(
         'CreateApiKey',
         { keyId: 'k-draft', siteId: 'jinan', name: '投稿', secretHash, mayDraft: true },
         at('admin'),
       );
       const draft = (keyId: string, resourceId: string) =>
-        f.platform.resource(
+        f.platform.execute(
           'DraftResource',
           { resourceId, siteId: 'jinan', metadata: sampleMetadata() },
           at(`apikey:${keyId}`),
@@ -177,9 +181,9 @@ describe('platform write side', () => {
       expect((await refusal(draft('k-read', 'r-key-1'))).code).toBe('FORBIDDEN');
       const drafted = await draft('k-draft', 'r-key-2');
       expect(drafted.state.working?.writers).toEqual(['apikey:k-draft']);
-      await f.platform.resource('SubmitResource', { resourceId: 'r-key-2' }, at('apikey:k-draft'));
+      await f.platform.execute('SubmitResource', { resourceId: 'r-key-2' }, at('apikey:k-draft'));
       expect(
-        (await refusal(f.platform.resource('PassFirstReview', { resourceId: 'r-key-2' }, at('apikey:k-draft')))).code,
+        (await refusal(f.platform.execute('PassFirstReview', { resourceId: 'r-key-2' }, at('apikey:k-draft')))).code,
       ).toBe('FORBIDDEN');
     });
   });
@@ -187,8 +191,8 @@ describe('platform write side', () => {
   describe('uniqueness across streams', () => {
     beforeEach(async () => {
       f = await emptyPlatform();
-      await f.platform.person('RegisterPerson', { personId: 'admin', name: '平台管理员' }, SYSTEM);
-      await f.platform.person(
+      await f.platform.execute('RegisterPerson', { personId: 'admin', name: '平台管理员' }, SYSTEM);
+      await f.platform.execute(
         'GrantPlatformRole',
         { personId: 'admin', role: 'platform_admin', reason: '初始化' },
         SYSTEM,
@@ -204,14 +208,14 @@ describe('platform write side', () => {
         domains: { english, chinese: `${name}.政务` },
       });
       const results = await Promise.allSettled([
-        f.platform.site('OpenSite', COUNTY_SITE, at('admin')),
-        f.platform.site('OpenSite', renamed('jinan2', '金安区人民政府', 'www.jinan.gov.cn'), at('admin')),
-        f.platform.site('OpenSite', renamed('jinan3', '金安区政府', 'www.jinanqu.gov.cn'), at('admin')),
+        f.platform.execute('OpenSite', COUNTY_SITE, at('admin')),
+        f.platform.execute('OpenSite', renamed('jinan2', '金安区人民政府', 'www.jinan.gov.cn'), at('admin')),
+        f.platform.execute('OpenSite', renamed('jinan3', '金安区政府', 'www.jinanqu.gov.cn'), at('admin')),
       ]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       for (const r of results.filter((r) => r.status === 'rejected'))
         expect((r.reason as DomainError).code).toBe('HOST_UNIT_HAS_SITE');
-      const opened = await Promise.all(['jinan', 'jinan2', 'jinan3'].map((id) => f.platform.siteState(id)));
+      const opened = await Promise.all(['jinan', 'jinan2', 'jinan3'].map((id) => f.platform.reader.site(id)));
       expect(opened.filter((s) => s.exists)).toHaveLength(1);
     });
 
@@ -223,22 +227,22 @@ describe('platform write side', () => {
         domains: { english: 'www.luan.gov.cn', chinese: '六安市数据资源局.政务' },
       };
       const results = await Promise.allSettled([
-        f.platform.site('OpenSite', CITY_PORTAL, at('admin')),
-        f.platform.site('OpenSite', other, at('admin')),
+        f.platform.execute('OpenSite', CITY_PORTAL, at('admin')),
+        f.platform.execute('OpenSite', other, at('admin')),
       ]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
       expect((refused.reason as DomainError).code).toBe('CITY_PORTAL_EXISTS');
-      expect((await refusal(f.platform.site('OpenSite', { ...other, siteId: 'portal3' }, at('admin')))).code).toBe(
+      expect((await refusal(f.platform.execute('OpenSite', { ...other, siteId: 'portal3' }, at('admin')))).code).toBe(
         'CITY_PORTAL_EXISTS',
       );
     });
 
     it('R-SITE-7: a domain belongs to one site; a refused site leaves no claim behind; a closed site releases its domains', async () => {
-      await f.platform.site('OpenSite', COUNTY_SITE, at('admin'));
+      await f.platform.execute('OpenSite', COUNTY_SITE, at('admin'));
       const dept = {
         siteId: 'edu',
-        kind: 'department',
+        kind: 'department' as const,
         hostUnit: { name: '六安市教育局', code: '113415000030893110' },
         name: '六安市教育局',
         domains: { english: 'jyj.luan.gov.cn', chinese: '六安市教育局.政务' },
@@ -251,26 +255,27 @@ describe('platform write side', () => {
         hostUnit: { name: '六安市教育体育局', code: '113415000030893129' },
         domains: { english: 'www.ja.gov.cn', chinese: '六安市教育体育局.政务' },
       };
-      expect((await refusal(f.platform.site('OpenSite', { ...thief, kind: 'county_portal' }, at('admin')))).code).toBe(
-        'DOMAIN_TAKEN',
-      );
+      expect(
+        (await refusal(f.platform.execute('OpenSite', { ...thief, kind: 'county_portal' }, at('admin')))).code,
+      ).toBe('DOMAIN_TAKEN');
       // the refused attempt did not keep the host unit: it can open a site with its own domain
-      await f.platform.site(
+      await f.platform.execute(
         'OpenSite',
         { ...thief, domains: { english: 'jtj.luan.gov.cn', chinese: thief.domains.chinese } },
         at('admin'),
       );
 
-      await f.platform.site('OpenSite', dept, at('admin'));
-      await f.platform.site('CloseSite', { siteId: 'edu', approvedBy: 'director', reason: '机构改革' }, at('admin'));
+      await f.platform.execute('OpenSite', dept, at('admin'));
+      await f.platform.execute('CloseSite', { siteId: 'edu', approvedBy: 'director', reason: '机构改革' }, at('admin'));
       const reuse = { ...dept, siteId: 'edu3', hostUnit: { name: '六安市教育局', code: '113415000030893110' } };
-      await f.platform.site('OpenSite', reuse, at('admin'));
-      expect((await f.platform.siteState('edu3')).domains.english).toBe('jyj.luan.gov.cn');
+      await f.platform.execute('OpenSite', reuse, at('admin'));
+      expect((await f.platform.reader.site('edu3')).domains.english).toBe('jyj.luan.gov.cn');
     });
 
     it('R-SITE-3: a site cannot be opened without an approver and a reason', async () => {
       const { approvedBy: _, ...unapproved } = COUNTY_SITE;
-      const error = await refusal(f.platform.site('OpenSite', { ...unapproved, reason: '' }, at('admin')));
+      // Deliberately ill-typed: the schema, not the compiler, must refuse it here.
+      const error = await refusal(f.platform.execute('OpenSite', { ...unapproved, reason: '' } as never, at('admin')));
       expect(error.code).toBe('BAD_USER_INPUT');
       expect(error.details.map((d) => d.path).sort()).toEqual(['approvedBy', 'reason']);
     });
@@ -287,27 +292,31 @@ describe('platform reference data', () => {
   it('R-LIB-2: a subject an administrator added to the taxonomy becomes valid metadata; others stay refused', async () => {
     const metadata = sampleMetadata({ subject: '综合政务/政府网站集约化' });
     const before = await refusal(
-      f.platform.resource('DraftResource', { resourceId: 'r1', siteId: 'jinan', metadata }, at('wang')),
+      f.platform.execute('DraftResource', { resourceId: 'r1', siteId: 'jinan', metadata }, at('wang')),
     );
     expect(before.code).toBe('INVALID_METADATA');
     expect(before.details.map((d) => d.path)).toEqual(['metadata.subject']);
     expect(
-      (await refusal(f.platform.addSubject({ top: '综合政务', second: '政府网站集约化', reason: '新增' }, at('wang'))))
-        .code,
+      (
+        await refusal(
+          f.platform.execute('AddSubject', { top: '综合政务', second: '政府网站集约化', reason: '新增' }, at('wang')),
+        )
+      ).code,
     ).toBe('FORBIDDEN');
-    await f.platform.addSubject(
+    await f.platform.execute(
+      'AddSubject',
       { top: '综合政务', second: '政府网站集约化', reason: '集约化平台建设需要' },
       at('admin'),
     );
-    await f.platform.resource('DraftResource', { resourceId: 'r1', siteId: 'jinan', metadata }, at('wang'));
-    expect((await f.platform.resourceState('r1')).working?.metadata.subject).toBe('综合政务/政府网站集约化');
-    expect((await refusal(f.platform.addSubject({ top: '不存在', second: 'x', reason: 'r' }, at('admin')))).code).toBe(
-      'UNKNOWN_SUBJECT',
-    );
+    await f.platform.execute('DraftResource', { resourceId: 'r1', siteId: 'jinan', metadata }, at('wang'));
+    expect((await f.platform.reader.resource('r1')).working?.metadata.subject).toBe('综合政务/政府网站集约化');
+    expect(
+      (await refusal(f.platform.execute('AddSubject', { top: '不存在', second: 'x', reason: 'r' }, at('admin')))).code,
+    ).toBe('UNKNOWN_SUBJECT');
   });
 
   it('R-SUP-2: a deadline in a year no calendar covers is an error until an administrator records that year', async () => {
-    const before = await f.platform.workingCalendar();
+    const before = await f.platform.reader.workingCalendar();
     expect(() => before.addWorkingDays('2027-01-04', 5)).toThrow(
       expect.objectContaining({ code: 'CALENDAR_YEAR_NOT_COVERED' }),
     );
@@ -326,9 +335,9 @@ describe('platform reference data', () => {
       adjustedWorkdays: ['2027-02-14'],
       reason: '国务院办公厅关于2027年部分节假日安排的通知',
     };
-    expect((await refusal(f.platform.recordCalendarYear(arrangement, at('chen')))).code).toBe('FORBIDDEN');
-    await f.platform.recordCalendarYear(arrangement, at('admin'));
-    const after = await f.platform.workingCalendar();
+    expect((await refusal(f.platform.execute('RecordCalendarYear', arrangement, at('chen')))).code).toBe('FORBIDDEN');
+    await f.platform.execute('RecordCalendarYear', arrangement, at('admin'));
+    const after = await f.platform.reader.workingCalendar();
     expect(after.addWorkingDays('2027-01-04', 5)).toBe('2027-01-11');
     expect(after.isWorkingDay('2027-02-08')).toBe(false);
     expect(after.isWorkingDay('2027-02-14')).toBe(true);

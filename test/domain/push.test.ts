@@ -7,8 +7,8 @@ import {
   type PushOfferEvent,
   pushDeliveryDecider,
   pushOfferDecider,
-  type SiteContext,
 } from '../../domain/push/push.js';
+import type { SiteContext } from '../../domain/site/site.js';
 import { actor, deciderSpec } from '../support/decider-spec.js';
 
 // The offer is one stream; each receiving site's decisions are another, given the offer as context.
@@ -29,6 +29,7 @@ const site = (kind: SiteContext['kind'], status: SiteContext['status'] = 'online
   kind,
   status,
   activeColumns: new Set(columns),
+  coBuilding: new Map(),
 });
 const PUSHED_AT = '2026-11-26T01:00:00.000Z';
 const context = (overrides: Partial<PushCommandContext> = {}): PushCommandContext => ({

@@ -120,7 +120,7 @@ describe('review state machine (property-based)', () => {
           for (const [type, who] of steps) {
             let events: ResourceEvent[];
             try {
-              events = resourceDecider.decide(command(type, who), state);
+              events = resourceDecider.decide(command(type, who), state).events;
             } catch (error) {
               expect(error).toBeInstanceOf(DomainError);
               continue;

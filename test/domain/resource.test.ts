@@ -9,7 +9,12 @@ import { actor, deciderSpec } from '../support/decider-spec.js';
 import { sampleMetadata } from '../support/fixtures.js';
 
 const given = deciderSpec(resourceDecider);
-const site = { status: 'online' as const, activeColumns: new Set(['notices', 'policies']) };
+const site = {
+  status: 'online' as const,
+  kind: 'county_portal' as const,
+  activeColumns: new Set(['notices', 'policies']),
+  coBuilding: new Map(),
+};
 const author = actor('author', { sites: { jinan: ['editor'] } });
 const editor2 = actor('editor2', { sites: { jinan: ['editor'] } });
 const reviewer = actor('reviewer', { sites: { jinan: ['reviewer'] } });

@@ -16,17 +16,17 @@ describe('library projection', () => {
 
   async function publish(resourceId: string, metadata = sampleMetadata()) {
     const { platform } = lib;
-    await platform.resource('DraftResource', { resourceId, siteId: 'jinan', metadata }, at('wang'));
-    await platform.resource('SubmitResource', { resourceId }, at('wang'));
-    await platform.resource('PassFirstReview', { resourceId }, at('zhao'));
-    await platform.resource('PassSecondReview', { resourceId }, at('li'));
-    await platform.resource('PassFinalReview', { resourceId }, at('chen'));
-    await platform.resource('PublishResource', { resourceId, columnIds: ['notices'] }, at('chen'));
+    await platform.execute('DraftResource', { resourceId, siteId: 'jinan', metadata }, at('wang'));
+    await platform.execute('SubmitResource', { resourceId }, at('wang'));
+    await platform.execute('PassFirstReview', { resourceId }, at('zhao'));
+    await platform.execute('PassSecondReview', { resourceId }, at('li'));
+    await platform.execute('PassFinalReview', { resourceId }, at('chen'));
+    await platform.execute('PublishResource', { resourceId, columnIds: ['notices'] }, at('chen'));
     await lib.settle();
   }
 
   it('R-LIB-1: only published resources are in the library, with placements and index number, findable by a Chinese word of the body', async () => {
-    await lib.platform.resource(
+    await lib.platform.execute(
       'DraftResource',
       { resourceId: 'draft', siteId: 'jinan', metadata: sampleMetadata({ body: '集约化草稿内容' }) },
       at('wang'),
@@ -49,18 +49,18 @@ describe('library projection', () => {
   it('R-REVIEW-4: a correction replaces the document only when it is published, keeping the index number and the history', async () => {
     await publish('r1', sampleMetadata({ title: '原标题通知' }));
     const { platform } = lib;
-    await platform.resource(
+    await platform.execute(
       'CorrectResource',
       { resourceId: 'r1', metadata: sampleMetadata({ title: '更正后的通知' }), reason: '标题有误' },
       at('zhao'),
     );
-    await platform.resource('SubmitResource', { resourceId: 'r1' }, at('zhao'));
+    await platform.execute('SubmitResource', { resourceId: 'r1' }, at('zhao'));
     await lib.settle();
     expect((await lib.searchIndex.get('r1'))?.metadata.title).toBe('原标题通知');
-    await platform.resource('PassFirstReview', { resourceId: 'r1' }, at('wang'));
-    await platform.resource('PassSecondReview', { resourceId: 'r1' }, at('li'));
-    await platform.resource('PassFinalReview', { resourceId: 'r1' }, at('chen'));
-    await platform.resource('PublishResource', { resourceId: 'r1' }, at('chen'));
+    await platform.execute('PassFirstReview', { resourceId: 'r1' }, at('wang'));
+    await platform.execute('PassSecondReview', { resourceId: 'r1' }, at('li'));
+    await platform.execute('PassFinalReview', { resourceId: 'r1' }, at('chen'));
+    await platform.execute('PublishResource', { resourceId: 'r1' }, at('chen'));
     await lib.settle();
     const document = await lib.searchIndex.get('r1');
     expect(document).toMatchObject({ version: 2, indexNumber: '11341500003089416J/2026-00001' });
@@ -74,8 +74,8 @@ describe('library projection', () => {
   it('R-REVIEW-4: a withdrawn resource leaves the library; an archived one stays, marked, out of default searches', async () => {
     await publish('gone', sampleMetadata({ title: '撤回的通知' }));
     await publish('old', sampleMetadata({ title: '归档的通知' }));
-    await lib.platform.resource('WithdrawResource', { resourceId: 'gone', reason: '政策废止' }, at('chen'));
-    await lib.platform.resource('ArchiveResource', { resourceId: 'old', reason: '过期' }, at('chen'));
+    await lib.platform.execute('WithdrawResource', { resourceId: 'gone', reason: '政策废止' }, at('chen'));
+    await lib.platform.execute('ArchiveResource', { resourceId: 'old', reason: '过期' }, at('chen'));
     await lib.settle();
     expect(await lib.searchIndex.get('gone')).toBeNull();
     expect((await lib.searchIndex.get('old'))?.status).toBe('archived');
@@ -86,7 +86,7 @@ describe('library projection', () => {
 
   it('R-SITE-5: migrating a site’s content moves the placements in its columns to the target site', async () => {
     await publish('r1');
-    await lib.platform.site(
+    await lib.platform.execute(
       'MigrateSiteContent',
       { siteId: 'jinan', toSiteId: 'portal', reason: '区划调整' },
       at('admin'),
@@ -103,16 +103,16 @@ describe('library freshness', () => {
       const { platform } = lib;
       expect((await lib.searchIndex.search({ text: '"鲜度测试0号"' })).total).toBe(0);
       expect((await lib.searchIndex.search({ text: '鲜度' })).total).toBe(0);
-      await platform.resource(
+      await platform.execute(
         'DraftResource',
         { resourceId: 'fresh', siteId: 'jinan', metadata: sampleMetadata({ title: '关于鲜度测试0号的通知' }) },
         at('wang'),
       );
-      await platform.resource('SubmitResource', { resourceId: 'fresh' }, at('wang'));
-      await platform.resource('PassFirstReview', { resourceId: 'fresh' }, at('zhao'));
-      await platform.resource('PassSecondReview', { resourceId: 'fresh' }, at('li'));
-      await platform.resource('PassFinalReview', { resourceId: 'fresh' }, at('chen'));
-      await platform.resource('PublishResource', { resourceId: 'fresh', columnIds: ['notices'] }, at('chen'));
+      await platform.execute('SubmitResource', { resourceId: 'fresh' }, at('wang'));
+      await platform.execute('PassFirstReview', { resourceId: 'fresh' }, at('zhao'));
+      await platform.execute('PassSecondReview', { resourceId: 'fresh' }, at('li'));
+      await platform.execute('PassFinalReview', { resourceId: 'fresh' }, at('chen'));
+      await platform.execute('PublishResource', { resourceId: 'fresh', columnIds: ['notices'] }, at('chen'));
       await lib.settle();
       expect((await lib.searchIndex.search({ text: '鲜度' })).hits.map((h) => h.document.resourceId)).toEqual([
         'fresh',

@@ -22,21 +22,21 @@ describe('push read model (inboxes and outboxes)', () => {
     await runner.start();
     const { platform } = f;
     // 金安 publishes one resource, and two department sites are there to receive it.
-    await platform.resource(
+    await platform.execute(
       'DraftResource',
       { resourceId: 'r1', siteId: 'jinan', metadata: sampleMetadata() },
       at('wang'),
     );
-    await platform.resource('SubmitResource', { resourceId: 'r1' }, at('wang'));
-    await platform.resource('PassFirstReview', { resourceId: 'r1' }, at('zhao'));
-    await platform.resource('PassSecondReview', { resourceId: 'r1' }, at('li'));
-    await platform.resource('PassFinalReview', { resourceId: 'r1' }, at('chen'));
-    await platform.resource('PublishResource', { resourceId: 'r1', columnIds: ['notices'] }, at('chen'));
+    await platform.execute('SubmitResource', { resourceId: 'r1' }, at('wang'));
+    await platform.execute('PassFirstReview', { resourceId: 'r1' }, at('zhao'));
+    await platform.execute('PassSecondReview', { resourceId: 'r1' }, at('li'));
+    await platform.execute('PassFinalReview', { resourceId: 'r1' }, at('chen'));
+    await platform.execute('PublishResource', { resourceId: 'r1', columnIds: ['notices'] }, at('chen'));
     for (const [siteId, name, code, domain] of [
       ['edu', '六安市教育体育局', '11341500003089432X', 'jytyj'],
       ['water', '六安市水利局', '11341500003089440R', 'slj'],
-    ]) {
-      await platform.site(
+    ] as const) {
+      await platform.execute(
         'OpenSite',
         {
           siteId,
@@ -60,7 +60,7 @@ describe('push read model (inboxes and outboxes)', () => {
 
   const settle = async () => runner.waitFor((await f.store.headPosition())!);
   const push = (pushId: string, siteIds: string[]) =>
-    f.platform.push(
+    f.platform.execute(
       'PushResource',
       { pushId, resourceId: 'r1', targets: siteIds.map((siteId) => ({ siteId })), important: true },
       at('chen'),
@@ -99,7 +99,7 @@ describe('push read model (inboxes and outboxes)', () => {
 
   it('R-PUSH-1: a withdrawal of the original marks every open delivery; a rebuild from the log gives the same inboxes', async () => {
     await push('p1', ['edu', 'water']);
-    await f.platform.resource('WithdrawResource', { resourceId: 'r1', reason: '政策废止' }, at('chen'));
+    await f.platform.execute('WithdrawResource', { resourceId: 'r1', reason: '政策废止' }, at('chen'));
     await settle();
     expect(pushes.outbox('jinan', NOW).deliveries.map((d) => [d.siteId, d.status, d.reason])).toEqual([
       ['water', 'withdrawn', '政策废止'],

@@ -26,22 +26,23 @@ describe('workflow read model (drafts and review queues per site)', () => {
   });
 
   const settle = async () => runner.waitFor((await f.store.headPosition())!);
-  const actor = (personId: string) => f.platform.actor({ actorId: personId, occurredAt: '2026-11-26T12:00:00+08:00' });
+  const actor = (personId: string) =>
+    f.platform.reader.actor({ actorId: personId, occurredAt: '2026-11-26T12:00:00+08:00' });
 
   it('R-SEC-2: each site sees its own drafts; a reviewer’s queue holds what waits for their step, never their own writing', async () => {
     const { platform } = f;
-    await platform.resource(
+    await platform.execute(
       'DraftResource',
       { resourceId: 'a', siteId: 'jinan', metadata: sampleMetadata() },
       at('wang'),
     );
-    await platform.resource(
+    await platform.execute(
       'DraftResource',
       { resourceId: 'b', siteId: 'jinan', metadata: sampleMetadata({ title: '第二份' }) },
       at('wang'),
     );
-    await platform.resource('SubmitResource', { resourceId: 'b' }, at('wang'));
-    await platform.resource('PassFirstReview', { resourceId: 'b' }, at('zhao'));
+    await platform.execute('SubmitResource', { resourceId: 'b' }, at('wang'));
+    await platform.execute('PassFirstReview', { resourceId: 'b' }, at('zhao'));
     await settle();
 
     expect(workflow.siteItems('jinan').map((i) => [i.resourceId, i.status])).toEqual([
@@ -53,14 +54,14 @@ describe('workflow read model (drafts and review queues per site)', () => {
     expect(workflow.reviewQueue(await actor('chen'))).toEqual([]);
 
     // li writes a correction of b's text: the second review of b is no longer li's to take.
-    await platform.person(
+    await platform.execute(
       'GrantSiteRole',
       { personId: 'li', siteId: 'jinan', role: 'editor', reason: '兼任' },
       at('admin'),
     );
-    await platform.resource('EditResource', { resourceId: 'b', metadata: sampleMetadata({ title: '修改' }) }, at('li'));
-    await platform.resource('SubmitResource', { resourceId: 'b' }, at('li'));
-    await platform.resource('PassFirstReview', { resourceId: 'b' }, at('zhao'));
+    await platform.execute('EditResource', { resourceId: 'b', metadata: sampleMetadata({ title: '修改' }) }, at('li'));
+    await platform.execute('SubmitResource', { resourceId: 'b' }, at('li'));
+    await platform.execute('PassFirstReview', { resourceId: 'b' }, at('zhao'));
     await settle();
     expect(workflow.item('b')).toMatchObject({ status: 'first_review_passed', title: '修改', writers: ['wang', 'li'] });
     expect(workflow.reviewQueue(await actor('li')).map((i) => i.resourceId)).toEqual([]);
@@ -68,21 +69,21 @@ describe('workflow read model (drafts and review queues per site)', () => {
 
   it('follows a resource to publication, and a correction back into review', async () => {
     const { platform } = f;
-    await platform.resource(
+    await platform.execute(
       'DraftResource',
       { resourceId: 'a', siteId: 'jinan', metadata: sampleMetadata() },
       at('wang'),
     );
-    await platform.resource('SubmitResource', { resourceId: 'a' }, at('wang'));
-    await platform.resource('PassFirstReview', { resourceId: 'a' }, at('zhao'));
-    await platform.resource('PassSecondReview', { resourceId: 'a' }, at('li'));
+    await platform.execute('SubmitResource', { resourceId: 'a' }, at('wang'));
+    await platform.execute('PassFirstReview', { resourceId: 'a' }, at('zhao'));
+    await platform.execute('PassSecondReview', { resourceId: 'a' }, at('li'));
     await settle();
     expect(workflow.reviewQueue(await actor('chen')).map((i) => [i.resourceId, i.status])).toEqual([
       ['a', 'second_review_passed'],
     ]);
-    await platform.resource('PassFinalReview', { resourceId: 'a' }, at('chen'));
-    await platform.resource('PublishResource', { resourceId: 'a', columnIds: ['notices'] }, at('chen'));
-    await platform.resource(
+    await platform.execute('PassFinalReview', { resourceId: 'a' }, at('chen'));
+    await platform.execute('PublishResource', { resourceId: 'a', columnIds: ['notices'] }, at('chen'));
+    await platform.execute(
       'CorrectResource',
       { resourceId: 'a', metadata: sampleMetadata({ title: '更正' }), reason: '错字' },
       at('zhao'),

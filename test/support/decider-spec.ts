@@ -13,9 +13,15 @@ export function deciderSpec<State, Command, Event extends DomainEvent>(decider: 
       return {
         // biome-ignore lint/suspicious/noThenProperty: given/when/then is the form rule tests take; this object is never awaited.
         then(expected: Event[] | ((events: Event[]) => void)) {
-          const events = decide();
+          const { events } = decide();
           if (typeof expected === 'function') expected(events);
           else expect(events).toEqual(expected);
+        },
+        /** The decision allows the actor in `role` (recorded in the events' metadata); returns its events. */
+        thenActsAs(role: string): Event[] {
+          const decision = decide();
+          expect(decision.role).toBe(role);
+          return decision.events;
         },
         thenRefuses(code: string, rule?: string): DomainError {
           let error: unknown;

@@ -39,7 +39,7 @@ export async function emptyPlatform(): Promise<PlatformFixture> {
 
 export const CITY_PORTAL = {
   siteId: 'portal',
-  kind: 'city_portal',
+  kind: 'city_portal' as const,
   hostUnit: { name: '六安市人民政府办公室', code: '11341500003089416J' },
   name: '六安市人民政府',
   domains: { english: 'www.luan.gov.cn', chinese: '六安市人民政府办公室.政务' },
@@ -49,7 +49,7 @@ export const CITY_PORTAL = {
 
 export const COUNTY_SITE = {
   siteId: 'jinan',
-  kind: 'county_portal',
+  kind: 'county_portal' as const,
   hostUnit: { name: '六安市金安区人民政府', code: '11341502003144593X' },
   name: '金安区人民政府',
   domains: { english: 'www.ja.gov.cn', chinese: '六安市金安区人民政府.政务' },
@@ -61,11 +61,11 @@ export const COUNTY_SITE = {
 export async function staffedPlatform(): Promise<PlatformFixture> {
   const fixture = await emptyPlatform();
   const { platform } = fixture;
-  await platform.person('RegisterPerson', { personId: 'admin', name: '平台管理员' }, SYSTEM);
-  await platform.person('GrantPlatformRole', { personId: 'admin', role: 'platform_admin', reason: '初始化' }, SYSTEM);
-  await platform.site('OpenSite', CITY_PORTAL, at('admin'));
-  await platform.site('OpenSite', COUNTY_SITE, at('admin'));
-  await platform.site(
+  await platform.execute('RegisterPerson', { personId: 'admin', name: '平台管理员' }, SYSTEM);
+  await platform.execute('GrantPlatformRole', { personId: 'admin', role: 'platform_admin', reason: '初始化' }, SYSTEM);
+  await platform.execute('OpenSite', CITY_PORTAL, at('admin'));
+  await platform.execute('OpenSite', COUNTY_SITE, at('admin'));
+  await platform.execute(
     'AddColumn',
     {
       siteId: 'jinan',
@@ -85,8 +85,8 @@ export async function staffedPlatform(): Promise<PlatformFixture> {
     ['chen', '陈主任', 'approver'],
   ];
   for (const [personId, name, role] of staff) {
-    await platform.person('RegisterPerson', { personId, name }, at('admin'));
-    await platform.person('GrantSiteRole', { personId, siteId: 'jinan', role, reason: '岗位职责' }, at('admin'));
+    await platform.execute('RegisterPerson', { personId, name }, at('admin'));
+    await platform.execute('GrantSiteRole', { personId, siteId: 'jinan', role, reason: '岗位职责' }, at('admin'));
   }
   return fixture;
 }

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
   type CalendarYearRecorded,
+  calendarYearDataSchema,
   calendarYearDecider,
   calendarYearRecordedSchema,
-  parseRecordCalendarYear,
   type RecordCalendarYear,
   workingCalendarOf,
 } from '../../../domain/calendar/index.js';
+import { parseInput } from '../../../domain/shared/command-module.js';
 import { fold } from '../../../domain/shared/decider.js';
+import { actor } from '../../support/decider-spec.js';
 import { arrangement2030, domainErrorOf } from './support.js';
 
 /** given(events).when(command).thenEmits(events) / .thenRefuses(code), in the Emmett style. */
@@ -17,7 +19,7 @@ function given(...events: CalendarYearRecorded[]) {
       const decide = () => calendarYearDecider.decide(command, fold(calendarYearDecider, events));
       return {
         thenEmits(expected: CalendarYearRecorded[]) {
-          expect(decide()).toEqual(expected);
+          expect(decide().events).toEqual(expected);
         },
         thenRefuses(code: string) {
           const error = domainErrorOf(decide);
@@ -29,9 +31,12 @@ function given(...events: CalendarYearRecorded[]) {
   };
 }
 
-function record(data: Partial<RecordCalendarYear['data']> = {}): RecordCalendarYear {
+const admin = actor('admin', { platform: ['platform_admin'] });
+
+function record(data: Partial<RecordCalendarYear['data']> = {}, by = admin): RecordCalendarYear {
   return {
     type: 'RecordCalendarYear',
+    actor: by,
     data: {
       year: arrangement2030.year,
       holidays: [...arrangement2030.holidays],
@@ -46,9 +51,20 @@ function recorded(data: Partial<CalendarYearRecorded['data']> = {}): CalendarYea
   return { type: 'CalendarYearRecorded', data: { ...record().data, ...data } };
 }
 
+function parseRecordCalendarYear(data: unknown) {
+  return parseInput(calendarYearDataSchema, data);
+}
+
 describe('RecordCalendarYear', () => {
   it('records a year nobody covers', () => {
     given().when(record()).thenEmits([recorded()]);
+  });
+
+  it('R-PEOPLE-1: only a platform administrator records a year, and the decision says so', () => {
+    expect(calendarYearDecider.decide(record(), calendarYearDecider.initialState()).role).toBe('platform_admin');
+    given()
+      .when(record({}, actor('li', { sites: { jinan: ['site_admin'] } })))
+      .thenRefuses('FORBIDDEN');
   });
 
   it('sorts the dates and trims the reason, so equal records look equal', () => {
@@ -77,7 +93,7 @@ describe('RecordCalendarYear', () => {
 
     const state = fold(calendarYearDecider, [
       recorded(),
-      ...calendarYearDecider.decide(correction, fold(calendarYearDecider, [recorded()])),
+      ...calendarYearDecider.decide(correction, fold(calendarYearDecider, [recorded()])).events,
     ]);
     expect([...state.years.keys()]).toEqual([2030]);
     expect(state.years.get(2030)?.holidays).toEqual(['2030-01-01']);
@@ -151,7 +167,7 @@ describe('RecordCalendarYear', () => {
     const before = workingCalendarOf(calendarYearDecider.initialState());
     expect(domainErrorOf(() => before.addWorkingDays('2030-09-27', 3)).code).toBe('CALENDAR_YEAR_NOT_COVERED');
 
-    const events = calendarYearDecider.decide(record(), calendarYearDecider.initialState());
+    const { events } = calendarYearDecider.decide(record(), calendarYearDecider.initialState());
     const after = workingCalendarOf(fold(calendarYearDecider, events));
     expect(after.addWorkingDays('2030-09-27', 3)).toBe('2030-10-08');
     expect(after.isWorkingDay('2025-09-28')).toBe(true);
@@ -160,33 +176,27 @@ describe('RecordCalendarYear', () => {
 
 describe('RecordCalendarYear and CalendarYearRecorded schemas', () => {
   it('parses a well-formed command', () => {
-    expect(parseRecordCalendarYear(record())).toEqual(record());
+    expect(parseRecordCalendarYear(record().data)).toEqual(record().data);
   });
 
   it('refuses a malformed command with BAD_USER_INPUT, naming each field', () => {
-    const error = domainErrorOf(() =>
-      parseRecordCalendarYear({ type: 'RecordCalendarYear', data: { year: '2030', holidays: 'x', reason: '   ' } }),
-    );
+    const error = domainErrorOf(() => parseRecordCalendarYear({ year: '2030', holidays: 'x', reason: '   ' }));
     expect(error.code).toBe('BAD_USER_INPUT');
-    expect(error.details.map((d) => d.path).sort()).toEqual([
-      'data.adjustedWorkdays',
-      'data.holidays',
-      'data.reason',
-      'data.year',
-    ]);
+    // Each field named as the client sends it.
+    expect(error.details.map((d) => d.path).sort()).toEqual(['adjustedWorkdays', 'holidays', 'reason', 'year']);
   });
 
   it('keeps who recorded it out of the event: that is event metadata', () => {
     expect(calendarYearRecordedSchema.safeParse(recorded()).success).toBe(true);
     const withActor = { ...recorded(), data: { ...recorded().data, recordedBy: 'person-1' } };
     expect(calendarYearRecordedSchema.safeParse(withActor).success).toBe(false);
-    expect(
-      domainErrorOf(() => parseRecordCalendarYear({ ...record(), data: { ...record().data, recordedBy: 'x' } })).code,
-    ).toBe('BAD_USER_INPUT');
+    expect(domainErrorOf(() => parseRecordCalendarYear({ ...record().data, recordedBy: 'x' })).code).toBe(
+      'BAD_USER_INPUT',
+    );
   });
 
   it('every event decide produces passes the event schema', () => {
-    const [event] = calendarYearDecider.decide(record(), calendarYearDecider.initialState());
+    const [event] = calendarYearDecider.decide(record(), calendarYearDecider.initialState()).events;
     expect(calendarYearRecordedSchema.parse(event)).toEqual(event);
   });
 });
