@@ -1,14 +1,15 @@
 /**
  * Every failure reaches the client as a GraphQL error with a stable `extensions.code`: the domain's own code
  * (SELF_REVIEW_FORBIDDEN, ROLE_REVOKED…) or one of BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT,
- * with `category` grouping domain codes under those, field-level `details`, and the message in Chinese as well.
- * Anything unexpected becomes INTERNAL_SERVER_ERROR with no stack trace or internals; the server log has them.
+ * with `category` grouping codes under those, field-level `details`, and the message in Chinese as well. The category
+ * is the one the error was raised with (see domain/shared/domain-error.ts); nothing here decides it. Anything
+ * unexpected becomes INTERNAL_SERVER_ERROR with no stack trace or internals; the server log has them.
  */
 import type { GraphQLError } from 'graphql';
 import { InvalidEventStoreInput } from '../domain/event-store/errors.js';
 import { DomainError } from '../domain/shared/domain-error.js';
 import { InvalidSearchQuery } from '../projections/library/search-index.js';
-import { Forbidden, Unauthenticated } from './viewer.js';
+import { Forbidden, Unauthenticated } from './auth/viewer.js';
 
 export type Category =
   | 'BAD_USER_INPUT'
@@ -28,32 +29,6 @@ export function httpStatusOf(code: string): number | undefined {
   return entry ? Number(entry[0]) : undefined;
 }
 
-const CATEGORY_OF: Record<string, Category> = {
-  BAD_USER_INPUT: 'BAD_USER_INPUT',
-  INVALID_METADATA: 'BAD_USER_INPUT',
-  INVALID_DOMAIN: 'BAD_USER_INPUT',
-  INVALID_PERIOD: 'BAD_USER_INPUT',
-  INVALID_DATE: 'BAD_USER_INPUT',
-  UNKNOWN_SUBJECT: 'BAD_USER_INPUT',
-  INVALID_SUBJECT: 'BAD_USER_INPUT',
-  UNKNOWN_COLUMN: 'BAD_USER_INPUT',
-  PLACEMENT_REQUIRED: 'BAD_USER_INPUT',
-  PUSH_TO_SELF: 'BAD_USER_INPUT',
-  INVALID_PARTNER_SITE: 'BAD_USER_INPUT',
-  CO_BUILDING_NOT_GRANTED: 'FORBIDDEN',
-  FORBIDDEN: 'FORBIDDEN',
-  ROLE_REVOKED: 'FORBIDDEN',
-  SELF_REVIEW_FORBIDDEN: 'FORBIDDEN',
-  SEPARATION_OF_DUTIES: 'FORBIDDEN',
-  NOT_FOUND: 'NOT_FOUND',
-  ALREADY_EXISTS: 'CONFLICT',
-  CONCURRENCY_CONFLICT: 'CONFLICT',
-  HOST_UNIT_HAS_SITE: 'CONFLICT',
-  CITY_PORTAL_EXISTS: 'CONFLICT',
-  DOMAIN_TAKEN: 'CONFLICT',
-  PATH_TAKEN: 'CONFLICT',
-};
-
 export interface ErrorExtensions {
   code: string;
   category: Category;
@@ -69,8 +44,7 @@ export function describeError(error: unknown): { message: string; extensions: Er
       message: error.message,
       extensions: {
         code: error.code,
-        // Refusals by a rule that are not about input, identity or existence are conflicts with the current state.
-        category: CATEGORY_OF[error.code] ?? 'CONFLICT',
+        category: error.category,
         messageZh: error.messageZh,
         details: error.details,
         ...(error.rule ? { rule: error.rule } : {}),
@@ -79,12 +53,10 @@ export function describeError(error: unknown): { message: string; extensions: Er
   }
   if (error instanceof InvalidSearchQuery || error instanceof InvalidEventStoreInput) {
     const details = error instanceof InvalidSearchQuery ? error.problems : error.issues;
-    return { message: error.message, extensions: { code: 'BAD_USER_INPUT', category: 'BAD_USER_INPUT', details } };
+    return { message: error.message, extensions: { code: 'BAD_USER_INPUT', category: error.category, details } };
   }
-  if (error instanceof Unauthenticated)
-    return { message: error.message, extensions: { code: 'UNAUTHENTICATED', category: 'UNAUTHENTICATED' } };
-  if (error instanceof Forbidden)
-    return { message: error.message, extensions: { code: 'FORBIDDEN', category: 'FORBIDDEN' } };
+  if (error instanceof Unauthenticated || error instanceof Forbidden)
+    return { message: error.message, extensions: { code: error.code, category: error.category } };
   const refusal = HTTP_REFUSALS[(error as { statusCode?: number } | undefined)?.statusCode ?? 0];
   if (refusal) return { message: (error as Error).message, extensions: { code: refusal, category: refusal } };
   return null;

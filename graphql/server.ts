@@ -1,32 +1,31 @@
 /**
- * The HTTP server: the GraphQL API (fastify + mercurius, JIT on, subscriptions over graphql-transport-ws), GraphiQL,
- * and the operations endpoints /healthz, /readyz and /metrics.
+ * The HTTP server, composed of small plugins: rate limits, authentication, the GraphQL API (mercurius, JIT on,
+ * subscriptions over graphql-transport-ws), GraphiQL served from the installed packages, the operations endpoints,
+ * and the live updates that feed the subscriptions.
  */
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { GraphQLError, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError } from 'graphql';
 import mercurius from 'mercurius';
+import type { EventStore } from '../domain/event-store/port.js';
 import type { ProjectionRunner } from '../projections/runner/projection-runner.js';
-import { verifyApiKey } from './auth/api-keys.js';
+import authentication from './auth/authentication.js';
 import type { TokenVerifier } from './auth/token-keys.js';
+import type { Context, Services } from './context.js';
 import { formatGraphQLError, httpStatusOf } from './errors.js';
-import { startLiveUpdates } from './live-updates.js';
-import type { Metrics } from './metrics.js';
+import graphiql from './graphiql/graphiql.js';
+import { liveUpdates } from './live-updates/live-updates.js';
+import type { Metrics } from './operations/metrics.js';
+import operations, { OPERATIONS_ROUTES } from './operations/operations.js';
 import { queryCostRule } from './query-cost.js';
-import { type Context, loaders, resolvers, type Services } from './resolvers.js';
-import { typeDefs } from './type-defs.js';
-import { viewerFromAuthorization } from './viewer.js';
-
-/** The projection runners behind the read models the API serves. */
-export interface Runners {
-  library: ProjectionRunner;
-  workflow: ProjectionRunner;
-  push: ProjectionRunner;
-}
+import { loaders, resolvers } from './resolvers.js';
+import { typeDefs } from './schema/type-defs.js';
 
 export interface ServerOptions {
+  eventStore: EventStore;
   services: Services;
-  runners: Runners;
+  /** The runners of the read models live updates wait for. */
+  liveRunners: { library: ProjectionRunner; workflow: ProjectionRunner; push: ProjectionRunner };
   verifyToken: TokenVerifier;
   metrics: Metrics;
   /** Ready only while every projection is live and at most this many positions behind the log. */
@@ -43,46 +42,31 @@ export interface ServerOptions {
 export const MAX_QUERY_DEPTH = 15;
 /** Request bodies up to this size: a draft may carry a long body (the event store takes 8 MiB per event). */
 export const BODY_LIMIT = 8 * 1024 * 1024;
+export const GRAPHQL_ENDPOINT = '/graphql';
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
-  const { services, runners, verifyToken, metrics } = options;
-  const checkApiKey = (key: string) => verifyApiKey(services.platform, key);
+  const { services, metrics } = options;
   const app = Fastify({ logger: { level: options.logLevel ?? 'info' }, bodyLimit: BODY_LIMIT });
-
-  app.addHook('onResponse', async (request, reply) => {
-    metrics.httpDuration.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unknown', status_code: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
-  });
 
   await app.register(rateLimit, {
     max: options.rateLimitPerMinute ?? 1200,
     timeWindow: 60_000,
     // A signed-in client is limited by its token, anyone else by address.
     keyGenerator: (request) => request.headers.authorization ?? request.ip,
-    allowList: (request) => ['/healthz', '/readyz', '/metrics'].includes(request.url),
+    allowList: (request) => OPERATIONS_ROUTES.includes(request.url),
   });
+  await app.register(authentication, { verifyToken: options.verifyToken, reader: services.platform.reader, metrics });
 
   await app.register(mercurius, {
     schema: typeDefs,
     resolvers: resolvers as never,
-    graphiql: true,
+    loaders: loaders as never,
+    path: GRAPHQL_ENDPOINT,
+    graphiql: false,
     jit: 1,
     queryDepth: MAX_QUERY_DEPTH,
     validationRules: [queryCostRule],
-    loaders: loaders as never,
-    context: async (request): Promise<Context> => {
-      const apiKey = request.headers['x-api-key'];
-      const header = request.headers.authorization ?? (typeof apiKey === 'string' ? `ApiKey ${apiKey}` : undefined);
-      const viewer = await viewerFromAuthorization(header, verifyToken, checkApiKey);
-      // Machine clients' use is attributable: every request made with a key names it in the log and the metrics.
-      if (viewer.kind === 'apiKey') {
-        request.log.info({ apiKey: viewer.keyId, site: viewer.siteId }, 'request with an API key');
-        metrics.apiKeyRequests.inc({ key_id: viewer.keyId, site: viewer.siteId });
-      }
-      return { viewer, services, requestId: request.id };
-    },
+    context: (request): Omit<Context, 'pubsub'> => ({ viewer: request.viewer!, services, requestId: request.id }),
     subscription: {
       context: (_socket, request) => ({ services, requestId: request.id }),
       // graphql-ws clients send the token in connection_init: { authorization: 'Bearer …' }.
@@ -90,7 +74,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         const payload = data.payload ?? {};
         const headers = (payload.headers as Record<string, unknown> | undefined) ?? payload;
         const header = (headers.authorization ?? headers.Authorization) as string | undefined;
-        return { viewer: await viewerFromAuthorization(header, verifyToken, checkApiKey) };
+        return { viewer: await app.authenticate(header) };
       },
     },
     errorFormatter: (execution, context) => {
@@ -118,53 +102,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
   });
 
-  app.graphql.addHook('preExecution', async (_schema, document, context) => {
-    (context as unknown as { startedAt: bigint }).startedAt = process.hrtime.bigint();
-    const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
-    (context as unknown as { operation: [string, string] }).operation = [
-      operation?.name?.value ?? 'anonymous',
-      operation?.operation ?? 'query',
-    ];
+  await app.register(graphiql, { endpoint: GRAPHQL_ENDPOINT });
+  await app.register(operations, {
+    eventStore: options.eventStore,
+    readModels: services.readModels,
+    metrics,
+    readyLag: options.readyLag ?? 1000,
   });
-  app.graphql.addHook('onResolution', async (_execution, context) => {
-    const { startedAt, operation } = context as unknown as { startedAt?: bigint; operation?: [string, string] };
-    if (startedAt && operation) {
-      metrics.operationDuration.observe(
-        { operation: operation[0], type: operation[1] },
-        Number(process.hrtime.bigint() - startedAt) / 1e9,
-      );
-    }
-  });
-
-  const live = startLiveUpdates({
-    services,
-    runners,
-    pubsub: app.graphql.pubsub,
-    onError: (error) => app.log.error({ err: error }, 'live update failed'),
-  });
-  app.addHook('onClose', async () => live.close());
-
-  // Liveness: the process answers. Kept free of I/O so a slow store never gets a healthy process restarted.
-  app.get('/healthz', async () => ({ status: 'ok' }));
-
-  // Readiness: the event store answers and every read model is live and close behind the log.
-  app.get('/readyz', async (_request, reply) => {
-    try {
-      const headPosition = await services.eventStore.headPosition();
-      const projections = await Promise.all(
-        Object.values(runners).map(async (runner) => ({ ...runner.status(), lag: await runner.lag() })),
-      );
-      const ready = projections.every((p) => p.state === 'live' && p.lag <= (options.readyLag ?? 1000));
-      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', headPosition, projections });
-    } catch (error) {
-      return reply.code(503).send({ status: 'not ready', reason: (error as Error).message });
-    }
-  });
-
-  app.get('/metrics', async (_request, reply) => {
-    reply.header('content-type', metrics.registry.contentType);
-    return metrics.registry.metrics();
-  });
-
+  await app.register(liveUpdates, { eventStore: options.eventStore, services, runners: options.liveRunners });
   return app;
 }

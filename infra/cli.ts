@@ -61,7 +61,7 @@ async function search(c: Composition, words: string[]): Promise<void> {
 
 async function status(c: Composition): Promise<void> {
   const head = (await c.eventStore.headPosition()) ?? 0;
-  for (const projection of c.projections) {
+  for (const projection of Object.values(c.projections)) {
     const active = await projection.activeGeneration();
     const checkpoint = active ? await (await projection.openGeneration(active)).checkpoint() : null;
     process.stdout.write(
@@ -71,9 +71,13 @@ async function status(c: Composition): Promise<void> {
 }
 
 async function rebuild(c: Composition, name: string | undefined): Promise<void> {
-  const projection = c.projections.find((p) => p.name === name);
+  const projection = Object.values(c.projections).find((p) => p.name === name);
   if (!projection)
-    throw new UsageError(`unknown projection ${name ?? ''}; known: ${c.projections.map((p) => p.name).join(', ')}`);
+    throw new UsageError(
+      `unknown projection ${name ?? ''}; known: ${Object.values(c.projections)
+        .map((p) => p.name)
+        .join(', ')}`,
+    );
   const head = (await c.eventStore.headPosition()) ?? 0;
   const bar = new SingleBar({
     format: `${projection.name} rebuild [{bar}] {percentage}% | position {value}/{total} | {rate} positions/s | ETA {eta_formatted}`,

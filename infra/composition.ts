@@ -6,8 +6,10 @@ import type { EventStore } from '../domain/event-store/port.js';
 import { Platform } from '../domain/platform.js';
 import { libraryProjection } from '../projections/library/library-projection.js';
 import type { SearchIndex } from '../projections/library/search-index.js';
+import { type ApiKeyDirectory, openApiKeyDirectory } from '../projections/people/api-key-directory.js';
 import { openPushReadModel, type PushReadModel } from '../projections/push/push-read-model.js';
 import type { Projection } from '../projections/runner/projection.js';
+import { openSiteDirectory, type SiteDirectory } from '../projections/sites/site-directory.js';
 import { openWorkflowReadModel, type WorkflowReadModel } from '../projections/workflow/workflow-read-model.js';
 import type { Config } from './config.js';
 import { openEventStore } from './event-store/open-event-store.js';
@@ -21,8 +23,16 @@ export interface Composition {
   searchIndex: SearchIndex;
   workflow: WorkflowReadModel;
   pushes: PushReadModel;
-  library: Projection;
-  projections: Projection[];
+  sites: SiteDirectory;
+  apiKeys: ApiKeyDirectory;
+  /** Every read model's projection, by name. */
+  projections: {
+    library: Projection;
+    workflow: Projection;
+    push: Projection;
+    sites: Projection;
+    apiKeys: Projection;
+  };
   close(): Promise<void>;
 }
 
@@ -39,7 +49,8 @@ export async function compose(
       : await openSqliteSearchIndex(config.DATA_DIR);
   const workflow = openWorkflowReadModel(config.DATA_DIR);
   const pushes = openPushReadModel(config.DATA_DIR);
-  const library = libraryProjection(searchIndex);
+  const sites = openSiteDirectory(config.DATA_DIR);
+  const apiKeys = openApiKeyDirectory(config.DATA_DIR);
   return {
     config,
     eventStore,
@@ -47,12 +58,21 @@ export async function compose(
     searchIndex,
     workflow,
     pushes,
-    library,
-    projections: [library, workflow.projection(), pushes.projection()],
+    sites,
+    apiKeys,
+    projections: {
+      library: libraryProjection(searchIndex),
+      workflow: workflow.projection(),
+      push: pushes.projection(),
+      sites: sites.projection(),
+      apiKeys: apiKeys.projection(),
+    },
     async close() {
       await searchIndex.close();
       workflow.close();
       pushes.close();
+      sites.close();
+      apiKeys.close();
       await raw.close();
     },
   };

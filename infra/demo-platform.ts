@@ -94,12 +94,14 @@ const ROLE_OF = {
 export async function createDemoPlatform(platform: Platform): Promise<void> {
   if (!(await platform.reader.person('admin')).exists) {
     await platform.execute('RegisterPerson', { personId: 'admin', name: '平台管理员' }, SYSTEM());
-    await platform.execute('GrantPlatformRole',
+    await platform.execute(
+      'GrantPlatformRole',
       { personId: 'admin', role: 'platform_admin', reason: '平台初始化' },
       SYSTEM(),
     );
     await platform.execute('RegisterPerson', { personId: 'auditor', name: '审计员' }, by('admin'));
-    await platform.execute('GrantPlatformRole',
+    await platform.execute(
+      'GrantPlatformRole',
       { personId: 'auditor', role: 'auditor', reason: '平台审计' },
       by('admin'),
     );
@@ -108,13 +110,15 @@ export async function createDemoPlatform(platform: Platform): Promise<void> {
     if (!(await platform.reader.site(site.siteId)).exists) {
       const { columns, ...open } = site;
       await platform.execute('OpenSite', { ...open, approvedBy: 'admin', reason: '迁入集约化平台' }, by('admin'));
-      for (const column of columns) await platform.execute('AddColumn', { siteId: site.siteId, ...column }, by('admin'));
+      for (const column of columns)
+        await platform.execute('AddColumn', { siteId: site.siteId, ...column }, by('admin'));
     }
     for (const role of DEMO_ROLES) {
       const personId = `${site.siteId}-${role}`;
       if ((await platform.reader.person(personId)).exists) continue;
       await platform.execute('RegisterPerson', { personId, name: `${site.name}${role}` }, by('admin'));
-      await platform.execute('GrantSiteRole',
+      await platform.execute(
+        'GrantSiteRole',
         { personId, siteId: site.siteId, role: ROLE_OF[role], reason: '岗位职责' },
         by('admin'),
       );

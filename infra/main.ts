@@ -6,9 +6,9 @@ import { ConfigError, loadConfig } from './config.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const { c, app, runners } = await composeApiServer(config);
+  const { c, app, readModels } = await composeApiServer(config);
   // Projections catch up in the background: the server answers at once and /readyz says when the read models are current.
-  for (const runner of Object.values(runners)) {
+  for (const runner of readModels.all()) {
     runner.start().then(
       () => app.log.info({ projection: runner.status() }, 'projection live'),
       (error: unknown) => app.log.error({ err: error, projection: runner.status() }, 'projection stopped'),
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     app.log.info(`${signal} received, closing`);
     await app.close();
-    for (const runner of Object.values(runners)) await runner.stop();
+    await readModels.stop();
     await c.close();
     process.exit(0);
   };

@@ -67,10 +67,7 @@ export async function loadRegulations(
     await platform.execute('PassFirstReview', { resourceId }, meta(staff.firstReviewer, correlation));
     await platform.execute('PassSecondReview', { resourceId }, meta(staff.reviewer, correlation));
     await platform.execute('PassFinalReview', { resourceId }, meta(staff.approver, correlation));
-    await platform.execute('PublishResource',
-      { resourceId, columnIds: [columnId] },
-      meta(staff.approver, correlation),
-    );
+    await platform.execute('PublishResource', { resourceId, columnIds: [columnId] }, meta(staff.approver, correlation));
     report.loaded++;
   };
 

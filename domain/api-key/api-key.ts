@@ -93,9 +93,14 @@ export const apiKeyDecider: Decider<ApiKeyState, ApiKeyCommand, ApiKeyEvent> = {
       const { keyId, siteId, name, secretHash, mayDraft } = command.data;
       const role = authorise(command.actor, siteId);
       if (state.exists)
-        throw new DomainError('ALREADY_EXISTS', `API 密钥 ${keyId} 已存在`, `API key ${keyId} already exists`);
+        throw new DomainError(
+          'CONFLICT',
+          'ALREADY_EXISTS',
+          `API 密钥 ${keyId} 已存在`,
+          `API key ${keyId} already exists`,
+        );
       if (!command.context?.siteExists)
-        throw new DomainError('NOT_FOUND', `站点 ${siteId} 不存在`, `site ${siteId} does not exist`);
+        throw new DomainError('NOT_FOUND', 'NOT_FOUND', `站点 ${siteId} 不存在`, `site ${siteId} does not exist`);
       return decided(role, {
         type: 'ApiKeyCreated',
         data: { keyId, siteId, name, secretHash, createdBy: command.actor.personId, mayDraft },
@@ -103,6 +108,7 @@ export const apiKeyDecider: Decider<ApiKeyState, ApiKeyCommand, ApiKeyEvent> = {
     }
     if (!state.exists)
       throw new DomainError(
+        'NOT_FOUND',
         'NOT_FOUND',
         `API 密钥 ${command.data.keyId} 不存在`,
         `API key ${command.data.keyId} does not exist`,

@@ -18,6 +18,7 @@ export function invalidDate(value: unknown, path?: string): DomainError {
   const shown = typeof value === 'string' ? `"${value}"` : String(value);
   const details: FieldProblem[] = path === undefined ? [] : [{ path, message: `${shown} is not a YYYY-MM-DD date` }];
   return new DomainError(
+    'BAD_USER_INPUT',
     'INVALID_DATE',
     `${shown} 不是有效日期，日期应写作 YYYY-MM-DD（例如 2025-10-01）`,
     `${shown} is not a valid date; write dates as YYYY-MM-DD (for example 2025-10-01)`,
@@ -80,6 +81,7 @@ export function chinaDateOf(instant: string): CalendarDate {
   const ms = INSTANT_PATTERN.test(instant) && isCalendarDate(instant.slice(0, 10)) ? Date.parse(instant) : Number.NaN;
   if (Number.isNaN(ms)) {
     throw new DomainError(
+      'BAD_USER_INPUT',
       'INVALID_INSTANT',
       `"${instant}" 不是带时区的 ISO 8601 时间（例如 2025-09-26T21:30:00+08:00）`,
       `"${instant}" is not an ISO 8601 instant with an offset (for example 2025-09-26T21:30:00+08:00)`,

@@ -3,7 +3,7 @@
  * year (《国务院办公厅关于XXXX年部分节假日安排的通知》). Both sources of the working calendar, the chinese-days package and the
  * platform administrator's records, are turned into this one shape and pass the same checks.
  */
-import { DomainError, type FieldProblem } from '../shared/domain-error.js';
+import { DomainError, type ErrorCategory, type FieldProblem } from '../shared/domain-error.js';
 import {
   type CalendarDate,
   dateOfDayNumber,
@@ -29,8 +29,15 @@ export const LAST_RECORDABLE_YEAR = 2100;
 
 type ListName = 'holidays' | 'adjustedWorkdays';
 
-function refuse(code: string, messageZh: string, messageEn: string, details: FieldProblem[], rule?: string): never {
-  throw new DomainError(code, messageZh, messageEn, details, rule);
+function refuse(
+  category: ErrorCategory,
+  code: string,
+  messageZh: string,
+  messageEn: string,
+  details: FieldProblem[],
+  rule?: string,
+): never {
+  throw new DomainError(category, code, messageZh, messageEn, details, rule);
 }
 
 /**
@@ -41,6 +48,7 @@ export function checkHolidayArrangement(arrangement: HolidayArrangement): Holida
   const { year } = arrangement;
   if (!Number.isInteger(year) || year < FIRST_RECORDABLE_YEAR || year > LAST_RECORDABLE_YEAR) {
     refuse(
+      'BAD_USER_INPUT',
       'CALENDAR_YEAR_OUT_OF_RANGE',
       `年份 ${year} 不在 ${FIRST_RECORDABLE_YEAR}-${LAST_RECORDABLE_YEAR} 之间`,
       `year ${year} is not between ${FIRST_RECORDABLE_YEAR} and ${LAST_RECORDABLE_YEAR}`,
@@ -66,7 +74,13 @@ export function checkHolidayArrangement(arrangement: HolidayArrangement): Holida
     });
   }
   if (invalid.length > 0) {
-    refuse('INVALID_DATE', '日期无效，应写作 YYYY-MM-DD', 'invalid dates; write dates as YYYY-MM-DD', invalid);
+    refuse(
+      'BAD_USER_INPUT',
+      'INVALID_DATE',
+      '日期无效，应写作 YYYY-MM-DD',
+      'invalid dates; write dates as YYYY-MM-DD',
+      invalid,
+    );
   }
 
   const problems = (check: (day: number, name: ListName) => string | undefined): FieldProblem[] =>
@@ -81,7 +95,13 @@ export function checkHolidayArrangement(arrangement: HolidayArrangement): Holida
     yearOfDayNumber(day) === year ? undefined : `${dateOfDayNumber(day)} is not in ${year}`,
   );
   if (outside.length > 0) {
-    refuse('CALENDAR_DATE_OUTSIDE_YEAR', `所列日期不在 ${year} 年内`, `listed dates are not in ${year}`, outside);
+    refuse(
+      'BAD_USER_INPUT',
+      'CALENDAR_DATE_OUTSIDE_YEAR',
+      `所列日期不在 ${year} 年内`,
+      `listed dates are not in ${year}`,
+      outside,
+    );
   }
 
   const duplicates = (['holidays', 'adjustedWorkdays'] as const).flatMap((name) => {
@@ -95,7 +115,7 @@ export function checkHolidayArrangement(arrangement: HolidayArrangement): Holida
     });
   });
   if (duplicates.length > 0) {
-    refuse('CALENDAR_DATE_DUPLICATE', '同一日期重复列出', 'a date is listed twice', duplicates);
+    refuse('BAD_USER_INPUT', 'CALENDAR_DATE_DUPLICATE', '同一日期重复列出', 'a date is listed twice', duplicates);
   }
 
   const holidaySet = new Set(days.holidays);
@@ -106,6 +126,7 @@ export function checkHolidayArrangement(arrangement: HolidayArrangement): Holida
   );
   if (both.length > 0) {
     refuse(
+      'BAD_USER_INPUT',
       'CALENDAR_DATE_BOTH_HOLIDAY_AND_WORKDAY',
       '同一日期不能既是放假日又是调休上班日',
       'a date cannot be both a holiday and an adjusted working day',
@@ -120,6 +141,7 @@ export function checkHolidayArrangement(arrangement: HolidayArrangement): Holida
   );
   if (notWeekend.length > 0) {
     refuse(
+      'BAD_USER_INPUT',
       'ADJUSTED_WORKDAY_NOT_WEEKEND',
       '调休上班日必须是星期六或星期日',
       'an adjusted working day must be a Saturday or a Sunday',
@@ -131,6 +153,7 @@ export function checkHolidayArrangement(arrangement: HolidayArrangement): Holida
   // the silent guess R-SUP-2 deadlines must never rest on.
   if (days.holidays.length === 0) {
     refuse(
+      'BAD_USER_INPUT',
       'CALENDAR_YEAR_WITHOUT_HOLIDAYS',
       `${year} 年未列出任何放假日`,
       `no holidays are listed for ${year}`,

@@ -47,6 +47,7 @@ function packageYearDays(): ReadonlyMap<number, YearDays> {
 
 function yearNotCovered(year: number): DomainError {
   return new DomainError(
+    'CONFLICT',
     'CALENDAR_YEAR_NOT_COVERED',
     `尚无 ${year} 年的节假日安排，无法计算工作日；请平台管理员先录入国务院办公厅公布的 ${year} 年节假日安排`,
     `the holiday arrangement of ${year} is not known, so working days cannot be counted; a platform administrator must first record the arrangement the State Council announced for ${year}`,
@@ -81,6 +82,7 @@ export class WorkingCalendar {
       // Two arrangements of one year leave no way to tell which is meant; a correction replaces, it does not sit beside.
       if (years.has(arrangement.year)) {
         throw new DomainError(
+          'BAD_USER_INPUT',
           'CALENDAR_YEAR_DUPLICATE',
           `${arrangement.year} 年的节假日安排出现了两次`,
           `the holiday arrangement of ${arrangement.year} is given twice`,
@@ -109,6 +111,7 @@ export class WorkingCalendar {
     let day = dayNumberOf(start);
     if (!Number.isSafeInteger(n) || n < 1) {
       throw new DomainError(
+        'BAD_USER_INPUT',
         'INVALID_WORKING_DAY_COUNT',
         `工作日数应为正整数，而不是 ${n}`,
         `a number of working days must be a positive integer, not ${n}`,

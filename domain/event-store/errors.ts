@@ -27,6 +27,7 @@ export interface InputIssue {
 /** The call itself was malformed (empty stream name, negative revision, data that is not JSON, unknown filter…); nothing was written. */
 export class InvalidEventStoreInput extends EventStoreError {
   readonly code = 'INVALID_EVENT_STORE_INPUT';
+  readonly category = 'BAD_USER_INPUT';
   constructor(readonly issues: InputIssue[]) {
     super(
       `invalid event store input: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`,

@@ -41,7 +41,13 @@ export function formatIndexNumber(orgCode: string, year: number, sequence: numbe
     });
   }
   if (problems.length > 0) {
-    throw new DomainError('INVALID_INDEX_NUMBER', '无法生成索引号', 'cannot form an index number', problems);
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      'INVALID_INDEX_NUMBER',
+      '无法生成索引号',
+      'cannot form an index number',
+      problems,
+    );
   }
   return `${orgCode}/${year}-${String(sequence).padStart(5, '0')}`;
 }

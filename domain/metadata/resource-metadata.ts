@@ -295,6 +295,7 @@ export function validateResourceMetadata(
   if (problems.size > 0 || !result.success) {
     const details: FieldProblem[] = [...problems].map(([path, messages]) => ({ path, message: messages.join('; ') }));
     throw new DomainError(
+      'BAD_USER_INPUT',
       'INVALID_METADATA',
       `元数据不符合统一元数据规范（${details.length} 处问题）`,
       `the metadata does not meet the uniform metadata specification (${details.length} problems)`,

@@ -79,13 +79,18 @@ export class SubjectTaxonomy {
     const topName = top.trim();
     const existing = this.#categories.get(topName);
     if (existing === undefined) {
-      throw new DomainError('UNKNOWN_SUBJECT', `一级主题分类"${topName}"不存在`, `no top-level subject "${topName}"`, [
-        { path: 'top', message: 'not a top-level subject of the taxonomy' },
-      ]);
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        'UNKNOWN_SUBJECT',
+        `一级主题分类"${topName}"不存在`,
+        `no top-level subject "${topName}"`,
+        [{ path: 'top', message: 'not a top-level subject of the taxonomy' }],
+      );
     }
     const parsed = nameSchema.safeParse(second);
     if (!parsed.success) {
       throw new DomainError(
+        'BAD_USER_INPUT',
         'INVALID_SUBJECT',
         '二级主题分类名称不符合要求',
         'the second-level subject name is not acceptable',
@@ -95,6 +100,7 @@ export class SubjectTaxonomy {
     const name = parsed.data;
     if (existing.includes(name)) {
       throw new DomainError(
+        'CONFLICT',
         'SUBJECT_EXISTS',
         `主题分类"${topName}/${name}"已存在`,
         `subject "${topName}/${name}" exists`,

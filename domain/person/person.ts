@@ -70,16 +70,21 @@ export interface PersonState {
 const CONTENT_ROLES: readonly SiteRole[] = ['editor', 'reviewer', 'approver'];
 
 function notFound(personId: string): DomainError {
-  return new DomainError('NOT_FOUND', `人员 ${personId} 不存在`, `person ${personId} does not exist`);
+  return new DomainError('NOT_FOUND', 'NOT_FOUND', `人员 ${personId} 不存在`, `person ${personId} does not exist`);
 }
 
 function requireSite(command: PersonCommand, siteId: string): void {
   const site = command.context?.site;
   if (!site || site.status === null) {
-    throw new DomainError('NOT_FOUND', `站点 ${siteId} 不存在`, `site ${siteId} does not exist`);
+    throw new DomainError('NOT_FOUND', 'NOT_FOUND', `站点 ${siteId} 不存在`, `site ${siteId} does not exist`);
   }
   if (site.status === 'closed') {
-    throw new DomainError('SITE_CLOSED', `站点 ${siteId} 已永久关停`, `site ${siteId} is closed permanently`);
+    throw new DomainError(
+      'CONFLICT',
+      'SITE_CLOSED',
+      `站点 ${siteId} 已永久关停`,
+      `site ${siteId} is closed permanently`,
+    );
   }
 }
 
@@ -121,6 +126,7 @@ export const personDecider: Decider<PersonState, PersonCommand, PersonEvent> = {
       const role = requirePlatformRole(actor, 'platform_admin');
       if (state.exists) {
         throw new DomainError(
+          'CONFLICT',
           'ALREADY_EXISTS',
           `人员 ${command.data.personId} 已登记`,
           `person ${command.data.personId} is already registered`,
@@ -131,6 +137,7 @@ export const personDecider: Decider<PersonState, PersonCommand, PersonEvent> = {
     if (!state.exists) throw notFound(command.data.personId);
     if (state.deactivated) {
       throw new DomainError(
+        'CONFLICT',
         'PERSON_DEACTIVATED',
         `人员 ${command.data.personId} 已注销`,
         `person ${command.data.personId} is deactivated`,
@@ -152,6 +159,7 @@ export const personDecider: Decider<PersonState, PersonCommand, PersonEvent> = {
               : undefined;
         if (clash) {
           throw new DomainError(
+            'FORBIDDEN',
             'SEPARATION_OF_DUTIES',
             `系统管理与内容编辑、审核须分离：${personId} 在站点 ${siteId} 已有 ${clash} 角色，不能再授予 ${role}`,
             `administration is separate from editing and review: ${personId} already holds ${clash} on site ${siteId} and cannot also be ${role}`,
@@ -169,6 +177,7 @@ export const personDecider: Decider<PersonState, PersonCommand, PersonEvent> = {
         const actingRole = authoriseSiteGrant(actor, siteId, role);
         if (!state.siteRoles.get(siteId)?.has(role)) {
           throw new DomainError(
+            'CONFLICT',
             'ROLE_NOT_HELD',
             `${personId} 在站点 ${siteId} 没有 ${role} 角色`,
             `${personId} holds no ${role} role on site ${siteId}`,
@@ -192,7 +201,12 @@ export const personDecider: Decider<PersonState, PersonCommand, PersonEvent> = {
         const { personId, role, reason } = command.data;
         const actingRole = requirePlatformRole(actor, 'platform_admin');
         if (!state.platformRoles.has(role)) {
-          throw new DomainError('ROLE_NOT_HELD', `${personId} 没有 ${role} 角色`, `${personId} holds no ${role} role`);
+          throw new DomainError(
+            'CONFLICT',
+            'ROLE_NOT_HELD',
+            `${personId} 没有 ${role} 角色`,
+            `${personId} holds no ${role} role`,
+          );
         }
         return decided(actingRole, {
           type: 'PlatformRoleRevoked',

@@ -91,6 +91,8 @@ export interface PushRecall {
   /** The receiving sites the recall named, as they stand after it. */
   targets: Array<{ siteId: string; delivery: Delivery }>;
   events: PushEvent[];
+  /** Where the last recall landed in the log. */
+  position: number | null;
 }
 
 /**
@@ -102,11 +104,13 @@ const recallPush = processCommand({
   async run(input, meta, environment): Promise<PushRecall> {
     const { pushId, reason } = input;
     const offer = await environment.reader.pushOffer(pushId);
-    if (!offer.exists) throw new DomainError('NOT_FOUND', `推送 ${pushId} 不存在`, `push ${pushId} does not exist`);
+    if (!offer.exists)
+      throw new DomainError('NOT_FOUND', 'NOT_FOUND', `推送 ${pushId} 不存在`, `push ${pushId} does not exist`);
     const asked = input.siteIds ?? [...offer.targets.keys()];
     const unknown = asked.filter((siteId) => !offer.targets.has(siteId));
     if (unknown.length > 0)
       throw new DomainError(
+        'NOT_FOUND',
         'NOT_FOUND',
         `推送 ${pushId} 未推送给站点 ${unknown.join('、')}`,
         `push ${pushId} was not sent to ${unknown.join(', ')}`,
@@ -114,20 +118,23 @@ const recallPush = processCommand({
       );
     const targets: PushRecall['targets'] = [];
     const events: PushEvent[] = [];
+    let position: number | null = null;
     for (const siteId of asked) {
       const recalled = await environment.run(recallDelivery, { pushId, siteId, reason }, meta);
       targets.push({ siteId, delivery: recalled.state });
       events.push(...recalled.events);
+      position = recalled.position ?? position;
     }
     if (events.length === 0)
       throw new DomainError(
+        'CONFLICT',
         'NOTHING_TO_RECALL',
         `推送 ${pushId} 已没有待处理的站点可撤回`,
         `push ${pushId} has no pending site left to recall`,
         [],
         'R-PUSH-1',
       );
-    return { offer, targets, events };
+    return { offer, targets, events, position };
   },
 });
 

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { type Actor, requireSiteRole, type SiteRole } from '../shared/actor.js';
 import type { Aggregate } from '../shared/command-handler.js';
 import { type Decider, decided } from '../shared/decider.js';
-import { DomainError, type FieldProblem } from '../shared/domain-error.js';
+import { DomainError, type ErrorCategory, type FieldProblem } from '../shared/domain-error.js';
 import { id, isoDateTime, reason } from '../shared/schemas.js';
 import type { SiteKind } from '../site/domain-names.js';
 import type { SiteContext } from '../site/site.js';
@@ -163,8 +163,15 @@ export const PUSH_ROLES = {
   RecallDelivery: ['approver', 'editor'],
 } as const satisfies Record<string, readonly SiteRole[]>;
 
-function refuse(code: string, zh: string, en: string, rule?: string, details: FieldProblem[] = []): never {
-  throw new DomainError(code, zh, en, details, rule);
+function refuse(
+  category: ErrorCategory,
+  code: string,
+  zh: string,
+  en: string,
+  rule?: string,
+  details: FieldProblem[] = [],
+): never {
+  throw new DomainError(category, code, zh, en, details, rule);
 }
 
 export const OPEN_STAGES: readonly DeliveryStage[] = ['pending', 'second_review_passed', 'final_review_passed'];
@@ -172,15 +179,21 @@ export const OPEN_STAGES: readonly DeliveryStage[] = ['pending', 'second_review_
 /** The offer, which must name the site. */
 function offerTo(context: PushCommandContext | undefined, pushId: string, siteId: string): PushOffer {
   const offer = context?.offer;
-  if (!offer?.exists) refuse('NOT_FOUND', `推送 ${pushId} 不存在`, `push ${pushId} does not exist`);
+  if (!offer?.exists) refuse('NOT_FOUND', 'NOT_FOUND', `推送 ${pushId} 不存在`, `push ${pushId} does not exist`);
   if (!offer.targets.has(siteId))
-    refuse('NOT_FOUND', `推送 ${pushId} 未推送给站点 ${siteId}`, `push ${pushId} was not sent to ${siteId}`);
+    refuse(
+      'NOT_FOUND',
+      'NOT_FOUND',
+      `推送 ${pushId} 未推送给站点 ${siteId}`,
+      `push ${pushId} was not sent to ${siteId}`,
+    );
   return offer;
 }
 
 function requireStage(state: Delivery, pushId: string, siteId: string, stage: DeliveryStage | null, wanted: string) {
   if (stage === null ? OPEN_STAGES.includes(state.stage) : state.stage === stage) return;
   refuse(
+    'CONFLICT',
     'INVALID_PUSH_STAGE',
     `推送 ${pushId} 在站点 ${siteId} 的状态为 ${state.stage}，需要 ${wanted}`,
     `push ${pushId} is ${state.stage} at site ${siteId}; this needs ${wanted}`,
@@ -191,9 +204,11 @@ function requireStage(state: Delivery, pushId: string, siteId: string, stage: De
 /** The pushed resource must still be in the library: a withdrawn original cannot be taken any more. */
 function requireLiveResource(context: PushCommandContext | undefined, resourceId: string) {
   const resource = context?.resource;
-  if (!resource?.exists) refuse('NOT_FOUND', `资源 ${resourceId} 不存在`, `resource ${resourceId} does not exist`);
+  if (!resource?.exists)
+    refuse('NOT_FOUND', 'NOT_FOUND', `资源 ${resourceId} 不存在`, `resource ${resourceId} does not exist`);
   if (resource.lifecycle !== 'active' || !resource.published)
     refuse(
+      'CONFLICT',
       'RESOURCE_NOT_PUBLISHED',
       `资源 ${resourceId} 未发布或已撤回、归档，不能推送或接收`,
       `resource ${resourceId} is not published (or was withdrawn or archived): it cannot be pushed or taken`,
@@ -205,7 +220,7 @@ function requireLiveResource(context: PushCommandContext | undefined, resourceId
 function siteOf(context: PushCommandContext | undefined, siteId: string, path: string): SiteContext {
   const site = context?.sites?.get(siteId);
   if (!site || site.status === null)
-    refuse('NOT_FOUND', `站点 ${siteId} 不存在`, `site ${siteId} does not exist`, undefined, [
+    refuse('NOT_FOUND', 'NOT_FOUND', `站点 ${siteId} 不存在`, `site ${siteId} does not exist`, undefined, [
       { path, message: 'no such site' },
     ]);
   return site;
@@ -215,6 +230,7 @@ function siteOf(context: PushCommandContext | undefined, siteId: string, path: s
 function requireReceivingSite(site: SiteContext, siteId: string, path: string): void {
   if (site.status === 'closed')
     refuse(
+      'CONFLICT',
       'SITE_CLOSED',
       `站点 ${siteId} 已永久关停，不能接收推送`,
       `site ${siteId} is closed permanently and cannot receive pushes`,
@@ -223,6 +239,7 @@ function requireReceivingSite(site: SiteContext, siteId: string, path: string): 
     );
   if (site.status === 'offline')
     refuse(
+      'CONFLICT',
       'SITE_OFFLINE',
       `站点 ${siteId} 临时下线中，不能接收推送`,
       `site ${siteId} is temporarily offline and cannot receive pushes`,
@@ -234,6 +251,7 @@ function requireReceivingSite(site: SiteContext, siteId: string, path: string): 
 function requireColumn(site: SiteContext, siteId: string, columnId: string, path: string): void {
   if (!site.activeColumns.has(columnId))
     refuse(
+      'BAD_USER_INPUT',
       'UNKNOWN_COLUMN',
       `栏目 ${columnId} 不属于站点 ${siteId} 或已归档`,
       `column ${columnId} is not an active column of site ${siteId}`,
@@ -260,18 +278,24 @@ export const pushOfferDecider: Decider<PushOffer, PushOfferCommand, PushOfferEve
   decide(command, state) {
     const { actor, context } = command;
     const { pushId, resourceId, targets, important, note } = command.data;
-    if (state.exists) refuse('ALREADY_EXISTS', `推送 ${pushId} 已存在`, `push ${pushId} already exists`);
+    if (state.exists) refuse('CONFLICT', 'ALREADY_EXISTS', `推送 ${pushId} 已存在`, `push ${pushId} already exists`);
     const resource = requireLiveResource(context, resourceId);
     const origin = resource.siteId;
     // The sites that publish a resource push it: its approvers and editors (R-PUSH-1 "its published resources").
     const role = requireSiteRole(actor, origin, PUSH_ROLES.PushResource);
     const originSite = siteOf(context, origin, 'resourceId');
     if (originSite.status === 'closed')
-      refuse('SITE_CLOSED', `站点 ${origin} 已永久关停`, `site ${origin} is closed permanently`, 'R-SITE-5');
+      refuse(
+        'CONFLICT',
+        'SITE_CLOSED',
+        `站点 ${origin} 已永久关停`,
+        `site ${origin} is closed permanently`,
+        'R-SITE-5',
+      );
     targets.forEach((t, i) => {
       const path = `targets.${i}.siteId`;
       if (t.siteId === origin)
-        refuse('PUSH_TO_SELF', '不能推送给本站', 'a site cannot push to itself', 'R-PUSH-1', [
+        refuse('BAD_USER_INPUT', 'PUSH_TO_SELF', '不能推送给本站', 'a site cannot push to itself', 'R-PUSH-1', [
           { path, message: 'the resource’s own site' },
         ]);
       const site = siteOf(context, t.siteId, path);
@@ -279,6 +303,7 @@ export const pushOfferDecider: Decider<PushOffer, PushOfferCommand, PushOfferEve
       if (t.columnId) requireColumn(site, t.siteId, t.columnId, `targets.${i}.columnId`);
       if (important && !isHigherLevel(originSite.kind, site.kind))
         refuse(
+          'CONFLICT',
           'NOT_HIGHER_LEVEL',
           `只有上级站点推送的重要信息才有 12 小时转载时限：${origin} 不是 ${t.siteId} 的上级站点`,
           `only a higher-level site pushes important information with the 12-hour deadline: ${origin} is not above ${t.siteId}`,
@@ -359,6 +384,7 @@ export const pushDeliveryDecider: Decider<Delivery, DeliveryCommand, DeliveryEve
         notThePusher(offer, by);
         if (state.secondReviewer === by)
           refuse(
+            'FORBIDDEN',
             'SELF_REVIEW_FORBIDDEN',
             `${by} 已复审此推送，不能再终审`,
             `${by} second-reviewed this push and cannot also give the final approval`,
@@ -375,12 +401,23 @@ export const pushDeliveryDecider: Decider<Delivery, DeliveryCommand, DeliveryEve
         requireLiveResource(context, resourceId);
         const site = siteOf(context, siteId, 'siteId');
         if (site.status === 'closed')
-          refuse('SITE_CLOSED', `站点 ${siteId} 已永久关停`, `site ${siteId} is closed permanently`, 'R-SITE-5');
+          refuse(
+            'CONFLICT',
+            'SITE_CLOSED',
+            `站点 ${siteId} 已永久关停`,
+            `site ${siteId} is closed permanently`,
+            'R-SITE-5',
+          );
         const columnId = command.data.columnId ?? offer.targets.get(siteId)?.suggestedColumnId;
         if (!columnId)
-          refuse('PLACEMENT_REQUIRED', '接收推送需选择一个栏目', 'accepting a push needs a column', undefined, [
-            { path: 'columnId', message: 'required: the push suggested none' },
-          ]);
+          refuse(
+            'BAD_USER_INPUT',
+            'PLACEMENT_REQUIRED',
+            '接收推送需选择一个栏目',
+            'accepting a push needs a column',
+            undefined,
+            [{ path: 'columnId', message: 'required: the push suggested none' }],
+          );
         requireColumn(site, siteId, columnId, 'columnId');
         const acceptedAt = context?.occurredAt;
         if (!acceptedAt) throw new Error('the command handler must give the time of an acceptance');
@@ -437,6 +474,7 @@ export const pushDeliveryAggregate: Aggregate<Delivery, DeliveryCommand, Deliver
 function notThePusher(offer: PushOffer, by: string): void {
   if (offer.pushedBy === by)
     refuse(
+      'FORBIDDEN',
       'SELF_REVIEW_FORBIDDEN',
       `${by} 发起了此推送，不能在接收站点审核`,
       `${by} pushed this resource and cannot review it at a receiving site`,

@@ -10,7 +10,7 @@ import { type ResourceMetadataInput, type SubjectTaxonomy, validateResourceMetad
 import { type Actor, requireSiteRole, type SiteRole } from '../shared/actor.js';
 import type { Aggregate } from '../shared/command-handler.js';
 import { type Decider, decided } from '../shared/decider.js';
-import { DomainError } from '../shared/domain-error.js';
+import { DomainError, type ErrorCategory } from '../shared/domain-error.js';
 import { id, isoDateTime, reason } from '../shared/schemas.js';
 import type { SiteContext } from '../site/site.js';
 
@@ -18,7 +18,7 @@ export const resourceStream = (resourceId: string) => `resource-${resourceId}`;
 
 const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
 /** Metadata as a command brings it: checked field by field by the decider (R-LIB-2), with a code per problem. */
-const metadataInput = z.custom<Record<string, unknown>>(isObject, 'metadata is required');
+const metadataInput = z.unknown().refine(isObject, 'metadata is required');
 /** Metadata as an event holds it: what the decider checked. */
 const metadata = z.custom<ResourceMetadataInput>(isObject, 'metadata is required');
 const comment = z.string().trim().max(2000).optional();
@@ -145,13 +145,14 @@ export function resourceStatus(state: ResourceState): ReviewStage | 'published' 
   return 'published';
 }
 
-function refuse(code: string, zh: string, en: string, rule?: string): never {
-  throw new DomainError(code, zh, en, [], rule);
+function refuse(category: ErrorCategory, code: string, zh: string, en: string, rule?: string): never {
+  throw new DomainError(category, code, zh, en, [], rule);
 }
 
 function wrongStage(state: ResourceState, wanted: string): never {
   const status = resourceStatus(state);
   return refuse(
+    'CONFLICT',
     'INVALID_REVIEW_STAGE',
     `资源 ${state.resourceId} 当前状态为 ${status}，需要 ${wanted}`,
     `resource ${state.resourceId} is ${status}; this needs ${wanted}`,
@@ -167,6 +168,7 @@ function working(state: ResourceState, stage: ReviewStage | null, wanted: string
 
 function selfReview(personId: string, what: string): never {
   return refuse(
+    'FORBIDDEN',
     'SELF_REVIEW_FORBIDDEN',
     `严禁信息自编自审自发：${personId} 已${what}，不能再审核此版本`,
     `no self-edit-self-review-self-publish: ${personId} already ${what} this version and cannot review it`,
@@ -206,10 +208,12 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
       const { siteId, contributor } = command.data;
       // A draft into a co-built column is the partner's: its own editors write it, under the portal's grant.
       const role = requireEditor(actor, siteId, contributor, context, contributor !== undefined);
-      if (state.exists) refuse('ALREADY_EXISTS', `资源 ${resourceId} 已存在`, `resource ${resourceId} already exists`);
+      if (state.exists)
+        refuse('CONFLICT', 'ALREADY_EXISTS', `资源 ${resourceId} 已存在`, `resource ${resourceId} already exists`);
       const site = requireOpenSite(context, siteId);
       if (contributor && !site.activeColumns.has(contributor.columnId))
         refuse(
+          'BAD_USER_INPUT',
           'UNKNOWN_COLUMN',
           `栏目 ${contributor.columnId} 不属于站点 ${siteId} 或已归档`,
           `column ${contributor.columnId} is not an active column of site ${siteId}`,
@@ -226,7 +230,8 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
         },
       });
     }
-    if (!state.exists) refuse('NOT_FOUND', `资源 ${resourceId} 不存在`, `resource ${resourceId} does not exist`);
+    if (!state.exists)
+      refuse('NOT_FOUND', 'NOT_FOUND', `资源 ${resourceId} 不存在`, `resource ${resourceId} does not exist`);
     const site = state.siteId;
 
     switch (command.type) {
@@ -297,6 +302,7 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
           (state.contributor ? [state.contributor.columnId] : []);
         if (columnIds.length === 0) {
           throw new DomainError(
+            'BAD_USER_INPUT',
             'PLACEMENT_REQUIRED',
             '发布需至少选择一个栏目',
             'publication needs at least one column',
@@ -306,6 +312,7 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
         const unknown = columnIds.filter((c) => !siteContext.activeColumns.has(c));
         if (unknown.length > 0) {
           throw new DomainError(
+            'BAD_USER_INPUT',
             'UNKNOWN_COLUMN',
             `栏目 ${unknown.join('、')} 不属于站点 ${site} 或已归档`,
             `column ${unknown.join(', ')} is not an active column of site ${site}`,
@@ -335,6 +342,7 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
         if (state.lifecycle !== 'active' || !state.published) wrongStage(state, 'published');
         if (state.working)
           refuse(
+            'CONFLICT',
             'CORRECTION_IN_PROGRESS',
             `资源 ${resourceId} 已有正在审核的版本`,
             `resource ${resourceId} already has a version in review`,
@@ -441,9 +449,10 @@ export const resourceAggregate: Aggregate<ResourceState, ResourceCommand, Resour
 
 function requireOpenSite(context: ResourceCommandContext | undefined, siteId: string) {
   const site = context?.site;
-  if (!site || site.status === null) refuse('NOT_FOUND', `站点 ${siteId} 不存在`, `site ${siteId} does not exist`);
+  if (!site || site.status === null)
+    refuse('NOT_FOUND', 'NOT_FOUND', `站点 ${siteId} 不存在`, `site ${siteId} does not exist`);
   if (site.status === 'closed')
-    refuse('SITE_CLOSED', `站点 ${siteId} 已永久关停`, `site ${siteId} is closed permanently`, 'R-SITE-5');
+    refuse('CONFLICT', 'SITE_CLOSED', `站点 ${siteId} 已永久关停`, `site ${siteId} is closed permanently`, 'R-SITE-5');
   return site;
 }
 
@@ -464,6 +473,7 @@ function requireEditor(
   const role = requireSiteRole(actor, contributor.siteId, ['editor']);
   if (!context?.site?.coBuilding?.get(contributor.siteId)?.has(contributor.columnId))
     refuse(
+      'FORBIDDEN',
       'CO_BUILDING_NOT_GRANTED',
       `站点 ${siteId} 未向 ${contributor.siteId} 开放栏目 ${contributor.columnId} 共建`,
       `site ${siteId} does not open column ${contributor.columnId} to ${contributor.siteId} for co-building`,

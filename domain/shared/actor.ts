@@ -39,6 +39,7 @@ export const SYSTEM_ACTOR: Actor = {
 
 function revoked(actor: Actor, what: string): DomainError {
   return new DomainError(
+    'FORBIDDEN',
     'ROLE_REVOKED',
     `${actor.personId} 的${what}权限已被注销，不能再操作`,
     `${actor.personId}'s ${what} role has been revoked; they can no longer act`,
@@ -49,6 +50,7 @@ function revoked(actor: Actor, what: string): DomainError {
 
 function deactivated(actor: Actor): DomainError {
   return new DomainError(
+    'FORBIDDEN',
     'ROLE_REVOKED',
     `${actor.personId} 的账号已注销，不能再操作`,
     `${actor.personId} has been deactivated and can no longer act`,
@@ -67,6 +69,7 @@ export function requireSiteRole(actor: Actor, siteId: string, roles: readonly Si
   if (roles.some((r) => lost?.has(r))) throw revoked(actor, roles.join('/'));
   throw new DomainError(
     'FORBIDDEN',
+    'FORBIDDEN',
     `${actor.personId} 在站点 ${siteId} 没有${roles.join('或')}角色`,
     `${actor.personId} holds no ${roles.join(' or ')} role on site ${siteId}`,
     [],
@@ -81,6 +84,7 @@ export function requirePlatformRole(actor: Actor, role: PlatformRole, allowSyste
   if (actor.platformRoles.has(role)) return role;
   if (actor.revokedPlatformRoles.has(role)) throw revoked(actor, role);
   throw new DomainError(
+    'FORBIDDEN',
     'FORBIDDEN',
     `${actor.personId} 不是${role === 'platform_admin' ? '平台管理员' : '审计员'}`,
     `${actor.personId} is not a ${role}`,

@@ -92,6 +92,7 @@ export class AggregateReader {
     if (!key.exists || !key.mayDraft || !machineMay)
       throw new DomainError(
         'FORBIDDEN',
+        'FORBIDDEN',
         'API 密钥只能读取已发布资源；获准起草的密钥也只能起草、修改和提交',
         'API keys read the published library; a key granted drafting may only draft, edit and submit',
         [],

@@ -142,6 +142,7 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
       if (!(error instanceof WrongExpectedVersion)) throw error;
       if (attempt >= maxAttempts) {
         throw new DomainError(
+          'CONFLICT',
           'CONCURRENCY_CONFLICT',
           `${streamId} 正被频繁修改，请稍后重试`,
           `${streamId} kept changing under ${maxAttempts} attempts; try again`,

@@ -102,6 +102,7 @@ export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unkn
   const details = result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
   throw new DomainError(
     'BAD_USER_INPUT',
+    'BAD_USER_INPUT',
     `输入有误：${details.map((d) => `${d.path || '(整体)'} ${d.message}`).join('；')}`,
     `invalid input: ${details.map((d) => `${d.path || '(input)'}: ${d.message}`).join('; ')}`,
     details,

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { type Actor, type Role, requirePlatformRole, requireSiteRole } from '../shared/actor.js';
 import type { Aggregate } from '../shared/command-handler.js';
 import { type Decider, decided } from '../shared/decider.js';
-import { DomainError, type FieldProblem } from '../shared/domain-error.js';
+import { DomainError, type ErrorCategory, type FieldProblem } from '../shared/domain-error.js';
 import { id, isoDate, isoDateTime, name, reason } from '../shared/schemas.js';
 import { domainProblems, SITE_KINDS, type SiteDomains, type SiteKind } from './domain-names.js';
 
@@ -160,8 +160,15 @@ export interface SiteState {
   coBuilding: Map<string, Set<string>>;
 }
 
-function refuse(code: string, zh: string, en: string, rule?: string, details: FieldProblem[] = []): never {
-  throw new DomainError(code, zh, en, details, rule);
+function refuse(
+  category: ErrorCategory,
+  code: string,
+  zh: string,
+  en: string,
+  rule?: string,
+  details: FieldProblem[] = [],
+): never {
+  throw new DomainError(category, code, zh, en, details, rule);
 }
 
 const DAY_MS = 86_400_000;
@@ -174,11 +181,17 @@ function isPortal(kind: SiteKind): boolean {
 function checkOffline(state: SiteState, from: string, until: string): number {
   const days = daysInclusive(from, until);
   if (days < 1)
-    refuse('INVALID_PERIOD', '下线结束日期早于开始日期', 'the offline period ends before it starts', undefined, [
-      { path: 'until', message: 'before from' },
-    ]);
+    refuse(
+      'BAD_USER_INPUT',
+      'INVALID_PERIOD',
+      '下线结束日期早于开始日期',
+      'the offline period ends before it starts',
+      undefined,
+      [{ path: 'until', message: 'before from' }],
+    );
   if (days > MAX_OFFLINE_DAYS) {
     refuse(
+      'BAD_USER_INPUT',
       'OFFLINE_TOO_LONG',
       `临时下线每次不得超过 ${MAX_OFFLINE_DAYS} 天（申请 ${days} 天）`,
       `a temporary offline lasts at most ${MAX_OFFLINE_DAYS} days (${days} asked)`,
@@ -188,6 +201,7 @@ function checkOffline(state: SiteState, from: string, until: string): number {
   const year = from.slice(0, 4);
   if (state.offlineYears.includes(year)) {
     refuse(
+      'CONFLICT',
       'OFFLINE_QUOTA_EXCEEDED',
       `站点 ${state.siteId} 在 ${year} 年已临时下线过一次`,
       `site ${state.siteId} was already taken offline once in ${year}`,
@@ -223,10 +237,16 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
       const role = requirePlatformRole(actor, 'platform_admin');
       const { kind, hostUnit, domains } = command.data;
       if (state.exists)
-        refuse('ALREADY_EXISTS', `站点 ${command.data.siteId} 已存在`, `site ${command.data.siteId} already exists`);
+        refuse(
+          'CONFLICT',
+          'ALREADY_EXISTS',
+          `站点 ${command.data.siteId} 已存在`,
+          `site ${command.data.siteId} already exists`,
+        );
       const problems = domainProblems(kind, hostUnit.name, domains);
       if (problems.length > 0)
         refuse(
+          'BAD_USER_INPUT',
           'INVALID_DOMAIN',
           '域名不符合市政府网站域名规则',
           'the domains do not follow the city’s domain rules',
@@ -246,9 +266,15 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
       );
     }
     if (!state.exists)
-      refuse('NOT_FOUND', `站点 ${command.data.siteId} 不存在`, `site ${command.data.siteId} does not exist`);
+      refuse(
+        'NOT_FOUND',
+        'NOT_FOUND',
+        `站点 ${command.data.siteId} 不存在`,
+        `site ${command.data.siteId} does not exist`,
+      );
     if (state.status === 'closed')
       refuse(
+        'CONFLICT',
         'SITE_CLOSED',
         `站点 ${state.siteId} 已永久关停`,
         `site ${state.siteId} is closed permanently`,
@@ -263,6 +289,7 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
           const problems = domainProblems(state.kind, state.hostUnit.name, domains);
           if (problems.length > 0)
             refuse(
+              'BAD_USER_INPUT',
               'INVALID_DOMAIN',
               '域名不符合市政府网站域名规则',
               'the domains do not follow the city’s domain rules',
@@ -287,6 +314,7 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
         const role = requirePlatformRole(actor, 'platform_admin');
         if (state.status === 'offline')
           refuse(
+            'CONFLICT',
             'SITE_ALREADY_OFFLINE',
             `站点 ${state.siteId} 已处于下线状态`,
             `site ${state.siteId} is already offline`,
@@ -298,13 +326,14 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
       case 'BringSiteOnline': {
         const role = requirePlatformRole(actor, 'platform_admin');
         if (state.status !== 'offline')
-          refuse('SITE_NOT_OFFLINE', `站点 ${state.siteId} 未下线`, `site ${state.siteId} is not offline`);
+          refuse('CONFLICT', 'SITE_NOT_OFFLINE', `站点 ${state.siteId} 未下线`, `site ${state.siteId} is not offline`);
         return decided<SiteEvent>(role, { type: 'SiteBroughtOnline', data: command.data });
       }
       case 'ReportOutage': {
         const role = requireSiteRole(actor, state.siteId, ['site_admin']);
         if (state.outage)
           refuse(
+            'CONFLICT',
             'OUTAGE_ONGOING',
             `站点 ${state.siteId} 已有未结束的故障报备`,
             `site ${state.siteId} already has an outage reported`,
@@ -318,16 +347,23 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
         if (!outage || outage.outageId !== command.data.outageId)
           refuse(
             'NOT_FOUND',
+            'NOT_FOUND',
             `没有进行中的故障 ${command.data.outageId}`,
             `no ongoing outage ${command.data.outageId}`,
           );
         const hours = (Date.parse(command.data.endedAt) - Date.parse(outage.startedAt)) / 3_600_000;
         if (hours < 0)
-          refuse('INVALID_PERIOD', '故障结束时间早于开始时间', 'the outage ends before it started', undefined, [
-            { path: 'endedAt', message: 'before startedAt' },
-          ]);
+          refuse(
+            'BAD_USER_INPUT',
+            'INVALID_PERIOD',
+            '故障结束时间早于开始时间',
+            'the outage ends before it started',
+            undefined,
+            [{ path: 'endedAt', message: 'before startedAt' }],
+          );
         if (hours > MAX_OUTAGE_HOURS) {
           refuse(
+            'CONFLICT',
             'OUTAGE_EXCEEDS_72_HOURS',
             `故障持续 ${Math.round(hours)} 小时，超过 ${MAX_OUTAGE_HOURS} 小时，应转为临时下线办理`,
             `the outage lasted ${Math.round(hours)} hours, over ${MAX_OUTAGE_HOURS}: convert it into a temporary offline`,
@@ -344,6 +380,7 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
         const outage = state.outage;
         if (!outage || outage.outageId !== command.data.outageId)
           refuse(
+            'NOT_FOUND',
             'NOT_FOUND',
             `没有进行中的故障 ${command.data.outageId}`,
             `no ongoing outage ${command.data.outageId}`,
@@ -362,9 +399,9 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
         const role = requireSiteOrPlatformAdmin(actor, state.siteId);
         const { channelId, path } = command.data;
         if (state.channels.has(channelId))
-          refuse('ALREADY_EXISTS', `频道 ${channelId} 已存在`, `channel ${channelId} already exists`);
+          refuse('CONFLICT', 'ALREADY_EXISTS', `频道 ${channelId} 已存在`, `channel ${channelId} already exists`);
         if ([...state.channels.values()].some((c) => c.path === path))
-          refuse('PATH_TAKEN', `路径 ${path} 已被占用`, `path ${path} is taken`, undefined, [
+          refuse('CONFLICT', 'PATH_TAKEN', `路径 ${path} 已被占用`, `path ${path} is taken`, undefined, [
             { path: 'path', message: 'taken' },
           ]);
         return decided<SiteEvent>(role, { type: 'ChannelAdded', data: command.data });
@@ -373,11 +410,11 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
         const role = requireSiteOrPlatformAdmin(actor, state.siteId);
         const { channelId, columnId, path } = command.data;
         if (!state.channels.has(channelId))
-          refuse('NOT_FOUND', `频道 ${channelId} 不存在`, `channel ${channelId} does not exist`);
+          refuse('NOT_FOUND', 'NOT_FOUND', `频道 ${channelId} 不存在`, `channel ${channelId} does not exist`);
         if (state.columns.has(columnId))
-          refuse('ALREADY_EXISTS', `栏目 ${columnId} 已存在`, `column ${columnId} already exists`);
+          refuse('CONFLICT', 'ALREADY_EXISTS', `栏目 ${columnId} 已存在`, `column ${columnId} already exists`);
         if ([...state.columns.values()].some((c) => c.path === path))
-          refuse('PATH_TAKEN', `路径 ${path} 已被占用`, `path ${path} is taken`, undefined, [
+          refuse('CONFLICT', 'PATH_TAKEN', `路径 ${path} 已被占用`, `path ${path} is taken`, undefined, [
             { path: 'path', message: 'taken' },
           ]);
         return decided<SiteEvent>(role, {
@@ -389,9 +426,15 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
         const role = requireSiteOrPlatformAdmin(actor, state.siteId);
         const column = state.columns.get(command.data.columnId);
         if (!column)
-          refuse('NOT_FOUND', `栏目 ${command.data.columnId} 不存在`, `column ${command.data.columnId} does not exist`);
+          refuse(
+            'NOT_FOUND',
+            'NOT_FOUND',
+            `栏目 ${command.data.columnId} 不存在`,
+            `column ${command.data.columnId} does not exist`,
+          );
         if (!column.topic)
           refuse(
+            'CONFLICT',
             'NOT_A_TOPIC',
             `栏目 ${column.columnId} 不是专题，不能归档`,
             `column ${column.columnId} is not a topic and cannot be archived`,
@@ -406,6 +449,7 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
         const target = command.context?.migrationTarget;
         if (toSiteId === siteId || !target || target.status === null || target.status === 'closed') {
           refuse(
+            'BAD_USER_INPUT',
             'INVALID_MIGRATION_TARGET',
             `迁移目标站点 ${toSiteId} 不存在或已关停`,
             `migration target ${toSiteId} does not exist or is closed`,
@@ -419,6 +463,7 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
         const role = requirePlatformRole(actor, 'platform_admin');
         if (isPortal(state.kind))
           refuse(
+            'CONFLICT',
             'PORTAL_CANNOT_CLOSE',
             `门户网站 ${state.siteId} 不得永久关停`,
             `portal ${state.siteId} can never be closed permanently`,
@@ -426,6 +471,7 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
           );
         if (activeColumns(state).length > 0 && !state.migratedTo) {
           refuse(
+            'CONFLICT',
             'CONTENT_NOT_MIGRATED',
             `站点 ${state.siteId} 的内容尚未迁移，不能关停`,
             `site ${state.siteId} must migrate its content before it closes`,
@@ -443,6 +489,7 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
         // R-PUSH-4: the portal opens chosen columns to a sub-site; a sub-site has no columns to share this way.
         if (!isPortal(state.kind))
           refuse(
+            'CONFLICT',
             'NOT_A_PORTAL',
             `只有门户网站可开放栏目共建，${siteId} 不是门户网站`,
             `only a portal opens columns for co-building; ${siteId} is not a portal`,
@@ -451,6 +498,7 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
         const partner = command.context?.partner;
         if (partnerSiteId === siteId || !partner || partner.status === null || partner.status === 'closed')
           refuse(
+            'BAD_USER_INPUT',
             'INVALID_PARTNER_SITE',
             `共建站点 ${partnerSiteId} 不存在、已关停或就是本站`,
             `co-building partner ${partnerSiteId} does not exist, is closed, or is this site`,
@@ -461,6 +509,7 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
         const unknown = columnIds.filter((c) => !active.has(c));
         if (unknown.length > 0)
           refuse(
+            'BAD_USER_INPUT',
             'UNKNOWN_COLUMN',
             `栏目 ${unknown.join('、')} 不属于站点 ${siteId} 或已归档`,
             `column ${unknown.join(', ')} is not an active column of site ${siteId}`,

@@ -120,7 +120,14 @@ export function isHeld(state: ClaimState, at: string): boolean {
 
 function taken(scope: ClaimScope, value: string): DomainError {
   const refusal = CLAIM_SCOPES[scope];
-  return new DomainError(refusal.code, `${refusal.zh}：${value}`, `${refusal.en}: ${value}`, [], refusal.rule);
+  return new DomainError(
+    'CONFLICT',
+    refusal.code,
+    `${refusal.zh}：${value}`,
+    `${refusal.en}: ${value}`,
+    [],
+    refusal.rule,
+  );
 }
 
 export const claimDecider: Decider<ClaimState, ClaimCommand, ClaimEvent> = {

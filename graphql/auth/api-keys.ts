@@ -4,7 +4,7 @@
  * request.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Platform } from '../../domain/platform.js';
+import type { AggregateReader } from '../../domain/shared/aggregate-reader.js';
 
 export interface NewApiKey {
   keyId: string;
@@ -22,10 +22,13 @@ export function newApiKey(): NewApiKey {
 }
 
 /** The key's id and site when the key is genuine and not revoked; null otherwise. */
-export async function verifyApiKey(platform: Platform, key: string): Promise<{ keyId: string; siteId: string } | null> {
+export async function verifyApiKey(
+  reader: AggregateReader,
+  key: string,
+): Promise<{ keyId: string; siteId: string } | null> {
   const match = /^rlk\.([0-9a-f]{16})\.([A-Za-z0-9_-]{32})$/.exec(key);
   if (!match) return null;
-  const state = await platform.apiKeyState(match[1]!);
+  const state = await reader.apiKey(match[1]!);
   if (!state.exists || state.revoked) return null;
   const presented = Buffer.from(hash(match[2]!), 'hex');
   const stored = Buffer.from(state.secretHash, 'hex');

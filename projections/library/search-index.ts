@@ -80,6 +80,7 @@ export interface SearchPage {
 /** A query the index cannot run: unbalanced quotes, only exclusions, a bad cursor, an unknown filter value… */
 export class InvalidSearchQuery extends Error {
   readonly code = 'INVALID_SEARCH_QUERY';
+  readonly category = 'BAD_USER_INPUT';
   constructor(readonly problems: Array<{ path: string; message: string }>) {
     super(`invalid search: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
     this.name = 'InvalidSearchQuery';

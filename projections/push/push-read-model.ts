@@ -341,9 +341,13 @@ function decodeCursor(cursor: string): [string, string, string] {
   } catch {
     // fall through
   }
-  throw new DomainError('BAD_USER_INPUT', 'after 不是此列表的游标', 'after: not a cursor of this list', [
-    { path: 'after', message: 'not a cursor of this list' },
-  ]);
+  throw new DomainError(
+    'BAD_USER_INPUT',
+    'BAD_USER_INPUT',
+    'after 不是此列表的游标',
+    'after: not a cursor of this list',
+    [{ path: 'after', message: 'not a cursor of this list' }],
+  );
 }
 
 export function openPushReadModel(dataDir: string): PushReadModel {

@@ -1,7 +1,8 @@
 /**
- * Each site's drafts and review queues (R-SEC-2: a site's staff see their own site's only). Kept apart from the
- * shared library, which holds only what is published. A row is the resource's state as the domain folds it, so the
- * queue and the decider can never disagree about what stage a resource is in.
+ * Each site's drafts and review queues (R-SEC-2: a site's staff see their own site's only), and every resource's
+ * review history (R-REVIEW-5). Kept apart from the shared library, which holds only what is published. A row is the
+ * resource's state as the domain folds it, so the queue and the decider can never disagree about what stage a
+ * resource is in.
  */
 import type Database from 'better-sqlite3';
 import type { Position, RecordedEvent } from '../../domain/event-store/event.js';
@@ -18,8 +19,8 @@ import { toDomainEvent } from '../../domain/shared/command-handler.js';
 import type { Projection, ProjectionTarget } from '../runner/projection.js';
 import { openReadModelDatabase, SqliteGenerations, tableSuffix } from '../sqlite/sqlite-generations.js';
 
-/** 2: the partner site of a co-built draft (R-PUSH-4). */
-export const WORKFLOW_PROJECTION_VERSION = 2;
+/** 2: the partner site of a co-built draft (R-PUSH-4). 3: review history. */
+export const WORKFLOW_PROJECTION_VERSION = 3;
 
 export type WorkflowStatus = ReturnType<typeof resourceStatus>;
 
@@ -46,6 +47,17 @@ const NEXT_STEP: Partial<Record<ReviewStage, { role: SiteRole; independent: bool
   final_review_passed: { role: 'approver', independent: false },
 };
 
+/** One step in a resource's history: who did what, in which role, when and why (R-REVIEW-5). */
+export interface ReviewAction {
+  type: string;
+  actorId: string;
+  actorRole: string;
+  occurredAt: string;
+  version: number | null;
+  reason: string | null;
+  comment: string | null;
+}
+
 const UNPUBLISHED: WorkflowStatus[] = [
   'draft',
   'submitted',
@@ -61,8 +73,14 @@ export class WorkflowReadModel {
   constructor(filename: string) {
     this.db = openReadModelDatabase(filename);
     this.generations = new SqliteGenerations(this.db, 'workflow', (generation) =>
-      this.db.exec(`DROP TABLE IF EXISTS workflow_items_${tableSuffix(generation)}`),
+      this.db.exec(
+        `DROP TABLE IF EXISTS ${this.table(generation)}; DROP TABLE IF EXISTS ${this.historyTable(generation)}`,
+      ),
     );
+  }
+
+  private historyTable(generation: string): string {
+    return `review_actions_${tableSuffix(generation)}`;
   }
 
   private table(generation: string): string {
@@ -82,7 +100,13 @@ export class WorkflowReadModel {
       );
       CREATE INDEX IF NOT EXISTS ${table}_site ON ${table} (site_id, status, updated_at);
       CREATE INDEX IF NOT EXISTS ${table}_contributor ON ${table} (contributor_site_id, status, updated_at)
-        WHERE contributor_site_id IS NOT NULL;`);
+        WHERE contributor_site_id IS NOT NULL;
+      CREATE TABLE IF NOT EXISTS ${this.historyTable(generation)} (
+        resource_id TEXT NOT NULL,
+        position    INTEGER NOT NULL,
+        action      TEXT NOT NULL,
+        PRIMARY KEY (resource_id, position)
+      );`);
   }
 
   projection(): Projection {
@@ -105,9 +129,13 @@ export class WorkflowReadModel {
        ON CONFLICT (resource_id) DO UPDATE SET site_id = excluded.site_id, status = excluded.status,
          contributor_site_id = excluded.contributor_site_id, updated_at = excluded.updated_at, state = excluded.state`,
     );
+    const record = this.db.prepare(
+      `INSERT OR IGNORE INTO ${this.historyTable(generation)} (resource_id, position, action) VALUES (?, ?, ?)`,
+    );
     const apply = this.db.transaction((events: RecordedEvent[], checkpoint: Position) => {
       for (const recorded of events) {
         const event = toDomainEvent<ResourceEvent>(recorded, resourceEventSchemas);
+        record.run(event.data.resourceId, recorded.position, JSON.stringify(reviewAction(recorded)));
         const stored = select.get(event.data.resourceId);
         const state = resourceDecider.evolve(
           stored ? (JSON.parse(stored) as ResourceState) : resourceDecider.initialState(),
@@ -146,6 +174,19 @@ export class WorkflowReadModel {
       updated_at: string;
     }>;
     return rows.map((row) => toItem(JSON.parse(row.state) as ResourceState, row.updated_at));
+  }
+
+  /** The resource's steps in the order they were taken. */
+  history(resourceId: string): ReviewAction[] {
+    const generation = this.generations.active();
+    if (!generation) return [];
+    return this.db
+      .prepare<[string], string>(
+        `SELECT action FROM ${this.historyTable(generation)} WHERE resource_id = ? ORDER BY position`,
+      )
+      .pluck()
+      .all(resourceId)
+      .map((json) => JSON.parse(json) as ReviewAction);
   }
 
   item(resourceId: string): WorkflowItem | null {
@@ -192,6 +233,19 @@ export class WorkflowReadModel {
   close(): void {
     this.db.close();
   }
+}
+
+function reviewAction(recorded: RecordedEvent): ReviewAction {
+  const data = recorded.data as { version?: number; reason?: string; comment?: string };
+  return {
+    type: recorded.type,
+    actorId: recorded.metadata.actorId,
+    actorRole: recorded.metadata.actorRole,
+    occurredAt: recorded.metadata.occurredAt,
+    version: data.version ?? null,
+    reason: data.reason ?? null,
+    comment: data.comment ?? null,
+  };
 }
 
 function toItem(state: ResourceState, updatedAt: string): WorkflowItem {

@@ -5,14 +5,15 @@
 import { readFileSync } from 'node:fs';
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { printedSchema, SCHEMA_FILE } from '../../graphql/print-schema.js';
+import { printedSchema, SCHEMA_FILE } from '../../graphql/schema/print-schema.js';
 import { MAX_QUERY_DEPTH } from '../../graphql/server.js';
 import { type ApiServer, startApiServer } from '../support/api-server.js';
 import { sampleMetadata } from '../support/fixtures.js';
 
 const DRAFT = `mutation($input: DraftResourceInput!) { draftResource(input: $input) { resourceId status version events } }`;
-const step = (name: string) => `mutation($id: ID!) { ${name}(resourceId: $id) { resourceId status events } }`;
-const PUBLISH = `mutation($id: ID!, $columns: [ID!]) { publishResource(resourceId: $id, columnIds: $columns) { resourceId status indexNumber } }`;
+const step = (name: string) =>
+  `mutation($id: ID!) { ${name}(input: { resourceId: $id }) { resourceId status events } }`;
+const PUBLISH = `mutation($id: ID!, $columns: [ID!]) { publishResource(input: { resourceId: $id, columnIds: $columns }) { resourceId status indexNumber } }`;
 const SEARCH = `query($text: String, $first: Int, $after: String) {
   search(text: $text, first: $first, after: $after, facets: [GENRE, SITE]) {
     totalCount
@@ -160,7 +161,7 @@ describe('GraphQL API over HTTP and WebSocket', () => {
 
     it('domain codes: SELF_REVIEW_FORBIDDEN (R-REVIEW-2) and INVALID_REVIEW_STAGE (R-REVIEW-1)', async () => {
       await api.gql(
-        `mutation { grantSiteRole(personId: "jinan-reviewer", siteId: "jinan", role: editor, reason: "兼任") { events } }`,
+        `mutation { grantSiteRole(input: { personId: "jinan-reviewer", siteId: "jinan", role: editor, reason: "兼任" }) { events } }`,
         {},
         tokens.admin,
       );
@@ -208,7 +209,7 @@ describe('GraphQL API over HTTP and WebSocket', () => {
         (await api.gql(step('submitResource'), { id: 'visible-draft' }, tokens.auditor)).errors![0]!.extensions.code,
       ).toBe('FORBIDDEN');
       const open = await api.gql(
-        `mutation { bringSiteOnline(siteId: "jinan", reason: "x") { events } }`,
+        `mutation { bringSiteOnline(input: { siteId: "jinan", reason: "x" }) { events } }`,
         {},
         tokens.auditor,
       );
@@ -233,7 +234,7 @@ describe('GraphQL API over HTTP and WebSocket', () => {
 
     it('a site administrator cannot open sites or make other site administrators', async () => {
       const grant = await api.gql(
-        `mutation { grantSiteRole(personId: "jinan-editor", siteId: "jinan", role: site_admin, reason: "x") { events } }`,
+        `mutation { grantSiteRole(input: { personId: "jinan-editor", siteId: "jinan", role: site_admin, reason: "x" }) { events } }`,
         {},
         tokens['jinan-webmaster'],
       );
@@ -252,9 +253,13 @@ describe('GraphQL API over HTTP and WebSocket', () => {
     });
 
     it('R-PEOPLE-2: a revoked person’s token stops working at once', async () => {
-      await api.gql(`mutation { registerPerson(personId: "temp", name: "临时") { events } }`, {}, tokens.admin);
       await api.gql(
-        `mutation { grantSiteRole(personId: "temp", siteId: "jinan", role: editor, reason: "临时") { events } }`,
+        `mutation { registerPerson(input: { personId: "temp", name: "临时" }) { events } }`,
+        {},
+        tokens.admin,
+      );
+      await api.gql(
+        `mutation { grantSiteRole(input: { personId: "temp", siteId: "jinan", role: editor, reason: "临时" }) { events } }`,
         {},
         tokens.admin,
       );
@@ -266,13 +271,17 @@ describe('GraphQL API over HTTP and WebSocket', () => {
       );
       expect(drafted).toMatchObject({ data: { draftResource: { status: 'draft' } } });
       await api.gql(
-        `mutation { revokeSiteRole(personId: "temp", siteId: "jinan", role: editor, reason: "调离") { events } }`,
+        `mutation { revokeSiteRole(input: { personId: "temp", siteId: "jinan", role: editor, reason: "调离" }) { events } }`,
         {},
         tokens.admin,
       );
       const revoked = await api.gql(step('submitResource'), { id: 'temp-1' }, token);
       expect(revoked.errors![0]!.extensions.code).toBe('ROLE_REVOKED');
-      await api.gql(`mutation { deactivatePerson(personId: "temp", reason: "离职") { events } }`, {}, tokens.admin);
+      await api.gql(
+        `mutation { deactivatePerson(input: { personId: "temp", reason: "离职" }) { events } }`,
+        {},
+        tokens.admin,
+      );
       const gone = await api.gql(`query { viewer { __typename } }`, {}, token);
       expect(gone.errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
     });
@@ -281,19 +290,19 @@ describe('GraphQL API over HTTP and WebSocket', () => {
   describe('platform administration', () => {
     it('outages (R-SITE-6), the subject taxonomy and the working calendar (R-SUP-2) are administered over the API', async () => {
       const reported = await api.gql(
-        `mutation { reportOutage(siteId: "jinan", outageId: "o1", cause: power_failure, startedAt: "2026-11-20T08:00:00+08:00", reason: "机房断电") { events } }`,
+        `mutation { reportOutage(input: { siteId: "jinan", outageId: "o1", cause: power_failure, startedAt: "2026-11-20T08:00:00+08:00", reason: "机房断电" }) { events } }`,
         {},
         tokens['jinan-webmaster'],
       );
       expect(reported.data).toEqual({ reportOutage: { events: ['OutageReported'] } });
       const tooLong = await api.gql(
-        `mutation { endOutage(siteId: "jinan", outageId: "o1", endedAt: "2026-11-24T08:00:00+08:00") { events } }`,
+        `mutation { endOutage(input: { siteId: "jinan", outageId: "o1", endedAt: "2026-11-24T08:00:00+08:00" }) { events } }`,
         {},
         tokens['jinan-webmaster'],
       );
       expect(tooLong.errors![0]!.extensions).toMatchObject({ code: 'OUTAGE_EXCEEDS_72_HOURS', rule: 'R-SITE-6' });
       const converted = await api.gql(
-        `mutation { convertOutageToOffline(siteId: "jinan", outageId: "o1", until: "2026-11-30", approvedBy: "admin", reason: "线路抢修") { events site { status } } }`,
+        `mutation { convertOutageToOffline(input: { siteId: "jinan", outageId: "o1", until: "2026-11-30", approvedBy: "admin", reason: "线路抢修" }) { events site { status } } }`,
         {},
         tokens.admin,
       );
@@ -303,34 +312,38 @@ describe('GraphQL API over HTTP and WebSocket', () => {
           site: { status: 'offline' },
         },
       });
-      await api.gql(`mutation { bringSiteOnline(siteId: "jinan", reason: "恢复") { events } }`, {}, tokens.admin);
-
-      const subject = await api.gql<{ addSubject: string[] }>(
-        `mutation { addSubject(top: "综合政务", second: "网站集约化", reason: "新增") }`,
+      await api.gql(
+        `mutation { bringSiteOnline(input: { siteId: "jinan", reason: "恢复" }) { events } }`,
         {},
         tokens.admin,
       );
-      expect(subject.data!.addSubject).toContain('网站集约化');
+
+      const subject = await api.gql<{ addSubject: { secondLevels: string[] } }>(
+        `mutation { addSubject(input: { top: "综合政务", second: "网站集约化", reason: "新增" }) { secondLevels } }`,
+        {},
+        tokens.admin,
+      );
+      expect(subject.data!.addSubject.secondLevels).toContain('网站集约化');
       expect(
         (
           await api.gql(
-            `mutation { addSubject(top: "综合政务", second: "x", reason: "r") }`,
+            `mutation { addSubject(input: { top: "综合政务", second: "x", reason: "r" }) { secondLevels } }`,
             {},
             tokens['jinan-webmaster'],
           )
         ).errors![0]!.extensions.code,
       ).toBe('FORBIDDEN');
-      const calendar = await api.gql<{ recordCalendarYear: number[] }>(
-        `mutation { recordCalendarYear(year: 2027, holidays: ["2027-01-01"], adjustedWorkdays: [], reason: "国办发明电") }`,
+      const calendar = await api.gql<{ recordCalendarYear: { coveredYears: number[] } }>(
+        `mutation { recordCalendarYear(input: { year: 2027, holidays: ["2027-01-01"], adjustedWorkdays: [], reason: "国办发明电" }) { coveredYears } }`,
         {},
         tokens.admin,
       );
-      expect(calendar.data!.recordCalendarYear).toContain(2027);
+      expect(calendar.data!.recordCalendarYear.coveredYears).toContain(2027);
     });
   });
 
   describe('API keys for machine clients', () => {
-    const CREATE = `mutation($site: ID!) { createApiKey(siteId: $site, name: "门户网站 CMS") { key apiKey { id siteId name revoked } } }`;
+    const CREATE = `mutation($site: ID!) { createApiKey(input: { siteId: $site, name: "门户网站 CMS" }) { key apiKey { id siteId name revoked } } }`;
     const withKey = async (query: string, key: string, variables: Record<string, unknown> = {}) => {
       const response = await fetch(`${api.url}/graphql`, {
         method: 'POST',
@@ -371,7 +384,7 @@ describe('GraphQL API over HTTP and WebSocket', () => {
       );
       expect(listed.data!.apiKeys).toContainEqual({ id: apiKey.id, revoked: false });
       await api.gql(
-        `mutation($id: ID!) { revokeApiKey(keyId: $id, reason: "泄露") { revoked } }`,
+        `mutation($id: ID!) { revokeApiKey(input: { keyId: $id, reason: "泄露" }) { apiKey { revoked } } }`,
         { id: apiKey.id },
         tokens['jinan-webmaster'],
       );
@@ -383,7 +396,7 @@ describe('GraphQL API over HTTP and WebSocket', () => {
 
     it('a key granted drafting drafts, edits and submits on its site, and nothing more; revoked, it stops at once', async () => {
       const created = await api.gql<{ createApiKey: { key: string; apiKey: { id: string; mayDraft: boolean } } }>(
-        `mutation { createApiKey(siteId: "jinan", name: "金安区 CMS 投稿", mayDraft: true) { key apiKey { id mayDraft } } }`,
+        `mutation { createApiKey(input: { siteId: "jinan", name: "金安区 CMS 投稿", mayDraft: true }) { key apiKey { id mayDraft } } }`,
         {},
         tokens['jinan-webmaster'],
       );
@@ -400,8 +413,8 @@ describe('GraphQL API over HTTP and WebSocket', () => {
       const elsewhere = { input: { ...input, resourceId: 'cms-2', siteId: 'shucheng' } };
       expect((await withKey(DRAFT, key, elsewhere)).errors![0]!.extensions.code).toBe('FORBIDDEN');
       expect(
-        (await withKey(`mutation { bringSiteOnline(siteId: "jinan", reason: "x") { events } }`, key)).errors![0]!
-          .extensions.code,
+        (await withKey(`mutation { bringSiteOnline(input: { siteId: "jinan", reason: "x" }) { events } }`, key))
+          .errors![0]!.extensions.code,
       ).toBe('FORBIDDEN');
       // Attributable: the log names the key as the writer.
       const history = await api.gql<{ reviewHistory: Array<{ type: string; actorId: string; actorRole: string }> }>(
@@ -416,7 +429,7 @@ describe('GraphQL API over HTTP and WebSocket', () => {
       // People review what the key submitted as they review anything else.
       expect((await api.gql(step('passFirstReview'), { id: 'cms-1' }, tokens['jinan-editor'])).errors).toBeUndefined();
       await api.gql(
-        `mutation($id: ID!) { revokeApiKey(keyId: $id, reason: "停用") { revoked } }`,
+        `mutation($id: ID!) { revokeApiKey(input: { keyId: $id, reason: "停用" }) { apiKey { revoked } } }`,
         { id: apiKey.id },
         tokens['jinan-webmaster'],
       );
@@ -496,6 +509,8 @@ describe('GraphQL API over HTTP and WebSocket', () => {
         ['library', 'live'],
         ['workflow', 'live'],
         ['push', 'live'],
+        ['sites', 'live'],
+        ['api-keys', 'live'],
       ]);
       const metrics = await (await fetch(`${api.url}/metrics`)).text();
       for (const name of [

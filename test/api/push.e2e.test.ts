@@ -8,15 +8,15 @@ import { sampleMetadata } from '../support/fixtures.js';
 import { PROBE, pushSubscriptionStarted } from '../support/push-subscription.js';
 
 const DRAFT = `mutation($input: DraftResourceInput!) { draftResource(input: $input) { resourceId status } }`;
-const step = (name: string) => `mutation($id: ID!) { ${name}(resourceId: $id) { resourceId status } }`;
-const PUBLISH = `mutation($id: ID!, $columns: [ID!]) { publishResource(resourceId: $id, columnIds: $columns) { status } }`;
+const step = (name: string) => `mutation($id: ID!) { ${name}(input: { resourceId: $id }) { resourceId status } }`;
+const PUBLISH = `mutation($id: ID!, $columns: [ID!]) { publishResource(input: { resourceId: $id, columnIds: $columns }) { status } }`;
 const PUSH = `mutation($input: PushResourceInput!) {
   pushResource(input: $input) { pushId originSiteId important deadline targets { siteId stage suggestedColumnId } events }
 }`;
-const SECOND = `mutation($p: ID!, $s: ID!) { passPushSecondReview(pushId: $p, siteId: $s) { targets { siteId stage } } }`;
-const FINAL = `mutation($p: ID!, $s: ID!) { passPushFinalReview(pushId: $p, siteId: $s) { targets { siteId stage } } }`;
-const ACCEPT = `mutation($p: ID!, $s: ID!, $c: ID) { acceptPush(pushId: $p, siteId: $s, columnId: $c) { targets { siteId stage columnId } } }`;
-const DECLINE = `mutation($p: ID!, $s: ID!, $r: String!) { declinePush(pushId: $p, siteId: $s, reason: $r) { targets { siteId stage } } }`;
+const SECOND = `mutation($p: ID!, $s: ID!) { passPushSecondReview(input: { pushId: $p, siteId: $s }) { targets { siteId stage } } }`;
+const FINAL = `mutation($p: ID!, $s: ID!) { passPushFinalReview(input: { pushId: $p, siteId: $s }) { targets { siteId stage } } }`;
+const ACCEPT = `mutation($p: ID!, $s: ID!, $c: ID) { acceptPush(input: { pushId: $p, siteId: $s, columnId: $c }) { targets { siteId stage columnId } } }`;
+const DECLINE = `mutation($p: ID!, $s: ID!, $r: String!) { declinePush(input: { pushId: $p, siteId: $s, reason: $r }) { targets { siteId stage } } }`;
 const DELIVERY =
   'pushId resourceId originSiteId siteId title version status columnId reason important deadline deadlineMet overdue';
 const INBOX = `query($s: ID!, $overdue: Boolean) { pushInbox(siteId: $s, overdueOnly: $overdue) { totalCount edges { node { ${DELIVERY} } } } }`;
@@ -252,7 +252,7 @@ describe('cross-site push and column co-building over HTTP and WebSocket', () =>
     expect((await inbox('jinan', 'jinan-editor'))[0]).toMatchObject({ title: corrected.resource.title, version: 2 });
 
     await ok(
-      `mutation { withdrawResource(resourceId: "shared-1", reason: "政策已废止") { status } }`,
+      `mutation { withdrawResource(input: { resourceId: "shared-1", reason: "政策已废止" }) { status } }`,
       {},
       'portal-approver',
     );
@@ -315,7 +315,7 @@ describe('cross-site push and column co-building over HTTP and WebSocket', () =>
     await refused(ACCEPT, { p: 'push-3', s: 'jinan' }, 'jinan-approver', 'INVALID_PUSH_STAGE');
     await refused(SECOND, { p: 'push-3', s: 'jinan' }, 'auditor', 'FORBIDDEN');
     // Recalled by the pushing site: closed at 金安, and nothing is left to recall.
-    const RECALL = `mutation { recallPush(pushId: "push-3", reason: "推送有误") { targets { siteId stage } events } }`;
+    const RECALL = `mutation { recallPush(input: { pushId: "push-3", reason: "推送有误" }) { targets { siteId stage } events } }`;
     await refused(RECALL, {}, 'jinan-approver', 'FORBIDDEN');
     expect((await ok<{ recallPush: unknown }>(RECALL, {}, 'portal-editor')).recallPush).toEqual({
       targets: [{ siteId: 'jinan', stage: 'recalled' }],
@@ -328,7 +328,7 @@ describe('cross-site push and column co-building over HTTP and WebSocket', () =>
 
     // A site's own API key reads its inbox (push subscribers are often machines); not another site's.
     const created = await ok<{ createApiKey: { key: string } }>(
-      `mutation { createApiKey(siteId: "jinan", name: "信息推送接收") { key } }`,
+      `mutation { createApiKey(input: { siteId: "jinan", name: "信息推送接收" }) { key } }`,
       {},
       'admin',
     );
@@ -348,7 +348,7 @@ describe('cross-site push and column co-building over HTTP and WebSocket', () =>
   });
 
   it('R-PUSH-4: the portal opens a column to 金安; 金安’s editor submits there, the portal reviews and publishes; revoked, it is closed again', async () => {
-    const GRANT = `mutation($columns: [ID!]!) { grantColumnCoBuilding(siteId: "portal", partnerSiteId: "jinan", columnIds: $columns, reason: "县区动态共建") { site { coBuilding { partnerSiteId columnIds } } events } }`;
+    const GRANT = `mutation($columns: [ID!]!) { grantColumnCoBuilding(input: { siteId: "portal", partnerSiteId: "jinan", columnIds: $columns, reason: "县区动态共建" }) { site { coBuilding { partnerSiteId columnIds } } events } }`;
     await refused(GRANT, { columns: ['city-news'] }, 'jinan-approver', 'FORBIDDEN');
     const granted = await ok<{ grantColumnCoBuilding: { site: { coBuilding: unknown[] } } }>(
       GRANT,
@@ -385,7 +385,7 @@ describe('cross-site push and column co-building over HTTP and WebSocket', () =>
     expect(published.resource.placements).toEqual([{ siteId: 'portal', columnId: 'city-news' }]);
 
     await ok(
-      `mutation { revokeColumnCoBuilding(siteId: "portal", partnerSiteId: "jinan", columnIds: ["city-news"], reason: "共建结束") { events } }`,
+      `mutation { revokeColumnCoBuilding(input: { siteId: "portal", partnerSiteId: "jinan", columnIds: ["city-news"], reason: "共建结束" }) { events } }`,
       {},
       'portal-webmaster',
     );

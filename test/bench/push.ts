@@ -7,7 +7,7 @@
  */
 
 import type { CommandMeta } from '../../domain/shared/command-handler.js';
-import { TOPICS } from '../../graphql/resolvers.js';
+import { TOPICS } from '../../graphql/live-updates/topics.js';
 import { type ApiServer, startApiServer } from '../support/api-server.js';
 import { sampleMetadata } from '../support/fixtures.js';
 import { PROBE, pushSubscriptionStarted } from '../support/push-subscription.js';
@@ -63,12 +63,12 @@ async function publishOnPortal(api: ApiServer, tokens: (who: string) => Promise<
   const metadata = sampleMetadata({ title: '关于做好全市政府网站信息推送转载工作的通知', body: '各单位及时转载。' });
   const steps: Array<[string, string, string]> = [
     ['mutation($i: DraftResourceInput!) { draftResource(input: $i) { status } }', 'portal-editor', 'i'],
-    ['mutation($id: ID!) { submitResource(resourceId: $id) { status } }', 'portal-editor', 'id'],
-    ['mutation($id: ID!) { passFirstReview(resourceId: $id) { status } }', 'portal-editor2', 'id'],
-    ['mutation($id: ID!) { passSecondReview(resourceId: $id) { status } }', 'portal-reviewer', 'id'],
-    ['mutation($id: ID!) { passFinalReview(resourceId: $id) { status } }', 'portal-approver', 'id'],
+    ['mutation($id: ID!) { submitResource(input: { resourceId: $id }) { status } }', 'portal-editor', 'id'],
+    ['mutation($id: ID!) { passFirstReview(input: { resourceId: $id }) { status } }', 'portal-editor2', 'id'],
+    ['mutation($id: ID!) { passSecondReview(input: { resourceId: $id }) { status } }', 'portal-reviewer', 'id'],
+    ['mutation($id: ID!) { passFinalReview(input: { resourceId: $id }) { status } }', 'portal-approver', 'id'],
     [
-      'mutation($id: ID!) { publishResource(resourceId: $id, columnIds: ["city-news"]) { status } }',
+      'mutation($id: ID!) { publishResource(input: { resourceId: $id, columnIds: ["city-news"] }) { status } }',
       'portal-approver',
       'id',
     ],

@@ -5,8 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import type { Runners } from '../../graphql/server.js';
-import { composeApiServer } from '../../infra/api-server.js';
+import { composeApiServer, type ServedReadModels } from '../../infra/api-server.js';
 import type { Composition } from '../../infra/composition.js';
 import { loadConfig } from '../../infra/config.js';
 import { createDemoPlatform } from '../../infra/demo-platform.js';
@@ -27,7 +26,7 @@ export interface ApiServer {
   url: string;
   c: Composition;
   app: FastifyInstance;
-  runners: Runners;
+  readModels: ServedReadModels;
   /** The server's clock: commands are stamped with it and deadlines judged by it. */
   clock: TestClock;
   token(personId: string): Promise<string>;
@@ -59,9 +58,9 @@ export async function startApiServer(env: Record<string, string> = {}): Promise<
   const dir = tempDir('api');
   const config = loadConfig({ DATA_DIR: dir.path, PORT: '0', LOG_LEVEL: 'silent', ...env });
   const clock = new TestClock();
-  const { c, app, runners } = await composeApiServer(config, clock.now);
+  const { c, app, readModels } = await composeApiServer(config, clock.now);
   await createDemoPlatform(c.platform);
-  for (const runner of Object.values(runners)) await runner.start();
+  await readModels.start();
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
   const url = `http://127.0.0.1:${port}`;
@@ -72,7 +71,7 @@ export async function startApiServer(env: Record<string, string> = {}): Promise<
     url,
     c,
     app,
-    runners,
+    readModels,
     clock,
     token: (personId) => key.issue(personId),
     async gql(query, variables, token) {
@@ -126,12 +125,12 @@ export async function startApiServer(env: Record<string, string> = {}): Promise<
     },
     async settle() {
       const head = await c.eventStore.headPosition();
-      if (head !== null) for (const runner of Object.values(runners)) await runner.waitFor(head);
+      if (head !== null) for (const runner of readModels.all()) await runner.waitFor(head);
     },
     async close() {
       for (const socket of sockets) await socket.dispose();
       await app.close();
-      for (const runner of Object.values(runners)) await runner.stop();
+      await readModels.stop();
       await c.close();
       dir.remove();
     },

@@ -3,7 +3,7 @@
  * server registers one only after checking who may follow it. A probe delivery is published on the subscription's
  * topic until it comes back, so no test or benchmark depends on how long that takes.
  */
-import { TOPICS } from '../../graphql/resolvers.js';
+import { TOPICS } from '../../graphql/live-updates/topics.js';
 import type { ApiServer } from './api-server.js';
 
 /** The pushId of probe deliveries: skip them when reading what a subscription received. */

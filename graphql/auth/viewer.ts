@@ -3,10 +3,11 @@
  * roles are read from their Person stream at the time of the request, so a revocation or deactivation takes effect
  * on the very next request (R-PEOPLE-2), whatever the token says.
  */
-import type { Platform } from '../domain/platform.js';
-import type { Actor } from '../domain/shared/actor.js';
-import { DomainError } from '../domain/shared/domain-error.js';
-import { InvalidToken, type TokenVerifier } from './auth/token-keys.js';
+
+import type { Actor } from '../../domain/shared/actor.js';
+import type { AggregateReader } from '../../domain/shared/aggregate-reader.js';
+import { DomainError } from '../../domain/shared/domain-error.js';
+import { InvalidToken, type TokenVerifier } from './token-keys.js';
 
 /** `rejected`: the request carried a token that did not verify; it is refused wherever it asks for anything. */
 export type Viewer =
@@ -17,10 +18,12 @@ export type Viewer =
 
 export class Unauthenticated extends Error {
   readonly code = 'UNAUTHENTICATED';
+  readonly category = 'UNAUTHENTICATED';
 }
 
 export class Forbidden extends Error {
   readonly code = 'FORBIDDEN';
+  readonly category = 'FORBIDDEN';
 }
 
 export async function viewerFromAuthorization(
@@ -51,14 +54,14 @@ export function refuseRejected(viewer: Viewer): void {
 }
 
 /** The viewer's current roles; an unknown or deactivated person is refused outright. */
-export async function actorOf(platform: Platform, viewer: Viewer): Promise<Actor> {
+export async function actorOf(reader: AggregateReader, viewer: Viewer): Promise<Actor> {
   refuseRejected(viewer);
   if (viewer.kind === 'apiKey')
     throw new Forbidden('API keys read the published library; they never write or see drafts');
   if (viewer.kind !== 'person') throw new Unauthenticated('sign in to do this');
   let actor: Actor;
   try {
-    actor = await platform.actor({ actorId: viewer.personId, occurredAt: new Date().toISOString() });
+    actor = await reader.actor({ actorId: viewer.personId, occurredAt: new Date().toISOString() });
   } catch (error) {
     if (error instanceof DomainError && error.code === 'NOT_FOUND')
       throw new Unauthenticated(`no registered person ${viewer.personId}`);

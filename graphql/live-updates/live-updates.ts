@@ -1,32 +1,32 @@
 /**
  * Feeds the GraphQL subscriptions from the log: once a change is in the read model a client would query (the
  * library, the review queues, the push inboxes), its subscribers are told, so what they receive they can also
- * query at once.
+ * query at once. A fastify plugin: it starts with the server and stops when the server closes.
  */
-import type { RecordedEvent } from '../domain/event-store/event.js';
-import type { PushDelivery } from '../projections/push/push-read-model.js';
-import { libraryResource, type Services, TOPICS, workflowItem } from './resolvers.js';
-import type { Runners } from './server.js';
+import type { FastifyInstance } from 'fastify';
+import type { RecordedEvent } from '../../domain/event-store/event.js';
+import type { EventStore } from '../../domain/event-store/port.js';
+import type { PushDelivery } from '../../projections/push/push-read-model.js';
+import type { ProjectionRunner } from '../../projections/runner/projection-runner.js';
+import type { Services } from '../context.js';
+import { libraryResource } from '../library/library-resource.js';
+import { workflowItem } from '../workflow/workflow-item.js';
+import { TOPICS } from './topics.js';
 
-export interface PubSub {
-  publish(event: { topic: string; payload: unknown }): Promise<void> | void;
+export interface LiveUpdatesOptions {
+  eventStore: EventStore;
+  services: Services;
+  /** The runners of the read models each topic waits for. */
+  runners: { library: ProjectionRunner; workflow: ProjectionRunner; push: ProjectionRunner };
 }
 
-export function startLiveUpdates(options: {
-  services: Services;
-  runners: Runners;
-  pubsub: PubSub;
-  onError: (error: unknown) => void;
-}): { close(): Promise<void> } {
-  const { services, runners, pubsub } = options;
-  const subscription = services.eventStore.subscribeToAll({
-    after: 'end',
-    filter: { streamPrefixes: ['resource-', 'push-'] },
-  });
+export async function liveUpdates(app: FastifyInstance, { eventStore, services, runners }: LiveUpdatesOptions) {
+  const pubsub = app.graphql.pubsub;
+  const publish = (topic: string, payload: unknown) => pubsub.publish({ topic, payload });
+  const subscription = eventStore.subscribeToAll({ after: 'end', filter: { streamPrefixes: ['resource-', 'push-'] } });
 
   const statusChanged = async (deliveries: PushDelivery[]) => {
-    for (const delivery of deliveries)
-      await pubsub.publish({ topic: TOPICS.pushStatusChanged, payload: { pushStatusChanged: delivery } });
+    for (const delivery of deliveries) await publish(TOPICS.pushStatusChanged, { pushStatusChanged: delivery });
   };
 
   async function onResourceEvent(event: RecordedEvent): Promise<void> {
@@ -34,11 +34,7 @@ export function startLiveUpdates(options: {
     if (event.type === 'ResourcePublished') {
       await runners.library.waitFor(event.position);
       const document = await services.searchIndex.get(resourceId);
-      if (document)
-        await pubsub.publish({
-          topic: TOPICS.resourcePublished,
-          payload: { resourcePublished: libraryResource(document) },
-        });
+      if (document) await publish(TOPICS.resourcePublished, { resourcePublished: libraryResource(document) });
     }
     if (event.type === 'ResourceWithdrawn') {
       // The sites that took the resource, or were asked to, learn that the original is gone (R-PUSH-1).
@@ -51,8 +47,7 @@ export function startLiveUpdates(options: {
     }
     await runners.workflow.waitFor(event.position);
     const item = services.workflow.item(resourceId);
-    if (item)
-      await pubsub.publish({ topic: TOPICS.reviewQueueChanged, payload: { reviewQueueChanged: workflowItem(item) } });
+    if (item) await publish(TOPICS.reviewQueueChanged, { reviewQueueChanged: workflowItem(item) });
   }
 
   async function onPushEvent(event: RecordedEvent): Promise<void> {
@@ -67,8 +62,7 @@ export function startLiveUpdates(options: {
         ? deliveries.filter((d) => data.siteIds!.includes(d.siteId))
         : deliveries;
     if (event.type === 'ResourcePushed') {
-      for (const delivery of changed)
-        await pubsub.publish({ topic: TOPICS.pushReceived, payload: { pushReceived: delivery } });
+      for (const delivery of changed) await publish(TOPICS.pushReceived, { pushReceived: delivery });
     }
     await statusChanged(changed);
   }
@@ -79,14 +73,12 @@ export function startLiveUpdates(options: {
         if (event.streamId.startsWith('push-')) await onPushEvent(event);
         else await onResourceEvent(event);
       } catch (error) {
-        options.onError(error);
+        app.log.error({ err: error }, 'live update failed');
       }
     }
   })();
-  return {
-    async close() {
-      await subscription.close();
-      await running;
-    },
-  };
+  app.addHook('onClose', async () => {
+    await subscription.close();
+    await running;
+  });
 }

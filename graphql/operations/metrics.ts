@@ -3,8 +3,8 @@
  * append latency and overdue important pushes. One registry per server, so tests and several servers in one process do not collide.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { PushReadModel } from '../projections/push/push-read-model.js';
-import type { ProjectionRunner } from '../projections/runner/projection-runner.js';
+import type { PushReadModel } from '../../projections/push/push-read-model.js';
+import type { ProjectionRunner } from '../../projections/runner/projection-runner.js';
 
 export class Metrics {
   readonly registry = new Registry();
