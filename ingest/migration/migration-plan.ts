@@ -31,7 +31,7 @@ export interface PlanProgress {
 }
 
 export type RowOutcome =
-  | { kind: 'item'; item: MigrationItem; info: Record<string, string> }
+  | { kind: 'item'; sequence: number; location: string; item: MigrationItem; info: Record<string, string> }
   | Extract<MappedRow, { kind: 'skipped' }>
   | {
       kind: 'duplicate';
@@ -109,7 +109,7 @@ export class MigrationPlan {
                 detail: `${item.watermark ?? 'no watermark'} ≤ ${this.options.after}`,
               };
             } else {
-              outcome = { kind: 'item', item, info: row.info };
+              outcome = { kind: 'item', sequence: item.sequence, location: item.location, item, info: row.info };
             }
           }
         }

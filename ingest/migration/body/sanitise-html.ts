@@ -5,6 +5,7 @@
  * `javascript:` are page furniture (【打印本页】, 【关闭窗口】) and go whole. What was removed is counted, so the
  * report can say what the cleansing did to each row.
  */
+import * as cheerio from 'cheerio';
 import sanitizeHtml from 'sanitize-html';
 import { scanHtml } from './html-scan.js';
 
@@ -75,8 +76,22 @@ const OPTIONS: sanitizeHtml.IOptions = {
   allowProtocolRelative: false,
   disallowedTagsMode: 'discard',
   nonTextTags: REMOVED_WITH_CONTENT,
-  exclusiveFilter: (frame) => frame.tag === 'a' && /^\s*javascript:/i.test(frame.attribs.href ?? ''),
 };
+
+const JAVASCRIPT_URL = /^\s*javascript:/i;
+
+/**
+ * sanitize-html only sees a link's attributes after it has dropped the unsafe ones, so it cannot tell a `javascript:`
+ * link from a bare anchor; such links are removed first, whole, on a parse of the few bodies that have one.
+ */
+function withoutScriptLinks(html: string): string {
+  if (!/javascript:/i.test(html)) return html;
+  const $ = cheerio.load(html, { xml: { xmlMode: false, decodeEntities: true, encodeEntities: 'utf8' } }, false);
+  $('a')
+    .filter((_, element) => JAVASCRIPT_URL.test(element.attribs.href ?? ''))
+    .remove();
+  return $.html();
+}
 
 export interface SanitisedHtml {
   html: string;
@@ -97,13 +112,13 @@ function countRemovals(html: string): Record<string, number> {
       if (attribute.startsWith('on')) add(attribute);
       else if (attribute === 'style') add('style=');
     }
-    if (tag === 'a' && /^\s*javascript:/i.test(attributes.href ?? '')) add('javascript: link');
+    if (tag === 'a' && JAVASCRIPT_URL.test(attributes.href ?? '')) add('javascript: link');
   }
   return removed;
 }
 
 export function sanitiseHtml(html: string): SanitisedHtml {
-  return { html: sanitizeHtml(html, OPTIONS), removed: countRemovals(html) };
+  return { html: sanitizeHtml(withoutScriptLinks(html), OPTIONS), removed: countRemovals(html) };
 }
 
 /** The text of HTML as a reader sees it, blocks on lines of their own, for classifiers and summaries. */

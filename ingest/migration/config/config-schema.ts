@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { resourceMetadataInputSchema } from '../../../domain/metadata/index.js';
-import { expressionSchema } from '../expression.js';
+import { expressionSchema, parseExpression } from '../expression.js';
 import { tableSourceSchema } from '../lookup-table.js';
 import { patternSchema } from '../pattern.js';
 import { readerSchema } from '../readers/reader-config.js';
@@ -39,7 +39,34 @@ const skipRuleSchema = z
   });
 export type SkipRule = z.infer<typeof skipRuleSchema>;
 
-const fieldsShape = Object.fromEntries(MAPPED_METADATA_FIELDS.map((field) => [field, expressionSchema.optional()]));
+/** Fields every resource has: a configuration that maps none to one of them could not produce a valid item. */
+const REQUIRED_FIELDS = new Set([
+  'title',
+  'publisher',
+  'publisherCode',
+  'subject',
+  'genre',
+  'disclosure',
+  'resourceType',
+  'format',
+]);
+
+const requiredExpression = (field: string) =>
+  z.unknown().transform((raw, ctx) => {
+    if (raw !== undefined) return parseExpression(raw, ctx) ?? z.NEVER;
+    ctx.addIssue({
+      code: 'custom',
+      message: `fields.${field} is required by the uniform metadata; map it or give it a value`,
+    });
+    return z.NEVER;
+  });
+
+const fieldsShape = Object.fromEntries(
+  MAPPED_METADATA_FIELDS.map((field) => [
+    field,
+    REQUIRED_FIELDS.has(field) ? requiredExpression(field) : expressionSchema.optional(),
+  ]),
+);
 
 export const migrationConfigSchema = z.strictObject({
   /** The migration's name, used in run ids and default resource ids. */
@@ -80,25 +107,7 @@ export const migrationConfigSchema = z.strictObject({
       indexNumber: expressionSchema.optional(),
     })
     .default({}),
-  fields: z.strictObject(fieldsShape).superRefine((fields, ctx) => {
-    for (const required of [
-      'title',
-      'publisher',
-      'publisherCode',
-      'subject',
-      'genre',
-      'disclosure',
-      'resourceType',
-      'format',
-    ]) {
-      if (fields[required] === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `fields.${required} is required by the uniform metadata; map it or give it a value`,
-        });
-      }
-    }
-  }),
+  fields: z.strictObject(fieldsShape),
   tables: z.record(z.string().min(1), tableSourceSchema).default({}),
   classifier: z
     .strictObject({

@@ -149,7 +149,7 @@ export async function loadMigration(file: string, options: LoadOptions = {}): Pr
 
   const derived = new Set<string>();
   const context: CompileContext = {
-    environment: { tables, taxonomy, classifier },
+    environment: { tables, declaredTables: new Set(Object.keys(config.tables)), taxonomy, classifier },
     derived,
     problems: [],
     references: [],

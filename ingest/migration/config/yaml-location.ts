@@ -38,10 +38,16 @@ function start(node: unknown): number | undefined {
 /** The line of the node at `path`, or of its key when `key` names a key of that node (unknown keys). */
 export function locate(document: Document, lines: LineCounter, path: readonly PropertyKey[], key?: string): Location {
   let node: unknown = document.contents;
+  let keyOfNode: unknown;
   for (const segment of path) {
     const child = childOf(document, node, segment as string | number);
-    if (child === undefined) break;
+    if (child === undefined) {
+      // The map lacks the entry: its own key (`fields:`) is where a person adds it.
+      if (keyOfNode !== undefined && key === undefined) node = keyOfNode;
+      break;
+    }
     node = child.node;
+    keyOfNode = child.key;
   }
   if (key !== undefined) {
     const child = childOf(document, node, key);

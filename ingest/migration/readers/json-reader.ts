@@ -30,6 +30,7 @@ export type JsonReaderConfig = z.infer<typeof jsonReaderSchema>;
 
 export class JsonReader implements SourceReader {
   #items: Value[] | undefined;
+  #declared: Value;
   #done = 0;
 
   constructor(
@@ -59,8 +60,6 @@ export class JsonReader implements SourceReader {
     if (this.config.total !== undefined) this.#declared = valueAt(document, this.config.total);
     return items;
   }
-
-  #declared: Value;
 
   async preflight(): Promise<Preflight> {
     const items = await this.#load();

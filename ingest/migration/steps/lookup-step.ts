@@ -25,6 +25,7 @@ export const lookupStep: StepDefinition<z.infer<typeof lookupOptions>> = {
   compile: (options, environment, problems) => {
     const table = environment.tables.get(options.table);
     if (table === undefined) {
+      if (environment.declaredTables.has(options.table)) return () => ({ flagged: 'the table could not be loaded' });
       const known = [...environment.tables.keys()];
       problems.push({
         path: ['table'],

@@ -35,6 +35,8 @@ export interface CompileProblem {
 
 export interface StepEnvironment {
   tables: ReadonlyMap<string, LookupTable>;
+  /** Tables the configuration declares, loaded or not: one whose file failed is reported once, at the file. */
+  declaredTables: ReadonlySet<string>;
   taxonomy: SubjectTaxonomy;
   classifier: SubjectClassifier;
   /** Compiles a nested source expression (the classifier's title and text), reporting under the given path. */
