@@ -77,6 +77,7 @@ export class CsvReader implements SourceReader {
 
   async *rows(): AsyncGenerator<SourceRow | UnreadableRow> {
     this.#bytes = 0;
+    this.#size ??= (await stat(this.path)).size;
     const { parser, skipped } = this.#records(true);
     let sequence = 0;
     let lastLine = 1;

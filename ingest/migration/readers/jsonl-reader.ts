@@ -46,6 +46,7 @@ export class JsonlReader implements SourceReader {
 
   async *rows(): AsyncGenerator<SourceRow | UnreadableRow> {
     this.#bytes = 0;
+    this.#size ??= (await stat(this.path)).size;
     const decoded = Readable.from(
       decodeChunks(createReadStream(this.path), this.config.encoding, (n) => {
         this.#bytes += n;
