@@ -39,7 +39,7 @@ export async function dryRunCommand(
     args: argv,
     allowPositionals: true,
     options: {
-      out: { type: 'string', default: 'migration-reports' },
+      out: { type: 'string', default: join('data', 'migration-reports') },
       after: { type: 'string' },
       run: { type: 'string' },
     },
