@@ -6,6 +6,7 @@
  */
 export { type ConfigProblem, MigrationConfigError } from './config/config-error.js';
 export { type CompiledMigration, type LoadOptions, loadMigration } from './config/load-migration.js';
+export { MIGRATION_EXAMPLES } from './example-configurations.js';
 export type { FieldOutcome, FieldStatus, SubjectProposal } from './field-outcome.js';
 export type { MigrationItem, OldIndexNumber, Provenance, RowMessage, SourceKey } from './migration-item.js';
 export {
@@ -17,5 +18,7 @@ export {
   planMigration,
   type RowOutcome,
 } from './migration-plan.js';
+export { migrationProgressBar, type ProgressBar } from './progress-bar.js';
 export { type MigrationReport, MigrationReportBuilder } from './report/migration-report.js';
 export { fieldsCsv, rowsCsv } from './report/report-csv.js';
+export { type ReportFiles, writeReport } from './report/write-report.js';

@@ -21,7 +21,15 @@ export interface MapContext {
 
 export type MappedRow =
   | { kind: 'item'; item: MigrationItem }
-  | { kind: 'skipped'; sequence: number; location: string; originalId?: string; reason: string; detail?: string };
+  | {
+      kind: 'skipped';
+      sequence: number;
+      location: string;
+      originalId?: string;
+      reason: string;
+      detail?: string;
+      rowHash: string;
+    };
 
 const HTTP_URL = /^https?:\/\/[^\s/]+/i;
 
@@ -40,6 +48,7 @@ function messagesOf(field: string, outcome: FieldOutcome): RowMessage[] {
 
 export function mapRow(migration: CompiledMigration, row: SourceRow, context: MapContext): MappedRow {
   const record: SourceRecord = row.record;
+  const hash = rowHash(record);
   const derived: SourceRecord = {};
   for (const [name, expression] of migration.derive)
     derived[name] = evaluateExpression(expression, record, derived).value;
@@ -58,6 +67,7 @@ export function mapRow(migration: CompiledMigration, row: SourceRow, context: Ma
         ...(originalId === undefined ? {} : { originalId }),
         reason: rule.reason,
         detail: describeValue(tested),
+        rowHash: hash,
       };
     }
   }
@@ -68,6 +78,7 @@ export function mapRow(migration: CompiledMigration, row: SourceRow, context: Ma
       location: row.location,
       reason: 'no original id',
       detail: idOutcome.flagReason ?? 'the id expression gave nothing; the row cannot be traced or matched on a re-run',
+      rowHash: hash,
     };
   }
 
@@ -173,7 +184,7 @@ export function mapRow(migration: CompiledMigration, row: SourceRow, context: Ma
     sequence: row.sequence,
     location: row.location,
     key: { system: migration.system, originalId },
-    rowHash: rowHash(record),
+    rowHash: hash,
     resourceId: derivedResourceId(migration.resourceIdPrefix, originalId),
     siteId: migration.siteId,
     ...(columnId === undefined ? {} : { columnId }),

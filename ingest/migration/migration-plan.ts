@@ -107,6 +107,7 @@ export class MigrationPlan {
                 originalId: item.key.originalId,
                 reason: 'not after the high-water mark',
                 detail: `${item.watermark ?? 'no watermark'} ≤ ${this.options.after}`,
+                rowHash: item.rowHash,
               };
             } else {
               outcome = { kind: 'item', sequence: item.sequence, location: item.location, item, info: row.info };

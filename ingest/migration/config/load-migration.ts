@@ -5,7 +5,8 @@
  * derived values used before they are declared, an export that is not there, and (for sources that declare their
  * fields, such as a CSV header) a `from` naming a field the source does not have.
  */
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
@@ -31,6 +32,11 @@ export interface CompiledSkipRule {
 /** A configuration checked and compiled: what a plan runs. */
 export interface CompiledMigration {
   file: string;
+  /**
+   * SHA-256 of the configuration and every file it reads besides the export (tables, keyword lists): an approval of
+   * a dry run can be bound to exactly the mapping it saw.
+   */
+  digest: string;
   config: MigrationConfig;
   name: string;
   system: string;
@@ -71,6 +77,7 @@ export async function loadMigration(file: string, options: LoadOptions = {}): Pr
   } catch {
     throw new MigrationConfigError(file, [{ line: 0, column: 0, path: '', message: 'no such configuration file' }]);
   }
+  const digest = createHash('sha256').update(text);
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const place = (problems: RawProblem[]): ConfigProblem[] =>
@@ -129,6 +136,7 @@ export async function loadMigration(file: string, options: LoadOptions = {}): Pr
       continue;
     }
     try {
+      digest.update(`\0table ${name}\0`).update(readFileSync(tablePath));
       tables.set(name, loadTableFile(name, tablePath, source.key, source.encoding));
     } catch (error) {
       problems.push({ path: ['tables', name, 'file'], message: `${source.file}: ${(error as Error).message}` });
@@ -141,6 +149,7 @@ export async function loadMigration(file: string, options: LoadOptions = {}): Pr
       ? DEFAULT_SUBJECT_KEYWORDS
       : resolve(directory, config.classifier.keywords);
   try {
+    digest.update('\0keywords\0').update(readFileSync(keywordsFile));
     classifier = KeywordClassifier.fromFile(keywordsFile, taxonomy);
   } catch (error) {
     problems.push({ path: ['classifier', 'keywords'], message: (error as Error).message });
@@ -219,6 +228,7 @@ export async function loadMigration(file: string, options: LoadOptions = {}): Pr
 
   return {
     file: path,
+    digest: digest.digest('hex'),
     config,
     name: config.migration,
     system: config.source.system,

@@ -4,6 +4,7 @@
  * because their metadata is not valid; every proposal and every flag; and each row's messages. It is built from a
  * plan's outcomes as they stream by, so a dry run and a real run report alike.
  */
+import { createHash } from 'node:crypto';
 import type { FieldProblem } from '../../../domain/shared/domain-error.js';
 import type { CompiledMigration } from '../config/load-migration.js';
 import { FIELD_STATUSES, type FieldStatus } from '../field-outcome.js';
@@ -27,6 +28,13 @@ export interface MigrationReport {
   siteId: string;
   migratedAt: string;
   after?: string;
+  /** The configuration's digest (with its tables and keyword lists). */
+  configurationDigest: string;
+  /**
+   * SHA-256 over every row read, in order (its row hash, or the reader's error): with the configuration's digest it
+   * identifies what a run did, so an approval given to a dry run's report can be checked against the run it allows.
+   */
+  sourceDigest: string;
   /** About the export as a whole (a declared total, the pages found). */
   notices: string[];
   rows: {
@@ -63,6 +71,7 @@ export class MigrationReportBuilder {
   readonly #report: MigrationReport;
   readonly #duplicates = new Map<string, { originalId: string; rowHash: string; sequences: number[] }>();
   readonly #conflicts = new Map<string, number[]>();
+  readonly #source = createHash('sha256');
 
   constructor(migration: CompiledMigration, options: Pick<PlanOptions, 'runId' | 'migratedAt' | 'after'>) {
     this.#report = {
@@ -73,6 +82,8 @@ export class MigrationReportBuilder {
       siteId: migration.siteId,
       migratedAt: options.migratedAt,
       ...(options.after === undefined ? {} : { after: options.after }),
+      configurationDigest: migration.digest,
+      sourceDigest: '',
       notices: [...migration.preflight.notices],
       rows: { read: 0, items: 0, ready: 0, held: 0, skipped: 0, duplicates: 0, conflicts: 0, unreadable: 0 },
       fields: {},
@@ -92,6 +103,13 @@ export class MigrationReportBuilder {
   add(outcome: RowOutcome): void {
     const report = this.#report;
     report.rows.read++;
+    const hash =
+      outcome.kind === 'unreadable'
+        ? `unreadable ${outcome.error}`
+        : outcome.kind === 'item'
+          ? outcome.item.rowHash
+          : outcome.rowHash;
+    this.#source.update(`${outcome.sequence} ${hash}\n`);
     switch (outcome.kind) {
       case 'unreadable':
         report.rows.unreadable++;
@@ -175,6 +193,7 @@ export class MigrationReportBuilder {
   build(): MigrationReport {
     return {
       ...this.#report,
+      sourceDigest: this.#source.copy().digest('hex'),
       duplicates: [...this.#duplicates.values()],
       conflicts: [...this.#conflicts].map(([originalId, sequences]) => ({ originalId, sequences })),
     };

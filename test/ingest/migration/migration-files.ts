@@ -1,12 +1,12 @@
 /** Writes a migration configuration and its export into a temporary folder, for tests that need their own. */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { tempDir } from '../../support/temp-dir.js';
 
 export interface MigrationFolder {
   path: string;
   /** Writes a file of the folder and returns its path. */
-  write(name: string, content: string): string;
+  write(name: string, content: string | Buffer): string;
   remove(): void;
 }
 
@@ -16,6 +16,7 @@ export function migrationFolder(): MigrationFolder {
     path: dir.path,
     write(name, content) {
       const file = join(dir.path, name);
+      mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, content);
       return file;
     },

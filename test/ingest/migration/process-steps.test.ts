@@ -325,3 +325,30 @@ describe('R-LIB-4 process steps, duplicates and the report', () => {
     expect(rows.length).toBe(report.messages.length + report.skipped.rows.length + 1);
   });
 });
+
+describe('R-LIB-4 what a dry run saw is identified by digests', () => {
+  let folder: MigrationFolder;
+  beforeAll(() => {
+    folder = migrationFolder();
+  });
+  afterAll(() => folder.remove());
+
+  it('R-LIB-4 gives the same configuration and export the same digests, and any change another', async () => {
+    const RUN = { runId: 'r', migratedAt: '2026-12-01T10:00:00+08:00' };
+    folder.write('export.jsonl', jsonl(ROWS));
+    const file = folder.write('steps.yaml', CONFIG);
+    const first = await planMigration(await loadMigration(file), RUN).dryRun();
+    const again = await planMigration(await loadMigration(file), { ...RUN, runId: 'other' }).dryRun();
+    expect(again.configurationDigest).toBe(first.configurationDigest);
+    expect(again.sourceDigest).toBe(first.sourceDigest);
+    expect(first.sourceDigest).toMatch(/^[0-9a-f]{64}$/);
+
+    folder.write('export.jsonl', jsonl([...ROWS.slice(0, 1), { ...ROWS[1], title: '改过的标题' }, ...ROWS.slice(2)]));
+    const changedExport = await planMigration(await loadMigration(file), RUN).dryRun();
+    expect(changedExport.sourceDigest).not.toBe(first.sourceDigest);
+    expect(changedExport.configurationDigest).toBe(first.configurationDigest);
+
+    const changedTable = await loadMigration(folder.write('steps.yaml', CONFIG.replace('通知: notices', '通知: news')));
+    expect(changedTable.digest).not.toBe(first.configurationDigest);
+  });
+});
