@@ -101,13 +101,10 @@ export function mapRow(migration: CompiledMigration, row: SourceRow, context: Ma
     const outcome = evaluate(migration.url);
     const url = text(outcome.value);
     if (url !== undefined && !HTTP_URL.test(url)) {
-      keep('source.originalUrl', {
-        ...outcome,
-        status: 'flagged',
-        flagReason: `"${url}" is not an http or https URL`,
-        notes: [...outcome.notes, `"${url}" is not an http or https URL`],
-      });
-      delete fields['source.originalUrl']!.value;
+      // Kept out of the provenance: the metadata accepts only http(s) URLs, and the original id still traces the row.
+      const reason = `"${url}" is not an http or https URL`;
+      const { value: _unusable, ...rest } = outcome;
+      keep('source.originalUrl', { ...rest, status: 'flagged', flagReason: reason, notes: [...outcome.notes, reason] });
     } else {
       keep('source.originalUrl', outcome);
       originalUrl = url;
