@@ -9,7 +9,7 @@ import type { FieldProblem } from '../../../domain/shared/domain-error.js';
 import type { CompiledMigration } from '../config/load-migration.js';
 import { FIELD_STATUSES, type FieldStatus } from '../field-outcome.js';
 import type { RowMessage } from '../migration-item.js';
-import type { PlanOptions, RowOutcome } from '../migration-plan.js';
+import type { PlanOptions, RowOutcome } from '../row-outcome.js';
 import { describeValue } from '../values.js';
 
 export type FieldCounts = Record<FieldStatus, number>;
