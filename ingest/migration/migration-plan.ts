@@ -11,7 +11,7 @@ import type { CompiledMigration } from './config/load-migration.js';
 import { mapRow } from './map-row.js';
 import type { MigrationItem } from './migration-item.js';
 import { type MigrationReport, MigrationReportBuilder } from './report/migration-report.js';
-import type { PlanOptions, PlanProgress, RowOutcome } from './row-outcome.js';
+import type { PlanOptions, RowOutcome } from './row-outcome.js';
 
 export type { PlanOptions, PlanProgress, RowOutcome } from './row-outcome.js';
 

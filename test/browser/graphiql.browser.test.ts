@@ -42,7 +42,7 @@ describe.skipIf(chromiumMissing)(
       await page.keyboard.type('{ sites { id name } }');
       await page.locator('.graphiql-execute-button').click();
       const result = page.locator('.graphiql-response');
-      await expect.poll(async () => result.innerText(), { timeout: 30_000 }).toContain('金安区人民政府');
+      await expect.poll(async () => result.textContent(), { timeout: 30_000 }).toContain('金安区人民政府');
       expect(foreign).toEqual([]);
     }, 90_000);
   },
