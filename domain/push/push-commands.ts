@@ -11,8 +11,8 @@ import { siteContextOf } from '../site/site.js';
 import {
   type Delivery,
   type DeliveryCommand,
+  type DeliveryEvent,
   type PushCommandContext,
-  type PushEvent,
   type PushOffer,
   pushCommandSchemas,
   pushDeliveryAggregate,
@@ -90,7 +90,7 @@ export interface PushRecall {
   offer: PushOffer;
   /** The receiving sites the recall named, as they stand after it. */
   targets: Array<{ siteId: string; delivery: Delivery }>;
-  events: PushEvent[];
+  events: DeliveryEvent[];
   /** Where the last recall landed in the log. */
   position: number | null;
 }
@@ -117,7 +117,7 @@ const recallPush = processCommand({
         unknown.map((siteId) => ({ path: 'siteIds', message: `${siteId} was not pushed to` })),
       );
     const targets: PushRecall['targets'] = [];
-    const events: PushEvent[] = [];
+    const events: DeliveryEvent[] = [];
     let position: number | null = null;
     for (const siteId of asked) {
       const recalled = await environment.run(recallDelivery, { pushId, siteId, reason }, meta);
