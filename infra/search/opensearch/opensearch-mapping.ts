@@ -4,9 +4,9 @@
  *
  * Text is indexed twice, as in the embedded index (chinese-text.ts): `*_words` holds jieba's full-mode words,
  * already lower case and separated by spaces, analysed by the built-in `whitespace` analyzer; `*_text` holds the
- * display text analysed by the built-in `cjk` analyzer (bigrams of Han characters), which answers phrases and
- * supplies highlights without segmentation spaces. The words fields are left out of `_source`: nothing reads
- * them back, and a body of a million characters should not be stored three times.
+ * display text analysed by the built-in `cjk` analyzer (bigrams of Han characters), which answers phrases. The
+ * words fields are left out of `_source`: nothing reads them back, and a body of a million characters should not be
+ * stored three times.
  *
  * One shard: relevance uses each shard's own term statistics, and a city's library (hundreds of thousands of
  * documents) is far below what one shard holds; with one shard, equal documents get equal scores everywhere.
@@ -23,13 +23,11 @@ export const REMOVED = 'removed';
 
 const keyword = { type: 'keyword' } as const;
 const words = { type: 'text', analyzer: 'whitespace' } as const;
-const text = { type: 'text', analyzer: 'cjk', index_options: 'offsets' } as const;
+const text = { type: 'text', analyzer: 'cjk' } as const;
 
 export const GENERATION_INDEX: API.Indices_Create_RequestBody = {
   settings: {
     number_of_shards: 1,
-    // Bodies may reach a million characters; highlighting must be allowed to look that far.
-    'highlight.max_analyzed_offset': 3_000_000,
   },
   mappings: {
     dynamic: 'strict',

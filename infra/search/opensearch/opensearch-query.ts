@@ -102,27 +102,3 @@ export function facetAggregations(parsed: ParsedSearch): Record<string, Query> {
   }
   return aggregations;
 }
-
-/** Control characters mark the matches, so that the text can be escaped in one place (highlight.ts). */
-export const MARK_START = '\u0001';
-export const MARK_END = '\u0002';
-
-export function highlightRequest(
-  parsed: ParsedSearch,
-  fragmentCharacters: number,
-): API.Search_RequestBody['highlight'] {
-  const phrases = parsed.highlightTerms.map((term) => ({
-    multi_match: { query: term.text, fields: ['title_text', 'body_text'], type: 'phrase' },
-  }));
-  return {
-    pre_tags: [MARK_START],
-    post_tags: [MARK_END],
-    encoder: 'default',
-    require_field_match: false,
-    ...(phrases.length > 0 ? { highlight_query: { bool: { should: phrases } } } : {}),
-    fields: {
-      title_text: { number_of_fragments: 0 },
-      body_text: { fragment_size: fragmentCharacters, number_of_fragments: 1, no_match_size: fragmentCharacters },
-    },
-  } as API.Search_RequestBody['highlight'];
-}
