@@ -254,7 +254,11 @@ async function startKafka(): Promise<RunningEngine> {
   return engine;
 }
 
-/** Ready when a client gets the cluster's metadata with a controller in it, over Kafka's own protocol. */
+/**
+ * Ready when a client gets the cluster's metadata with a controller in it, over Kafka's own protocol, and a group
+ * coordinator answers: the broker creates its offsets topic on the first such question, and a consumer that came
+ * before it would be refused (and retry) for the seconds that takes.
+ */
 async function kafkaReady(address: string): Promise<boolean> {
   const admin = new Kafka({
     clientId: 'engines-probe',
@@ -266,7 +270,9 @@ async function kafkaReady(address: string): Promise<boolean> {
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();
-    return cluster.brokers.length > 0 && cluster.controller !== null;
+    if (cluster.brokers.length === 0 || cluster.controller === null) return false;
+    await admin.describeGroups(['engines-probe']);
+    return true;
   } finally {
     await admin.disconnect();
   }
