@@ -90,15 +90,22 @@ describe('known-item search on the national regulations corpus', () => {
       const found = await ranks(openSearch.searchIndex, items);
       const result = quality(items, found);
       const embedded = ranked.get('embedded') ?? (await ranks(lib.searchIndex, items));
+      // Regulations that share a query (two versions of one title) and swap places between the two are ties broken
+      // differently, not a difference in ranking: only the others are listed.
+      const ranksOf = (ranking: number[], query: string) =>
+        items
+          .flatMap((other, j) => (other.query === query ? [ranking[j]!] : []))
+          .sort()
+          .join();
       const differently = items.flatMap((item, i) =>
-        found[i] === embedded[i]
+        found[i] === embedded[i] || ranksOf(found, item.query) === ranksOf(embedded, item.query)
           ? []
           : [`"${item.query}" → ${item.title}: embedded ${embedded[i] || '>10'}, OpenSearch ${found[i] || '>10'}`],
       );
       console.log(
         JSON.stringify({
           knownItem: { adapter: 'OpenSearch', ...result, misses: result.misses.slice(0, 20) },
-          rankedDifferently: { count: differently.length, items: differently.slice(0, 40) },
+          rankedDifferently: { count: differently.length, items: differently },
         }),
       );
       expect(result.top3Share).toBeGreaterThanOrEqual(0.95);
