@@ -365,51 +365,21 @@ class OpenSearchGeneration implements LibraryGeneration {
     if (!Number.isSafeInteger(checkpoint) || checkpoint < 0) {
       throw new TypeError(`a checkpoint is a non-negative integer position (got ${checkpoint})`);
     }
+    // Each bulk request is sent only after the one before it succeeded, and the next one's documents (jieba, the
+    // costly part on this side) are prepared while the server indexes the one in flight.
+    let inFlight: Promise<void> | undefined;
     for (let start = 0; start < changes.length; start += BULK_DOCUMENTS) {
-      const last = start + BULK_DOCUMENTS >= changes.length;
-      const operations: API.Bulk_RequestBody = [];
-      for (const change of changes.slice(start, start + BULK_DOCUMENTS)) {
-        if (change.kind === 'upsert') {
-          const { document } = change;
-          operations.push(
-            {
-              index: {
-                _index: this.index,
-                _id: document.resourceId,
-                version: document.position,
-                version_type: 'external',
-              },
-            },
-            storedDocument(document),
-          );
-        } else {
-          // external_gte: a removal at the position of the document it removes still applies.
-          operations.push(
-            {
-              index: {
-                _index: this.index,
-                _id: change.resourceId,
-                version: change.position,
-                version_type: 'external_gte',
-              },
-            },
-            removedDocument(change.resourceId),
-          );
-        }
+      let operations: API.Bulk_RequestBody;
+      try {
+        operations = this.#operations(changes.slice(start, start + BULK_DOCUMENTS));
+      } catch (error) {
+        await inFlight?.catch(() => undefined);
+        throw error;
       }
-      const { body } = await this.owner.client.bulk({ body: operations, refresh: last });
-      if (body.errors) {
-        const failures = body.items
-          .flatMap((item) => Object.values(item))
-          .filter((result) => result?.error !== undefined && result.status !== 409);
-        if (failures.length > 0) {
-          const [first] = failures;
-          throw new Error(
-            `OpenSearch refused ${failures.length} of the batch's writes: ${first?.error?.type}: ${first?.error?.reason}`,
-          );
-        }
-      }
+      await inFlight;
+      inFlight = this.#write(operations, start + BULK_DOCUMENTS >= changes.length);
     }
+    await inFlight;
     try {
       await this.owner.client.index({
         index: this.index,
@@ -421,6 +391,55 @@ class OpenSearchGeneration implements LibraryGeneration {
     } catch (error) {
       // An older or equal checkpoint (a replayed batch): the stored one stays.
       if (statusOf(error) !== 409) throw error;
+    }
+  }
+
+  #operations(changes: LibraryChange[]): API.Bulk_RequestBody {
+    const operations: API.Bulk_RequestBody = [];
+    for (const change of changes) {
+      if (change.kind === 'upsert') {
+        const { document } = change;
+        operations.push(
+          {
+            index: {
+              _index: this.index,
+              _id: document.resourceId,
+              version: document.position,
+              version_type: 'external',
+            },
+          },
+          storedDocument(document),
+        );
+      } else {
+        // external_gte: a removal at the position of the document it removes still applies.
+        operations.push(
+          {
+            index: {
+              _index: this.index,
+              _id: change.resourceId,
+              version: change.position,
+              version_type: 'external_gte',
+            },
+          },
+          removedDocument(change.resourceId),
+        );
+      }
+    }
+    return operations;
+  }
+
+  /** One bulk request; a version conflict (an older write replayed) is success, any other refusal fails the batch. */
+  async #write(operations: API.Bulk_RequestBody, refresh: boolean): Promise<void> {
+    const { body } = await this.owner.client.bulk({ body: operations, refresh });
+    if (!body.errors) return;
+    const failures = body.items
+      .flatMap((item) => Object.values(item))
+      .filter((result) => result?.error !== undefined && result.status !== 409);
+    if (failures.length > 0) {
+      const [first] = failures;
+      throw new Error(
+        `OpenSearch refused ${failures.length} of the batch's writes: ${first?.error?.type}: ${first?.error?.reason}`,
+      );
     }
   }
 
