@@ -5,21 +5,26 @@
  *   (a) rebuild throughput: events → searchable documents, against jieba + INSERT into a bare FTS5 table in the same run;
  *   (b) search latency p50/p99 over a fixed set of queries (words, phrases, exclusions, filters, facets, deep pages), and RSS;
  *   (c) freshness: publication → visible in search, with the projection following live.
+ * With OPENSEARCH_URL set, (a)-(c) are measured on OpenSearch too, on the same log in the same run (a fresh index
+ * prefix, dropped at the end), and `sideBySide` puts the two adapters' figures next to each other.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
 import Database from 'better-sqlite3';
 import type { NewEvent, RecordedEvent } from '../../domain/event-store/event.js';
+import type { OpenSearchSearchIndex } from '../../infra/search/opensearch/opensearch-search-index.js';
 import { openSqliteSearchIndex } from '../../infra/search/sqlite/sqlite-search-index.js';
 import { loadRegulations } from '../../ingest/load-regulations.js';
 import { LIBRARY_PROJECTION_VERSION, libraryProjection } from '../../projections/library/library-projection.js';
-import type { SearchQuery } from '../../projections/library/search-index.js';
+import type { SearchIndex, SearchQuery } from '../../projections/library/search-index.js';
 import { generationOf } from '../../projections/runner/projection.js';
 import { ProjectionRunner } from '../../projections/runner/projection-runner.js';
 import { sampleMetadata } from '../support/fixtures.js';
-import { corpus, REGULATION_MAPPING } from '../support/library-platform.js';
-import { at, staffedPlatform } from '../support/platform-fixture.js';
+import { corpus, REGULATION_MAPPING, scratchOpenSearchIndex } from '../support/library-platform.js';
+import { at, type PlatformFixture, staffedPlatform } from '../support/platform-fixture.js';
 import { median, percentile, progress, round, seconds } from './measure.js';
 
 const RESOURCES = Number(process.env.BENCH_LIBRARY_RESOURCES ?? 100_000);
@@ -109,10 +114,99 @@ function queries(): SearchQuery[] {
   return list.map((q) => ({ ...q, facets: q.facets ? [...q.facets] : undefined }) as SearchQuery);
 }
 
+/** (a) events → searchable documents: a full rebuild of the library into a generation of the current version. */
+async function rebuildInto(store: PlatformFixture['store'], searchIndex: SearchIndex) {
+  const start = process.hrtime.bigint();
+  // A generation of the current version, so that the live runner of (c) follows it rather than building another.
+  const rebuild = new ProjectionRunner(store, libraryProjection(searchIndex), {
+    generation: generationOf(LIBRARY_PROJECTION_VERSION, 'bench'),
+  });
+  await rebuild.start();
+  const rebuildSeconds = seconds(start);
+  await rebuild.stop();
+  const documents = (await searchIndex.search({ first: 1 })).total;
+  return { documents, rebuildSeconds, rate: documents / rebuildSeconds };
+}
+
+/** (b) each query once to warm up, then five rounds, with five deep pages of the first query in the first round. */
+async function searchLatencies(searchIndex: SearchIndex, set: SearchQuery[]) {
+  const latencies: number[] = [];
+  /** Each search's latency with its query, to name the slowest. */
+  const timed: Array<{ ms: number; query: SearchQuery }> = [];
+  for (const q of set) await searchIndex.search(q);
+  for (let round = 0; round < 5; round++) {
+    for (const q of set) {
+      const t = process.hrtime.bigint();
+      let page = await searchIndex.search(q);
+      latencies.push(seconds(t) * 1000);
+      timed.push({ ms: latencies.at(-1)!, query: q });
+      // Deep pages: follow the cursor five pages down for the first queries.
+      if (round === 0 && q === set[0]) {
+        for (let i = 0; i < 5 && page.endCursor; i++) {
+          const t2 = process.hrtime.bigint();
+          page = await searchIndex.search({ ...q, after: page.endCursor });
+          latencies.push(seconds(t2) * 1000);
+        }
+      }
+    }
+  }
+  return { latencies, timed };
+}
+
+/** (c) publish and wait until a search finds it, with the projection live; samples numbered from `first`. */
+async function freshnessOf(fixture: PlatformFixture, searchIndex: SearchIndex, first: number): Promise<number[]> {
+  const { platform, store } = fixture;
+  const live = new ProjectionRunner(store, libraryProjection(searchIndex));
+  await live.start();
+  const freshness: number[] = [];
+  for (let i = first; i < first + FRESHNESS_SAMPLES; i++) {
+    const resourceId = `fresh-${i}`;
+    const word = `鲜度测试${i}号`;
+    await platform.execute(
+      'DraftResource',
+      { resourceId, siteId: 'jinan', metadata: sampleMetadata({ title: `关于${word}的通知` }) },
+      at('wang'),
+    );
+    await platform.execute('SubmitResource', { resourceId }, at('wang'));
+    await platform.execute('PassFirstReview', { resourceId }, at('zhao'));
+    await platform.execute('PassSecondReview', { resourceId }, at('li'));
+    await platform.execute('PassFinalReview', { resourceId }, at('chen'));
+    const t = process.hrtime.bigint();
+    await platform.execute('PublishResource', { resourceId, columnIds: ['notices'] }, at('chen'));
+    // Poll the way a client would, a few times a millisecond at most, and give up after ten seconds.
+    for (let tries = 0; ; tries++) {
+      const page = await searchIndex.search({ text: `"${word}"`, first: 1 });
+      if (page.hits[0]?.document.resourceId === resourceId) break;
+      if (seconds(t) > 10) throw new Error(`${resourceId} not searchable after 10 s`);
+      await new Promise((resolve) => setTimeout(resolve, tries < 10 ? 0 : 2));
+    }
+    freshness.push(seconds(t) * 1000);
+  }
+  await live.stop();
+  return freshness;
+}
+
+/** (a)-(c) on OpenSearch, after the embedded run, on the same log (which by then holds the embedded's fresh ones). */
+async function openSearchFigures(fixture: PlatformFixture, searchIndex: OpenSearchSearchIndex, set: SearchQuery[]) {
+  progress('(a) OpenSearch: rebuilding the library from the log');
+  const rebuilt = await rebuildInto(fixture.store, searchIndex);
+  progress(`(a) OpenSearch: ${Math.round(rebuilt.rate)} documents/s rebuilt`);
+  progress('(b) OpenSearch: search latency');
+  const { latencies, timed } = await searchLatencies(searchIndex, set);
+  progress(
+    `(b) OpenSearch: p50 ${round(median(latencies), 2)} ms, p99 ${round(percentile(latencies, 99), 2)} ms over ${latencies.length} searches`,
+  );
+  progress('(c) OpenSearch: freshness');
+  const freshness = await freshnessOf(fixture, searchIndex, FRESHNESS_SAMPLES);
+  return { rebuilt, latencies, timed, freshness };
+}
+
 export async function libraryBenchmark() {
   const fixture = await staffedPlatform();
   const { platform, store, dataDir } = fixture;
   const searchIndex = openSqliteSearchIndex(dataDir);
+  const openSearchUrl = process.env.OPENSEARCH_URL;
+  const openSearch = openSearchUrl ? await scratchOpenSearchIndex(openSearchUrl, 'bench') : undefined;
   try {
     // The sample corpus through the real command path.
     const items = corpus();
@@ -145,15 +239,7 @@ export async function libraryBenchmark() {
 
     // (a) rebuild, then the baseline over the same published documents.
     progress('(a) rebuilding the library from the log');
-    let start = process.hrtime.bigint();
-    // A generation of the current version, so that the live runner of (c) follows it rather than building another.
-    const rebuild = new ProjectionRunner(store, libraryProjection(searchIndex), {
-      generation: generationOf(LIBRARY_PROJECTION_VERSION, 'bench'),
-    });
-    await rebuild.start();
-    const rebuildSeconds = seconds(start);
-    await rebuild.stop();
-    const documents = (await searchIndex.search({ first: 1 })).total;
+    const { documents, rebuildSeconds, rate: rebuildRate } = await rebuildInto(store, searchIndex);
 
     progress('(a) baseline: jieba + INSERT into a bare FTS5 table');
     const jieba = Jieba.withDict(dict);
@@ -162,7 +248,7 @@ export async function libraryBenchmark() {
     raw.pragma('synchronous = NORMAL');
     raw.exec("CREATE VIRTUAL TABLE docs USING fts5(title, body, tokenize = 'unicode61')");
     const insert = raw.prepare('INSERT INTO docs (title, body) VALUES (?, ?)');
-    start = process.hrtime.bigint();
+    const start = process.hrtime.bigint();
     let after: number | undefined;
     let baselineDocs = 0;
     for (;;) {
@@ -186,67 +272,28 @@ export async function libraryBenchmark() {
     }
     const baselineSeconds = seconds(start);
     raw.close();
-    const rebuildRate = documents / rebuildSeconds;
     const baselineRate = baselineDocs / baselineSeconds;
     progress(`(a) ${Math.round(rebuildRate)} documents/s rebuilt, baseline ${Math.round(baselineRate)}/s`);
 
     // (b) search latency on the rebuilt library.
     progress('(b) search latency');
     const set = queries();
-    const latencies: number[] = [];
-    /** Each search's latency with its query, to name the slowest. */
-    const timed: Array<{ ms: number; query: SearchQuery }> = [];
-    for (const q of set) await searchIndex.search(q);
-    for (let round = 0; round < 5; round++) {
-      for (const q of set) {
-        const t = process.hrtime.bigint();
-        let page = await searchIndex.search(q);
-        latencies.push(seconds(t) * 1000);
-        timed.push({ ms: latencies.at(-1)!, query: q });
-        // Deep pages: follow the cursor five pages down for the first queries.
-        if (round === 0 && q === set[0]) {
-          for (let i = 0; i < 5 && page.endCursor; i++) {
-            const t2 = process.hrtime.bigint();
-            page = await searchIndex.search({ ...q, after: page.endCursor });
-            latencies.push(seconds(t2) * 1000);
-          }
-        }
-      }
-    }
+    const { latencies, timed } = await searchLatencies(searchIndex, set);
 
     progress(
       `(b) p50 ${round(median(latencies), 2)} ms, p99 ${round(percentile(latencies, 99), 2)} ms over ${latencies.length} searches`,
     );
 
+    const rssMiB = Math.round(process.memoryUsage().rss / 1024 / 1024);
+
     // (c) freshness: publish and wait until a search finds it, with the projection live.
     progress('(c) freshness');
-    const live = new ProjectionRunner(store, libraryProjection(searchIndex));
-    await live.start();
-    const freshness: number[] = [];
-    for (let i = 0; i < FRESHNESS_SAMPLES; i++) {
-      const resourceId = `fresh-${i}`;
-      const word = `鲜度测试${i}号`;
-      await platform.execute(
-        'DraftResource',
-        { resourceId, siteId: 'jinan', metadata: sampleMetadata({ title: `关于${word}的通知` }) },
-        at('wang'),
-      );
-      await platform.execute('SubmitResource', { resourceId }, at('wang'));
-      await platform.execute('PassFirstReview', { resourceId }, at('zhao'));
-      await platform.execute('PassSecondReview', { resourceId }, at('li'));
-      await platform.execute('PassFinalReview', { resourceId }, at('chen'));
-      const t = process.hrtime.bigint();
-      await platform.execute('PublishResource', { resourceId, columnIds: ['notices'] }, at('chen'));
-      // Poll the way a client would, a few times a millisecond at most, and give up after ten seconds.
-      for (let tries = 0; ; tries++) {
-        const page = await searchIndex.search({ text: `"${word}"`, first: 1 });
-        if (page.hits[0]?.document.resourceId === resourceId) break;
-        if (seconds(t) > 10) throw new Error(`${resourceId} not searchable after 10 s`);
-        await new Promise((resolve) => setTimeout(resolve, tries < 10 ? 0 : 2));
-      }
-      freshness.push(seconds(t) * 1000);
-    }
-    await live.stop();
+    const freshness = await freshnessOf(fixture, searchIndex, 0);
+    const embeddedBytes = ['library.sqlite', 'library.sqlite-wal']
+      .map((file) => join(dataDir, file))
+      .filter((file) => existsSync(file))
+      .reduce((sum, file) => sum + statSync(file).size, 0);
+    const other = openSearch === undefined ? undefined : await openSearchFigures(fixture, openSearch.index, set);
 
     const ratio = round(rebuildRate / baselineRate, 3);
     const p99 = percentile(latencies, 99);
@@ -281,7 +328,7 @@ export async function libraryBenchmark() {
           p99ms: round(p99, 2),
           targetP99ms: 50,
           meetsTarget: p99 <= 50,
-          rssMiB: Math.round(process.memoryUsage().rss / 1024 / 1024),
+          rssMiB,
           slowest: timed
             .sort((a, b) => b.ms - a.ms)
             .slice(0, 8)
@@ -296,9 +343,74 @@ export async function libraryBenchmark() {
           meetsTarget: freshP99 <= 200,
         },
       ],
+      ...(other === undefined || openSearch === undefined || openSearchUrl === undefined
+        ? {}
+        : sideBySide(
+            {
+              rebuildRate,
+              latencies,
+              freshness,
+              bytes: embeddedBytes,
+            },
+            {
+              rebuildRate: other.rebuilt.rate,
+              rebuildSeconds: other.rebuilt.rebuildSeconds,
+              documents: other.rebuilt.documents,
+              latencies: other.latencies,
+              timed: other.timed,
+              freshness: other.freshness,
+              bytes: await openSearchBytes(openSearchUrl, openSearch.prefix),
+            },
+          )),
     };
   } finally {
     await searchIndex.close();
+    await openSearch?.drop();
     await fixture.dispose();
   }
+}
+
+/** The size on disk of the library's OpenSearch indices (primary store: one node, no replicas here). */
+async function openSearchBytes(url: string, prefix: string): Promise<number> {
+  const response = await fetch(`${url}/_cat/indices/${prefix}library-*?format=json&bytes=b&h=index,pri.store.size`);
+  const rows = (await response.json()) as Array<{ 'pri.store.size': string }>;
+  return rows.reduce((sum, row) => sum + Number(row['pri.store.size']), 0);
+}
+
+interface AdapterFigures {
+  rebuildRate: number;
+  latencies: number[];
+  freshness: number[];
+  bytes: number;
+}
+
+function sideBySide(
+  embedded: AdapterFigures,
+  openSearch: AdapterFigures & {
+    rebuildSeconds: number;
+    documents: number;
+    timed: Array<{ ms: number; query: SearchQuery }>;
+  },
+) {
+  const figures = (f: AdapterFigures) => ({
+    rebuildDocumentsPerSecond: Math.round(f.rebuildRate),
+    searchP50ms: round(median(f.latencies), 2),
+    searchP99ms: round(percentile(f.latencies, 99), 2),
+    freshnessP50ms: round(median(f.freshness), 2),
+    freshnessP99ms: round(percentile(f.freshness, 99), 2),
+    indexMiB: round(f.bytes / 1024 / 1024, 1),
+  });
+  return {
+    opensearch: {
+      documents: openSearch.documents,
+      rebuildSeconds: round(openSearch.rebuildSeconds, 1),
+      searches: openSearch.latencies.length,
+      slowest: openSearch.timed
+        .sort((a, b) => b.ms - a.ms)
+        .slice(0, 8)
+        .map(({ ms, query }) => ({ ms: round(ms, 1), query })),
+      freshnessSamples: openSearch.freshness.length,
+    },
+    sideBySide: { embedded: figures(embedded), opensearch: figures(openSearch) },
+  };
 }

@@ -655,6 +655,34 @@ export function searchIndexContract(adapter: string, open: () => Promise<IndexUn
       });
     });
 
+    it('finds a phrase that begins or ends beside a number, and only where it is written', async () => {
+      const numbered = libraryDocument({
+        resourceId: 'res-numbered',
+        metadata: {
+          title: '关于鲜度测试0号的通知',
+          summary: undefined,
+          docNumber: undefined,
+          body: '<p>按照GB32100标准赋码，第5条另有规定，自2021年度起施行。</p>',
+        },
+      });
+      await library([numbered]);
+      const found = async (text: string) => (await index.search({ text })).total;
+      for (const phrase of [
+        '"试0号"',
+        '"测试0号"',
+        '"0号的"',
+        '"gb32100标准"',
+        '"第5条"',
+        '"2021年"',
+        '"第5条另有规定"',
+      ]) {
+        expect(await found(phrase), phrase).toBe(1);
+      }
+      for (const phrase of ['"试1号"', '"测0号"', '"试0的"', '"4条"', '"号的通知书"', '"2020年"']) {
+        expect(await found(phrase), phrase).toBe(0);
+      }
+    });
+
     it('indexes and searches a document with a body of a million characters', async () => {
       const paragraph = '<p>各县区要加强政府网站集约化平台建设管理，提升政务服务能力。</p>';
       const body = `${paragraph.repeat(Math.floor(990_000 / paragraph.length))}<p>附件：独一无二的结尾标记词。</p>`;

@@ -1,10 +1,14 @@
 /**
  * A platform with the library projection running into the embedded search index, for tests and benchmarks that
- * publish through the real command path and then search.
+ * publish through the real command path and then search; given an OpenSearch URL, a second library projection
+ * follows the same log into OpenSearch (an index prefix of its own), so that both adapters are measured on the same
+ * documents in the same run.
  */
 
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Position } from '../../domain/event-store/event.js';
+import { openOpenSearchIndex } from '../../infra/search/opensearch/opensearch-search-index.js';
 import { openSqliteSearchIndex } from '../../infra/search/sqlite/sqlite-search-index.js';
 import {
   parseRegulations,
@@ -24,29 +28,63 @@ export function corpus(): RegulationItem[] {
 
 export const REGULATION_MAPPING: RegulationMapping = { ...STATE_COUNCIL, migratedAt: '2026-11-26T12:00:00+08:00' };
 
-export interface LibraryPlatform extends PlatformFixture {
+/** One search index adapter with the library projection following the log into it. */
+export interface ProjectedIndex {
+  adapter: 'embedded' | 'OpenSearch';
   searchIndex: SearchIndex;
   runner: ProjectionRunner;
-  /** Waits until the library holds everything written so far. */
+}
+
+export interface LibraryPlatform extends PlatformFixture {
+  /** The embedded index. */
+  searchIndex: SearchIndex;
+  runner: ProjectionRunner;
+  /** The embedded index first, then OpenSearch when asked for. */
+  indexes: ProjectedIndex[];
+  /** Waits until every index holds everything written so far. */
   settle(): Promise<void>;
 }
 
-export async function libraryPlatform(): Promise<LibraryPlatform> {
+/** A fresh OpenSearch index under a prefix of its own, removed with `drop`. */
+export async function scratchOpenSearchIndex(url: string, purpose: string) {
+  const prefix = `${purpose}-${randomUUID().slice(0, 8)}-`;
+  const index = await openOpenSearchIndex(url, prefix);
+  return {
+    index,
+    prefix,
+    async drop() {
+      await index.dropAll();
+      await index.close();
+    },
+  };
+}
+
+export async function libraryPlatform(options: { openSearchUrl?: string | undefined } = {}): Promise<LibraryPlatform> {
   const fixture = await staffedPlatform();
   const searchIndex = await openSqliteSearchIndex(fixture.dataDir);
   const runner = new ProjectionRunner(fixture.store, libraryProjection(searchIndex));
-  await runner.start();
+  const indexes: ProjectedIndex[] = [{ adapter: 'embedded', searchIndex, runner }];
+  const cleanups: Array<() => Promise<void>> = [];
+  if (options.openSearchUrl) {
+    const scratch = await scratchOpenSearchIndex(options.openSearchUrl, 'library-test');
+    cleanups.push(scratch.drop);
+    const openSearchRunner = new ProjectionRunner(fixture.store, libraryProjection(scratch.index));
+    indexes.push({ adapter: 'OpenSearch', searchIndex: scratch.index, runner: openSearchRunner });
+  }
+  for (const projected of indexes) await projected.runner.start();
   return {
     ...fixture,
     searchIndex,
     runner,
+    indexes,
     async settle() {
       const head: Position | null = await fixture.store.headPosition();
-      if (head !== null) await runner.waitFor(head, 60_000);
+      if (head !== null) await Promise.all(indexes.map((projected) => projected.runner.waitFor(head, 60_000)));
     },
     async dispose() {
-      await runner.stop();
+      for (const projected of indexes) await projected.runner.stop();
       await searchIndex.close();
+      for (const cleanup of cleanups) await cleanup();
       await fixture.dispose();
     },
   };

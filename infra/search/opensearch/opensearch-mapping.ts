@@ -2,18 +2,21 @@
  * How the OpenSearch adapter stores a library document: the index settings and mappings of a generation's index,
  * and the indexed form of a document.
  *
- * Text is indexed twice, as in the embedded index (chinese-text.ts): `*_words` holds jieba's full-mode words,
- * already lower case and separated by spaces, analysed by the built-in `whitespace` analyzer; `*_text` holds the
- * display text analysed by the built-in `cjk` analyzer (bigrams of Han characters), which answers phrases and
- * supplies highlights without segmentation spaces. The words fields are left out of `_source`: nothing reads
- * them back, and a body of a million characters should not be stored three times.
+ * Text is indexed twice, as in the embedded index and with the same tokens (chinese-text.ts): `*_words` holds
+ * jieba's full-mode words, `*_pairs` the bigram tokens (pairs of Han characters, a Han character beside a letter or
+ * digit also alone), both already normalised and separated by spaces, so OpenSearch only splits them at the spaces
+ * (the built-in `whitespace` analyzer). Not the `cjk` analyzer, which the first version used: it makes the same
+ * pairs but never a character alone beside a digit, so a phrase that begins or ends at a number ("第5条",
+ * "2021年", 鲜度测试100号 in 关于鲜度测试100号的通知) found nothing in OpenSearch that the embedded index found.
+ * The token fields are left out of `_source`: nothing reads them back, and a body of a million characters should
+ * not be stored three times.
  *
  * One shard: relevance uses each shard's own term statistics, and a city's library (hundreds of thousands of
  * documents) is far below what one shard holds; with one shard, equal documents get equal scores everywhere.
  */
 import type { API } from '@opensearch-project/opensearch';
 import type { LibraryDocument } from '../../../projections/library/library-document.js';
-import { wordTokens } from '../shared/chinese-text.js';
+import { bigramTokens, wordTokens } from '../shared/chinese-text.js';
 import { searchFields } from '../shared/search-fields.js';
 
 /** The id of the document that holds a generation's checkpoint (resource ids are UUIDs, never this). */
@@ -22,29 +25,26 @@ export const CHECKPOINT_ID = '__checkpoint__';
 export const REMOVED = 'removed';
 
 const keyword = { type: 'keyword' } as const;
-const words = { type: 'text', analyzer: 'whitespace' } as const;
-const text = { type: 'text', analyzer: 'cjk', index_options: 'offsets' } as const;
+const tokens = { type: 'text', analyzer: 'whitespace' } as const;
 
 export const GENERATION_INDEX: API.Indices_Create_RequestBody = {
   settings: {
     number_of_shards: 1,
-    // Bodies may reach a million characters; highlighting must be allowed to look that far.
-    'highlight.max_analyzed_offset': 3_000_000,
   },
   mappings: {
     dynamic: 'strict',
-    _source: { excludes: ['title_words', 'meta_words', 'body_words'] },
+    _source: { excludes: ['title_words', 'meta_words', 'body_words', 'title_pairs', 'meta_pairs', 'body_pairs'] },
     properties: {
       kind: keyword,
       checkpoint: { type: 'long' },
       resource_id: keyword,
       status: keyword,
-      title_words: words,
-      meta_words: words,
-      body_words: words,
-      title_text: text,
-      meta_text: text,
-      body_text: text,
+      title_words: tokens,
+      meta_words: tokens,
+      body_words: tokens,
+      title_pairs: tokens,
+      meta_pairs: tokens,
+      body_pairs: tokens,
       subject: keyword,
       subject_top: keyword,
       genre: keyword,
@@ -82,9 +82,9 @@ export function storedDocument(document: LibraryDocument): StoredDocument {
     title_words: wordTokens(fields.title).join(' '),
     meta_words: wordTokens(fields.meta).join(' '),
     body_words: wordTokens(fields.body).join(' '),
-    title_text: fields.title,
-    meta_text: fields.meta,
-    body_text: fields.body,
+    title_pairs: bigramTokens(fields.title).join(' '),
+    meta_pairs: bigramTokens(fields.meta).join(' '),
+    body_pairs: bigramTokens(fields.body).join(' '),
     subject: fields.subject,
     subject_top: fields.subjectTop,
     genre: metadata.genre,

@@ -1,28 +1,32 @@
 /**
  * A parsed search as OpenSearch query DSL, matching what the embedded index matches (chinese-text.ts): a word is
- * found as a word in the `*_words` fields (jieba), a literal as a phrase in the `*_text` fields (cjk bigrams); both
- * kinds of field also score (title boosted 10, meta 4, body 1). Filters are `filter` clauses, so they do not score.
+ * found as a word in the `*_words` fields (jieba), a literal as a phrase of bigram tokens in the `*_pairs` fields;
+ * both kinds of field also score (title boosted 10, meta 4, body 1). Filters are `filter` clauses, so they do not
+ * score.
  */
 import type { API } from '@opensearch-project/opensearch';
-import type { TermPattern } from '../shared/chinese-text.js';
+import { bigramTokens, type TermPattern } from '../shared/chinese-text.js';
 import type { NormalisedFilters, ParsedSearch } from '../shared/search-query.js';
 
 type Query = Record<string, unknown>;
 
 const WORD_FIELDS = ['title_words^10', 'meta_words^4', 'body_words'];
-const TEXT_FIELDS = ['title_text^10', 'meta_text^4', 'body_text'];
+const PAIR_FIELDS = ['title_pairs^10', 'meta_pairs^4', 'body_pairs'];
+
+/** Text in searchText form as the phrase of its bigram tokens, in any one of the pair fields. */
+function pairPhrase(text: string): Query {
+  return { multi_match: { query: bigramTokens(text).join(' '), fields: PAIR_FIELDS, type: 'phrase' } };
+}
 
 function patternQuery(pattern: TermPattern): Query {
   const must: Query[] = [
     ...pattern.words.map((word) => ({
       multi_match: { query: word, fields: WORD_FIELDS, type: 'most_fields', operator: 'and' },
     })),
-    ...pattern.literals.map((literal) => ({ multi_match: { query: literal, fields: TEXT_FIELDS, type: 'phrase' } })),
+    ...pattern.literals.map((literal) => pairPhrase(literal)),
   ];
-  // The same words in the cjk fields: more score where the word stands in the text as typed.
-  const should: Query[] = pattern.words.map((word) => ({
-    multi_match: { query: word, fields: TEXT_FIELDS, type: 'phrase' },
-  }));
+  // The same words as phrases of pairs: more score where the word stands in the text as typed.
+  const should: Query[] = pattern.words.map((word) => pairPhrase(word));
   return { bool: { must, should } };
 }
 
@@ -101,28 +105,4 @@ export function facetAggregations(parsed: ParsedSearch): Record<string, Query> {
     }
   }
   return aggregations;
-}
-
-/** Control characters mark the matches, so that the text can be escaped in one place (highlight.ts). */
-export const MARK_START = '\u0001';
-export const MARK_END = '\u0002';
-
-export function highlightRequest(
-  parsed: ParsedSearch,
-  fragmentCharacters: number,
-): API.Search_RequestBody['highlight'] {
-  const phrases = parsed.highlightTerms.map((term) => ({
-    multi_match: { query: term.text, fields: ['title_text', 'body_text'], type: 'phrase' },
-  }));
-  return {
-    pre_tags: [MARK_START],
-    post_tags: [MARK_END],
-    encoder: 'default',
-    require_field_match: false,
-    ...(phrases.length > 0 ? { highlight_query: { bool: { should: phrases } } } : {}),
-    fields: {
-      title_text: { number_of_fragments: 0 },
-      body_text: { fragment_size: fragmentCharacters, number_of_fragments: 1, no_match_size: fragmentCharacters },
-    },
-  } as API.Search_RequestBody['highlight'];
 }

@@ -10,8 +10,16 @@
  *   `index.gc_deletes` (60 s) and an old upsert replayed after that would bring the resource back.
  * - The checkpoint is a document of the same index (id `__checkpoint__`), written after the batch with version =
  *   checkpoint, so it never moves back and goes away with its generation.
- * - Refresh: the batch is written with `refresh: 'wait_for'`, so `apply` returns once its changes are searchable
- *   (what the projection and the contract suite expect); the checkpoint is read back with a realtime GET.
+ * - Refresh: the last bulk request of a batch asks for `refresh: true`, which makes the whole batch searchable
+ *   before `apply` returns (what the projection and the contract suite expect), and the checkpoint is read back with
+ *   a realtime GET. Not `wait_for`: that waits for the next periodic refresh (every second by default), so each
+ *   live publication took half a second on average to become searchable, four times the embedded index's budget;
+ *   one refresh per batch is cheap at the rate a library is written, even during a rebuild (500 events a batch).
+ * - Highlights are made here from the hit's own document (shared/highlight.ts), as the embedded index makes them,
+ *   not by OpenSearch's highlighter: its unified highlighter walks a sentence break iterator from every match, so a
+ *   common word in a body of a million characters (20,000 matches) kept a search thread busy for minutes, long after
+ *   the client had given up (and retried, twice). The document is in every hit already, so this costs one scan of
+ *   its text up to the first match.
  * - Paging: the first page opens a point in time (5 minutes, renewed by each page) and pages continue with
  *   `search_after` on the sort key plus the resource id inside it, so later pages see the index exactly as the first
  *   did: nothing applied meanwhile is mixed in, and documents changed meanwhile keep their place and version. When
@@ -30,9 +38,8 @@ import type {
   SearchPage,
   SearchQuery,
 } from '../../../projections/library/search-index.js';
-import { displayText } from '../shared/chinese-text.js';
 import { orderFacetCounts } from '../shared/facet-order.js';
-import { escapeHtml, FRAGMENT_CHARACTERS, markedHtml } from '../shared/highlight.js';
+import { documentHighlights, termMatcher } from '../shared/highlight.js';
 import { encodeCursor } from '../shared/search-cursor.js';
 import { docNumberKey } from '../shared/search-fields.js';
 import { type ParsedSearch, parseSearchQuery } from '../shared/search-query.js';
@@ -44,14 +51,7 @@ import {
   type StoredDocument,
   storedDocument,
 } from './opensearch-mapping.js';
-import {
-  facetAggregations,
-  highlightRequest,
-  MARK_END,
-  MARK_START,
-  searchQuery,
-  searchSort,
-} from './opensearch-query.js';
+import { facetAggregations, searchQuery, searchSort } from './opensearch-query.js';
 
 const GENERATION_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 const KEEP_ALIVE = '5m';
@@ -176,23 +176,15 @@ class OpenSearchIndex implements OpenSearchSearchIndex {
     pit = response.pit_id ?? pit;
     const found = response.hits.hits;
     const hasMore = found.length > parsed.first;
+    const matcher = termMatcher(parsed.highlightTerms);
     const hits: SearchHit[] = found.slice(0, parsed.first).flatMap((hit) => {
       const document = (hit._source as StoredDocument | undefined)?.document;
       if (document === undefined) return [];
-      const highlight = hit.highlight ?? {};
-      const title = highlight.title_text?.[0];
-      const body = highlight.body_text?.[0];
       return [
         {
           document,
           score: parsed.sort === 'relevance' && parsed.include.length > 0 ? (hit._score ?? 0) : 0,
-          highlights: {
-            title:
-              title === undefined
-                ? escapeHtml(displayText(document.metadata.title))
-                : markedHtml(title, MARK_START, MARK_END),
-            body: body === undefined ? '' : markedHtml(body, MARK_START, MARK_END),
-          },
+          highlights: documentHighlights(document, matcher),
         },
       ];
     });
@@ -237,7 +229,6 @@ class OpenSearchIndex implements OpenSearchSearchIndex {
       track_total_hits: true,
       track_scores: true,
       aggregations: facetAggregations(parsed) as API.Search_RequestBody['aggregations'],
-      highlight: highlightRequest(parsed, FRAGMENT_CHARACTERS),
       _source: { includes: ['document'] },
       ...(after === undefined ? {} : { search_after: after }),
       ...(pit === undefined ? {} : { pit: { id: pit, keep_alive: KEEP_ALIVE } }),
@@ -374,50 +365,21 @@ class OpenSearchGeneration implements LibraryGeneration {
     if (!Number.isSafeInteger(checkpoint) || checkpoint < 0) {
       throw new TypeError(`a checkpoint is a non-negative integer position (got ${checkpoint})`);
     }
+    // Each bulk request is sent only after the one before it succeeded, and the next one's documents (jieba, the
+    // costly part on this side) are prepared while the server indexes the one in flight.
+    let inFlight: Promise<void> | undefined;
     for (let start = 0; start < changes.length; start += BULK_DOCUMENTS) {
-      const operations: API.Bulk_RequestBody = [];
-      for (const change of changes.slice(start, start + BULK_DOCUMENTS)) {
-        if (change.kind === 'upsert') {
-          const { document } = change;
-          operations.push(
-            {
-              index: {
-                _index: this.index,
-                _id: document.resourceId,
-                version: document.position,
-                version_type: 'external',
-              },
-            },
-            storedDocument(document),
-          );
-        } else {
-          // external_gte: a removal at the position of the document it removes still applies.
-          operations.push(
-            {
-              index: {
-                _index: this.index,
-                _id: change.resourceId,
-                version: change.position,
-                version_type: 'external_gte',
-              },
-            },
-            removedDocument(change.resourceId),
-          );
-        }
+      let operations: API.Bulk_RequestBody;
+      try {
+        operations = this.#operations(changes.slice(start, start + BULK_DOCUMENTS));
+      } catch (error) {
+        await inFlight?.catch(() => undefined);
+        throw error;
       }
-      const { body } = await this.owner.client.bulk({ body: operations, refresh: 'wait_for' });
-      if (body.errors) {
-        const failures = body.items
-          .flatMap((item) => Object.values(item))
-          .filter((result) => result?.error !== undefined && result.status !== 409);
-        if (failures.length > 0) {
-          const [first] = failures;
-          throw new Error(
-            `OpenSearch refused ${failures.length} of the batch's writes: ${first?.error?.type}: ${first?.error?.reason}`,
-          );
-        }
-      }
+      await inFlight;
+      inFlight = this.#write(operations, start + BULK_DOCUMENTS >= changes.length);
     }
+    await inFlight;
     try {
       await this.owner.client.index({
         index: this.index,
@@ -429,6 +391,55 @@ class OpenSearchGeneration implements LibraryGeneration {
     } catch (error) {
       // An older or equal checkpoint (a replayed batch): the stored one stays.
       if (statusOf(error) !== 409) throw error;
+    }
+  }
+
+  #operations(changes: LibraryChange[]): API.Bulk_RequestBody {
+    const operations: API.Bulk_RequestBody = [];
+    for (const change of changes) {
+      if (change.kind === 'upsert') {
+        const { document } = change;
+        operations.push(
+          {
+            index: {
+              _index: this.index,
+              _id: document.resourceId,
+              version: document.position,
+              version_type: 'external',
+            },
+          },
+          storedDocument(document),
+        );
+      } else {
+        // external_gte: a removal at the position of the document it removes still applies.
+        operations.push(
+          {
+            index: {
+              _index: this.index,
+              _id: change.resourceId,
+              version: change.position,
+              version_type: 'external_gte',
+            },
+          },
+          removedDocument(change.resourceId),
+        );
+      }
+    }
+    return operations;
+  }
+
+  /** One bulk request; a version conflict (an older write replayed) is success, any other refusal fails the batch. */
+  async #write(operations: API.Bulk_RequestBody, refresh: boolean): Promise<void> {
+    const { body } = await this.owner.client.bulk({ body: operations, refresh });
+    if (!body.errors) return;
+    const failures = body.items
+      .flatMap((item) => Object.values(item))
+      .filter((result) => result?.error !== undefined && result.status !== 409);
+    if (failures.length > 0) {
+      const [first] = failures;
+      throw new Error(
+        `OpenSearch refused ${failures.length} of the batch's writes: ${first?.error?.type}: ${first?.error?.reason}`,
+      );
     }
   }
 

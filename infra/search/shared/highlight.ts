@@ -94,27 +94,3 @@ export function documentHighlights(document: LibraryDocument, matcher: RegExp | 
     body: body === undefined ? '' : highlightFragment(displayText(plainText(body, format)), matcher),
   };
 }
-
-/**
- * Text whose matches a search engine's highlighter wrapped in `start`…`end` markers, as HTML: escaped, matches in
- * `<em>`. The markers are control characters, which display text never contains.
- */
-export function markedHtml(marked: string, start: string, end: string): string {
-  let html = '';
-  let inside = false;
-  let run = '';
-  const flush = () => {
-    if (run !== '') html += inside ? `<em>${escapeHtml(run)}</em>` : escapeHtml(run);
-    run = '';
-  };
-  for (const char of marked) {
-    if (char === start || char === end) {
-      flush();
-      inside = char === start;
-    } else {
-      run += char;
-    }
-  }
-  flush();
-  return html.replaceAll('</em><em>', '');
-}
