@@ -63,8 +63,10 @@ export class NoteSigner {
 
   /** From a signer key text (`PRIVATE+KEY+…`); refuses one whose key id does not match its key. */
   constructor(signerKey: string) {
-    const parts = signerKey.trim().split('+');
-    if (parts.length !== 5 || parts[0] !== 'PRIVATE' || parts[1] !== 'KEY') {
+    // The key itself is base64 and may hold `+`: only the first four separate fields (as Go's note package reads it).
+    const fields = signerKey.trim().split('+');
+    const parts = [...fields.slice(0, 4), fields.slice(4).join('+')];
+    if (fields.length < 5 || parts[0] !== 'PRIVATE' || parts[1] !== 'KEY') {
       throw new NoteKeyError('a signer key reads PRIVATE+KEY+<name>+<key id>+<key>');
     }
     const [, , name, idHex, material] = parts as [string, string, string, string, string];
