@@ -70,7 +70,9 @@ export class TileBuilder {
 
   /** Appends leaf hashes; returns every tile they changed, each once, as it now stands. */
   append(leafHashes: readonly Uint8Array[]): ChangedTile[] {
-    const changed = new Map<string, ChangedTile>();
+    const full: ChangedTile[] = [];
+    // Levels whose edge tile took a hash; they are copied once, at the end, at their final width.
+    let touched = 0;
     for (const leaf of leafHashes) {
       let hash: Uint8Array = leaf;
       for (let level = 0; ; level++) {
@@ -81,23 +83,26 @@ export class TileBuilder {
         }
         tile.hashes.set(hash, tile.width * HASH_SIZE);
         tile.width++;
-        const key = `${level}/${tile.index}`;
-        if (tile.width < TILE_WIDTH) {
-          changed.set(key, { level, index: tile.index, hashes: tile.hashes });
-          break;
-        }
+        touched = Math.max(touched, level + 1);
+        if (tile.width < TILE_WIDTH) break;
         // Full: final from now on; its root climbs one level, and the edge moves to a fresh tile.
-        changed.set(key, { level, index: tile.index, hashes: Buffer.from(tile.hashes) });
+        full.push({ level, index: tile.index, hashes: tile.hashes });
         hash = fullTileRoot(this.algorithm, tile.hashes);
         this.edge[level] = { index: tile.index + 1, width: 0, hashes: Buffer.alloc(FULL_TILE_BYTES) };
       }
       this.sizeValue++;
     }
-    // Partial tiles are copied only now, once per batch, at their final width.
-    return [...changed.values()].map((t) =>
-      t.hashes.length === FULL_TILE_BYTES && this.edge[t.level]?.index === t.index
-        ? { ...t, hashes: Buffer.from(t.hashes.subarray(0, this.edge[t.level]!.width * HASH_SIZE)) }
-        : t,
-    );
+    const partial: ChangedTile[] = [];
+    for (let level = 0; level < touched; level++) {
+      const tile = this.edge[level]!;
+      if (tile.width > 0) {
+        partial.push({
+          level,
+          index: tile.index,
+          hashes: Buffer.from(tile.hashes.subarray(0, tile.width * HASH_SIZE)),
+        });
+      }
+    }
+    return [...full, ...partial];
   }
 }

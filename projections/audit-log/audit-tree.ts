@@ -17,7 +17,7 @@ import { eventLeafText } from '../../domain/audit/event-leaf.js';
 import { TiledMerkleTree } from '../../domain/audit/merkle-proofs.js';
 import { TileBuilder } from '../../domain/audit/tile-builder.js';
 import { TILE_WIDTH } from '../../domain/audit/tiles.js';
-import { leafHashOfText, type TreeHashAlgorithm } from '../../domain/audit/tree-hash.js';
+import { leafHash, leafHashOfText, type TreeHashAlgorithm } from '../../domain/audit/tree-hash.js';
 import type { Position, RecordedEvent } from '../../domain/event-store/event.js';
 import type { Projection, ProjectionTarget } from '../runner/projection.js';
 import { openReadModelDatabase, SqliteGenerations, tableSuffix } from '../sqlite/sqlite-generations.js';
@@ -25,6 +25,11 @@ import { openReadModelDatabase, SqliteGenerations, tableSuffix } from '../sqlite
 export const AUDIT_TREE_PROJECTION = 'audit-tree';
 export const AUDIT_TREE_PROJECTION_VERSION = 1;
 const POSITION_BYTES = 8;
+
+export interface AuditTreeTarget extends ProjectionTarget {
+  /** Leaves as canonical text or its UTF-8 bytes. */
+  appendLeaves(leaves: readonly (string | Uint8Array)[], positions: readonly Position[], checkpoint: Position): void;
+}
 
 export class TreeAlgorithmMismatch extends Error {
   readonly code = 'AUDIT_HASH_MISMATCH';
@@ -114,7 +119,12 @@ export class AuditTree {
     };
   }
 
-  private target(generation: string): ProjectionTarget {
+  /** A generation open for writing; `appendLeaves` takes leaves already encoded (the benchmark's tree-only path). */
+  openTarget(generation: string): AuditTreeTarget {
+    return this.target(generation);
+  }
+
+  private target(generation: string): AuditTreeTarget {
     const statements = this.prepared(generation);
     const load = () => {
       const size = this.sizeOf(generation);
@@ -137,44 +147,56 @@ export class AuditTree {
         this.generations.recordCheckpoint(generation, checkpoint);
       },
     );
-    const project = (events: RecordedEvent[], checkpoint: Position) => {
-      const hashes = events.map((event) => leafHashOfText(this.algorithm, eventLeafText(event)));
+    /** The leaves' canonical texts and the positions of their events, in log order. */
+    const append = (
+      leaves: readonly (string | Uint8Array)[],
+      eventPositions: readonly Position[],
+      checkpoint: Position,
+    ) => {
+      const hashes = leaves.map((leaf) =>
+        typeof leaf === 'string' ? leafHashOfText(this.algorithm, leaf) : leafHash(this.algorithm, leaf),
+      );
       const positions: { index: number; first: number; bytes: Buffer }[] = [];
       const flush = () => {
-        if (state.edgeWidth === 0) return;
         positions.push({
           index: state.edgeIndex,
           first: state.edge.readDoubleLE(0),
           bytes: Buffer.from(state.edge.subarray(0, state.edgeWidth * POSITION_BYTES)),
         });
       };
-      let dirty = false;
-      for (const event of events) {
-        state.edge.writeDoubleLE(event.position, state.edgeWidth * POSITION_BYTES);
+      for (const position of eventPositions) {
+        state.edge.writeDoubleLE(position, state.edgeWidth * POSITION_BYTES);
         state.edgeWidth++;
-        dirty = true;
         if (state.edgeWidth === TILE_WIDTH) {
           flush();
           state.edgeIndex++;
           state.edgeWidth = 0;
-          dirty = false;
         }
       }
-      if (dirty) flush();
+      if (state.edgeWidth > 0 && eventPositions.length > 0) flush();
       write(state.builder.append(hashes), positions, checkpoint);
+    };
+    const guarded = (work: () => void) => {
+      try {
+        work();
+      } catch (error) {
+        // The edge held in memory ran ahead of the file: take it back from what was committed.
+        state = load();
+        throw error;
+      }
     };
     return {
       generation,
       checkpoint: async () => this.generations.checkpoint(generation),
-      project: async (events, checkpoint) => {
-        try {
-          project(events, checkpoint);
-        } catch (error) {
-          // The edge held in memory ran ahead of the file: take it back from what was committed.
-          state = load();
-          throw error;
-        }
-      },
+      project: async (events, checkpoint) =>
+        guarded(() =>
+          append(
+            events.map(eventLeafText),
+            events.map((e) => e.position),
+            checkpoint,
+          ),
+        ),
+      appendLeaves: (leaves, eventPositions, checkpoint) => guarded(() => append(leaves, eventPositions, checkpoint)),
     };
   }
 
