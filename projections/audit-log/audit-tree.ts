@@ -18,7 +18,7 @@ import { TiledMerkleTree } from '../../domain/audit/merkle-proofs.js';
 import { TileBuilder } from '../../domain/audit/tile-builder.js';
 import { TILE_WIDTH } from '../../domain/audit/tiles.js';
 import { leafHash, leafHashOfText, type TreeHashAlgorithm } from '../../domain/audit/tree-hash.js';
-import type { Position, RecordedEvent } from '../../domain/event-store/event.js';
+import type { Position } from '../../domain/event-store/event.js';
 import type { Projection, ProjectionTarget } from '../runner/projection.js';
 import { openReadModelDatabase, SqliteGenerations, tableSuffix } from '../sqlite/sqlite-generations.js';
 
