@@ -8,11 +8,15 @@
  *   search <text…>                searches the shared library (what the server's projections have indexed)
  *   token <personId> [expiry]     issues a bearer token for a registered person, signed with the local key
  *                                 (the embedded default; in production the identity provider issues them)
+ *   audit checkpoint              signs a checkpoint of the audit tree as it stands now (the server also signs one
+ *                                 every AUDIT_CHECKPOINT_INTERVAL_MS) and prints it
  */
 import { SingleBar } from 'cli-progress';
 import { SAMPLE_CORPUS_PATH } from '../ingest/sample-corpus.js';
+import { openAuditLog } from '../projections/audit-log/audit-log.js';
 import { generationOf } from '../projections/runner/projection.js';
 import { ProjectionRunner } from '../projections/runner/projection-runner.js';
+import { loadAuditSigner } from './audit/audit-signing-key.js';
 import { type Composition, compose } from './composition.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createDemoPlatform, loadDemoCorpus } from './demo-platform.js';
@@ -22,7 +26,8 @@ const USAGE = `usage: npm run cli -- projections status
        npm run cli -- projections rebuild <name>
        npm run cli -- demo [corpus.jsonl]
        npm run cli -- search <text…>
-       npm run cli -- token <personId> [expiry, e.g. 8h]`;
+       npm run cli -- token <personId> [expiry, e.g. 8h]
+       npm run cli -- audit checkpoint`;
 
 async function token(c: Composition, personId: string, expiry = '8h'): Promise<void> {
   if (c.config.AUTH_JWKS_URL) throw new UsageError('tokens come from the identity provider when AUTH_JWKS_URL is set');
@@ -104,6 +109,20 @@ async function rebuild(c: Composition, name: string | undefined): Promise<void> 
   );
 }
 
+/** Signs on demand, beside the server: both sign under the checkpoint file's write lock, one after the other. */
+async function auditCheckpoint(c: Composition): Promise<void> {
+  const log = openAuditLog(c.config.DATA_DIR, c.eventStore, {
+    algorithm: c.config.AUDIT_HASH,
+    signer: loadAuditSigner(c.config),
+    checkpointIntervalMs: 0,
+  });
+  try {
+    process.stdout.write(log.checkpointer.checkpointNow().note);
+  } finally {
+    log.close();
+  }
+}
+
 class UsageError extends Error {}
 
 async function main(): Promise<void> {
@@ -111,6 +130,7 @@ async function main(): Promise<void> {
   const known =
     (area === 'projections' && (command === 'status' || command === 'rebuild')) ||
     area === 'demo' ||
+    (area === 'audit' && command === 'checkpoint') ||
     ((area === 'search' || area === 'token') && command);
   if (!known) throw new UsageError(USAGE);
   const c = await compose(loadConfig());
@@ -118,6 +138,7 @@ async function main(): Promise<void> {
     if (area === 'demo') await demo(c, command);
     else if (area === 'search') await search(c, [command!, argument ?? '', ...rest].filter(Boolean));
     else if (area === 'token') await token(c, command!, argument);
+    else if (area === 'audit') await auditCheckpoint(c);
     else if (command === 'status') await status(c);
     else await rebuild(c, argument);
   } finally {

@@ -28,6 +28,13 @@ const configSchema = z
     READY_MAX_LAG: z.coerce.number().int().min(0).default(1000),
     SEARCH_INDEX: z.enum(['sqlite', 'opensearch']).default('sqlite'),
     OPENSEARCH_URL: z.url().optional(),
+    AUDIT_HASH: z.enum(['sha256', 'sm3']).default('sha256'),
+    AUDIT_ORIGIN: z
+      .string()
+      .regex(/^[^\s+]+$/, 'a key name: no spaces, no plus sign (e.g. www.luan.gov.cn/resource-library/audit)')
+      .optional(),
+    AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
+    AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(0).default(10_000),
     OPENSEARCH_INDEX_PREFIX: z
       .string()
       .regex(/^[a-z0-9_-]*$/, 'lower-case letters, digits, - and _')

@@ -113,6 +113,8 @@ export function checkStreamId(streamId: unknown): string {
   return parse(streamIdSchema, streamId, 'streamId');
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /**
  * Walks a value and reports the first thing JSON cannot carry faithfully: JSON.stringify would silently drop
  * functions and undefined, turn NaN into null and throw on BigInt or cycles, so an event would not read back as written.
@@ -120,6 +122,8 @@ export function checkStreamId(streamId: unknown): string {
 function jsonProblem(value: unknown, path: string, seen: Set<object>): InputIssue | null {
   switch (typeof value) {
     case 'string':
+      // A lone surrogate has no UTF-8 form: the event could not be encoded canonically as an audit log leaf.
+      return LONE_SURROGATE.test(value) ? { path, message: 'text holds a lone UTF-16 surrogate' } : null;
     case 'boolean':
       return null;
     case 'number':
@@ -142,6 +146,7 @@ function jsonProblem(value: unknown, path: string, seen: Set<object>): InputIssu
       }
       seen.add(value);
       for (const key in value) {
+        if (LONE_SURROGATE.test(key)) return { path: `${path}.${key}`, message: 'a key holds a lone UTF-16 surrogate' };
         const problem = jsonProblem((value as Record<string, unknown>)[key], `${path}.${key}`, seen);
         if (problem) return problem;
       }

@@ -40,7 +40,8 @@ export interface SqliteEventStoreOptions {
 
 /** The log table; exported so the benchmark baseline writes to an identical one. */
 // `position` is the rowid: rows are never deleted, so SQLite always hands out max+1 and the order is the commit order
-// (one writer at a time). AUTOINCREMENT would only add a write to sqlite_sequence on every insert.
+// (one writer at a time). AUTOINCREMENT would only add a write to sqlite_sequence on every insert. The triggers are
+// defence in depth (R-SEC-1): whoever holds the file can drop them, which the audit log's tree then shows.
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
   position    INTEGER PRIMARY KEY,
@@ -52,7 +53,11 @@ CREATE TABLE IF NOT EXISTS events (
   metadata    TEXT    NOT NULL,
   recorded_at TEXT    NOT NULL,
   UNIQUE (stream, revision)
-);`;
+);
+CREATE TRIGGER IF NOT EXISTS events_are_never_changed BEFORE UPDATE ON events
+  BEGIN SELECT RAISE(ABORT, 'the event log is append-only: an event is never changed'); END;
+CREATE TRIGGER IF NOT EXISTS events_are_never_deleted BEFORE DELETE ON events
+  BEGIN SELECT RAISE(ABORT, 'the event log is append-only: an event is never deleted'); END;`;
 
 const COLUMNS = 'position, stream, revision, id, type, data, metadata, recorded_at';
 // A bare `LIMIT ?` costs about 10 µs per query here (measured: 0.8 µs with the cast); every LIMIT casts its parameter.

@@ -89,7 +89,7 @@ export class ProjectionRunner {
   private subscription: Subscription | null = null;
   private running: Promise<void> | null = null;
   private eventsApplied = 0;
-  private readonly handled: ReadonlySet<string>;
+  private readonly handled: { has(type: string): boolean };
   private readonly waiters = new Set<{ position: Position; resolve: () => void }>();
   private readonly batchSize: number;
 
@@ -98,7 +98,7 @@ export class ProjectionRunner {
     readonly projection: Projection,
     private readonly options: RunnerOptions = {},
   ) {
-    this.handled = new Set(projection.eventTypes);
+    this.handled = projection.eventTypes === 'all' ? { has: () => true } : new Set(projection.eventTypes);
     this.batchSize = options.batchSize ?? 500;
   }
 

@@ -21,7 +21,8 @@ export interface Projection {
   readonly name: string;
   /** Bumping it rebuilds the read model from the start of the log into a new generation. */
   readonly version: number;
-  readonly eventTypes: readonly string[];
+  /** `'all'`: every event of the log, of any type, now or later (the audit log's tree takes each one as a leaf). */
+  readonly eventTypes: readonly string[] | 'all';
   activeGeneration(): Promise<string | null>;
   openGeneration(generation: string): Promise<ProjectionTarget>;
   /** Switches readers to `generation` atomically and drops the one it replaces. */

@@ -4,6 +4,7 @@
  * ratios hold where absolute times do not.
  */
 import { apiBenchmark } from './api.js';
+import { auditBenchmark } from './audit.js';
 import { commandsBenchmark } from './commands.js';
 import { eventStoreBenchmark } from './eventstore.js';
 import { libraryBenchmark } from './library.js';
@@ -15,6 +16,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   library: libraryBenchmark,
   api: apiBenchmark,
   push: pushBenchmark,
+  audit: auditBenchmark,
 };
 
 const wanted = process.argv.slice(2);

@@ -475,6 +475,11 @@ export function eventStoreContract(adapter: string, open: () => Promise<StoreUnd
             }),
         ],
         [
+          // It has no UTF-8 form, so no canonical encoding as an audit log leaf (R-SEC-1).
+          'text holding a lone UTF-16 surrogate',
+          () => store.append(stream('a'), [newEvent('X', { title: 'ab\ud800c' })], { expectedRevision: 'any' }),
+        ],
+        [
           'the same event id twice in one append',
           () => {
             const event = newEvent('X');

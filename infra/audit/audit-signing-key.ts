@@ -1,0 +1,48 @@
+/**
+ * The audit log's signing key. Production names a file (`AUDIT_SIGNING_KEY_FILE`, mounted from a secret store)
+ * holding a signer key in the Go note format; the embedded default makes one in `DATA_DIR` on first use, named by
+ * `AUDIT_ORIGIN` or, without it, by a random name that keeps two data directories from passing for one log.
+ * The matching verifier key is written beside it, `DATA_DIR/audit-verifier-key.txt`: what is published for auditors,
+ * and what `npm run verify` pins by default on this machine.
+ */
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NoteSigner, signerKeyText } from '../../domain/audit/note-signer.js';
+
+export const SIGNING_KEY_FILE = 'audit-signing-key.txt';
+export const VERIFIER_KEY_FILE = 'audit-verifier-key.txt';
+
+export interface AuditKeyConfig {
+  DATA_DIR: string;
+  AUDIT_ORIGIN?: string | undefined;
+  AUDIT_SIGNING_KEY_FILE?: string | undefined;
+}
+
+function newSignerKey(origin: string): string {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const seed = privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32);
+  return signerKeyText(origin, seed);
+}
+
+export function loadAuditSigner(config: AuditKeyConfig): NoteSigner {
+  const local = join(config.DATA_DIR, SIGNING_KEY_FILE);
+  const file = config.AUDIT_SIGNING_KEY_FILE ?? local;
+  if (!existsSync(file)) {
+    if (config.AUDIT_SIGNING_KEY_FILE) throw new Error(`AUDIT_SIGNING_KEY_FILE: ${file} does not exist`);
+    mkdirSync(config.DATA_DIR, { recursive: true });
+    const origin = config.AUDIT_ORIGIN ?? `resource-library.local/${randomBytes(4).toString('hex')}`;
+    writeFileSync(local, `${newSignerKey(origin)}\n`, { mode: 0o600, flag: 'wx' });
+  }
+  const signer = new NoteSigner(readFileSync(file, 'utf8'));
+  if (config.AUDIT_ORIGIN && signer.name !== config.AUDIT_ORIGIN) {
+    throw new Error(`AUDIT_ORIGIN is ${config.AUDIT_ORIGIN}, but the signing key in ${file} is named ${signer.name}`);
+  }
+  const published = join(config.DATA_DIR, VERIFIER_KEY_FILE);
+  const current = existsSync(published) ? readFileSync(published, 'utf8').trim() : null;
+  if (current !== signer.verifierKey) {
+    mkdirSync(config.DATA_DIR, { recursive: true });
+    writeFileSync(published, `${signer.verifierKey}\n`);
+  }
+  return signer;
+}
