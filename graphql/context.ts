@@ -4,6 +4,8 @@
  */
 import type { PubSub } from 'mercurius';
 import type { Platform } from '../domain/platform.js';
+import type { AuditLogReader } from '../projections/audit-log/audit-log-reader.js';
+import type { AuditTrailReadModel } from '../projections/audit-trail/audit-trail-read-model.js';
 import type { SearchIndex } from '../projections/library/search-index.js';
 import type { ApiKeyDirectory } from '../projections/people/api-key-directory.js';
 import type { PushReadModel } from '../projections/push/push-read-model.js';
@@ -19,6 +21,8 @@ export interface Services {
   pushes: PushReadModel;
   sites: SiteDirectory;
   apiKeys: ApiKeyDirectory;
+  auditLog: AuditLogReader;
+  auditTrail: AuditTrailReadModel;
   readModels: ReadModels;
   /** The time commands are stamped with and push deadlines are judged by. */
   clock: () => Date;

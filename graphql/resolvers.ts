@@ -2,6 +2,7 @@
  * The served resolvers: each area's, merged, and the loaders that batch what many results share. An area that
  * defined a field another area defines too is a mistake caught at start-up, not a silent override.
  */
+import { auditResolvers } from './audit/resolvers.js';
 import type { Context } from './context.js';
 import type { Resolvers } from './generated/resolvers-types.js';
 import { libraryResolvers } from './library/resolvers.js';
@@ -19,6 +20,7 @@ const AREA_RESOLVERS: Resolvers[] = [
   pushResolvers,
   peopleResolvers,
   settingsResolvers,
+  auditResolvers,
 ];
 
 export function mergeResolvers(areas: Resolvers[]): Record<string, Record<string, unknown>> {

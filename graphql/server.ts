@@ -8,7 +8,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { GraphQLError } from 'graphql';
 import mercurius from 'mercurius';
 import type { EventStore } from '../domain/event-store/port.js';
-import type { ProjectionRunner } from '../projections/runner/projection-runner.js';
+import type { Runner } from '../projections/runner/runner.js';
+import auditRoutes from './audit/audit-routes.js';
 import authentication from './auth/authentication.js';
 import type { TokenVerifier } from './auth/token-keys.js';
 import type { Context, Services } from './context.js';
@@ -25,11 +26,13 @@ export interface ServerOptions {
   eventStore: EventStore;
   services: Services;
   /** The runners of the read models live updates wait for. */
-  liveRunners: { library: ProjectionRunner; workflow: ProjectionRunner; push: ProjectionRunner };
+  liveRunners: { library: Runner; workflow: Runner; push: Runner };
   verifyToken: TokenVerifier;
   metrics: Metrics;
   /** Ready only while every projection is live and at most this many positions behind the log. */
   readyLag?: number;
+  /** Whether clients on this machine read the audit log's entry bundles without a token. */
+  auditEntriesOpenToLoopback?: boolean;
   /** Requests per minute per client (token or address). */
   rateLimitPerMinute?: number;
   logLevel?: string;
@@ -109,6 +112,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     metrics,
     readyLag: options.readyLag ?? 1000,
   });
+  await app.register(auditRoutes, { services, entriesOpenToLoopback: options.auditEntriesOpenToLoopback ?? true });
   await app.register(liveUpdates, { eventStore: options.eventStore, services, runners: options.liveRunners });
   return app;
 }

@@ -8,6 +8,7 @@ import { Metrics } from '../graphql/operations/metrics.js';
 import { buildServer } from '../graphql/server.js';
 import { ProjectionRunner } from '../projections/runner/projection-runner.js';
 import { ReadModels } from '../projections/runner/read-models.js';
+import { AuditTreeWorker } from './audit/audit-tree-in-worker.js';
 import { type Composition, compose } from './composition.js';
 import type { Config } from './config.js';
 import { measuredEventStore } from './event-store/measured-event-store.js';
@@ -25,13 +26,16 @@ export interface ApiPlatform {
 export async function composeApiServer(config: Config, clock: () => Date = () => new Date()): Promise<ApiPlatform> {
   const metrics = new Metrics();
   const c = await compose(config, (store) => measuredEventStore(store, (s) => metrics.appendDuration.observe(s)));
-  const { library, workflow, push, sites, apiKeys } = c.projections;
+  const { library, workflow, push, sites, apiKeys, auditTrail } = c.projections;
   const readModels = new ReadModels({
     library: new ProjectionRunner(c.eventStore, library),
     workflow: new ProjectionRunner(c.eventStore, workflow),
     push: new ProjectionRunner(c.eventStore, push),
     sites: new ProjectionRunner(c.eventStore, sites),
     apiKeys: new ProjectionRunner(c.eventStore, apiKeys),
+    // The tree canonically encodes and hashes every event: on a thread of its own, off the API's.
+    auditTree: new AuditTreeWorker(c.eventStore, config, config.AUDIT_HASH),
+    auditTrail: new ProjectionRunner(c.eventStore, auditTrail),
   });
   metrics.watchProjections(readModels.all());
   metrics.watchPushes(c.pushes, clock);
@@ -45,6 +49,8 @@ export async function composeApiServer(config: Config, clock: () => Date = () =>
       pushes: c.pushes,
       sites: c.sites,
       apiKeys: c.apiKeys,
+      auditLog: c.auditLog.reader,
+      auditTrail: c.auditTrail,
       readModels,
       clock,
       anonymousRead: config.ANONYMOUS_READ,
@@ -54,6 +60,7 @@ export async function composeApiServer(config: Config, clock: () => Date = () =>
     metrics,
     readyLag: config.READY_MAX_LAG,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    auditEntriesOpenToLoopback: config.AUDIT_ENTRIES_LOOPBACK,
     logLevel: config.LOG_LEVEL,
   });
   return { c, app, readModels };

@@ -4,6 +4,8 @@
  */
 import type { EventStore } from '../domain/event-store/port.js';
 import { Platform } from '../domain/platform.js';
+import { type AuditLog, openAuditLog } from '../projections/audit-log/audit-log.js';
+import { type AuditTrailReadModel, openAuditTrail } from '../projections/audit-trail/audit-trail-read-model.js';
 import { libraryProjection } from '../projections/library/library-projection.js';
 import type { SearchIndex } from '../projections/library/search-index.js';
 import { type ApiKeyDirectory, openApiKeyDirectory } from '../projections/people/api-key-directory.js';
@@ -11,6 +13,7 @@ import { openPushReadModel, type PushReadModel } from '../projections/push/push-
 import type { Projection } from '../projections/runner/projection.js';
 import { openSiteDirectory, type SiteDirectory } from '../projections/sites/site-directory.js';
 import { openWorkflowReadModel, type WorkflowReadModel } from '../projections/workflow/workflow-read-model.js';
+import { loadAuditSigner } from './audit/audit-signing-key.js';
 import type { Config } from './config.js';
 import { openEventStore } from './event-store/open-event-store.js';
 import { openOpenSearchIndex } from './search/opensearch/opensearch-search-index.js';
@@ -25,6 +28,9 @@ export interface Composition {
   pushes: PushReadModel;
   sites: SiteDirectory;
   apiKeys: ApiKeyDirectory;
+  /** The Merkle tree over the log, its signed checkpoints and proofs (R-SEC-1). */
+  auditLog: AuditLog;
+  auditTrail: AuditTrailReadModel;
   /** Every read model's projection, by name. */
   projections: {
     library: Projection;
@@ -32,14 +38,21 @@ export interface Composition {
     push: Projection;
     sites: Projection;
     apiKeys: Projection;
+    auditTree: Projection;
+    auditTrail: Projection;
   };
   close(): Promise<void>;
 }
 
-/** `wrapStore` lets the server measure appends without the rest knowing. */
+/**
+ * `wrapStore` lets the server measure appends without the rest knowing; `onAuditError` hears of a timed checkpoint
+ * that could not be signed (a changed history: the tree no longer extends the last checkpoint).
+ */
 export async function compose(
   config: Config,
   wrapStore: (store: EventStore) => EventStore = (s) => s,
+  onAuditError: (error: unknown) => void = (error) =>
+    process.stderr.write(`audit checkpoint failed: ${String(error)}\n`),
 ): Promise<Composition> {
   const raw = openEventStore(config);
   const eventStore = wrapStore(raw);
@@ -51,6 +64,13 @@ export async function compose(
   const pushes = openPushReadModel(config.DATA_DIR);
   const sites = openSiteDirectory(config.DATA_DIR);
   const apiKeys = openApiKeyDirectory(config.DATA_DIR);
+  const auditLog = openAuditLog(config.DATA_DIR, eventStore, {
+    algorithm: config.AUDIT_HASH,
+    signer: loadAuditSigner(config),
+    checkpointIntervalMs: config.AUDIT_CHECKPOINT_INTERVAL_MS,
+    onCheckpointError: (error) => onAuditError(error),
+  });
+  const auditTrail = openAuditTrail(config.DATA_DIR);
   return {
     config,
     eventStore,
@@ -60,12 +80,16 @@ export async function compose(
     pushes,
     sites,
     apiKeys,
+    auditLog,
+    auditTrail,
     projections: {
       library: libraryProjection(searchIndex),
       workflow: workflow.projection(),
       push: pushes.projection(),
       sites: sites.projection(),
       apiKeys: apiKeys.projection(),
+      auditTree: auditLog.projection(),
+      auditTrail: auditTrail.projection(),
     },
     async close() {
       await searchIndex.close();
@@ -73,6 +97,8 @@ export async function compose(
       pushes.close();
       sites.close();
       apiKeys.close();
+      auditLog.close();
+      auditTrail.close();
       await raw.close();
     },
   };

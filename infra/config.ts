@@ -35,6 +35,10 @@ const configSchema = z
       .optional(),
     AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
     AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(0).default(10_000),
+    AUDIT_ENTRIES_LOOPBACK: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
     OPENSEARCH_INDEX_PREFIX: z
       .string()
       .regex(/^[a-z0-9_-]*$/, 'lower-case letters, digits, - and _')

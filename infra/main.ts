@@ -8,6 +8,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const { c, app, readModels } = await composeApiServer(config);
   // Projections catch up in the background: the server answers at once and /readyz says when the read models are current.
+  // Signed checkpoints at the configured interval, of whatever the tree holds by then (R-SEC-1).
+  c.auditLog.checkpointer.start();
   for (const runner of readModels.all()) {
     runner.start().then(
       () => app.log.info({ projection: runner.status() }, 'projection live'),

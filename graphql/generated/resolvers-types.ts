@@ -51,6 +51,14 @@ export type Query = {
   person: Maybe<Person>;
   /** A site's API keys (never their secrets): its administrator, platform administrators and auditors. */
   apiKeys: Array<ApiKey>;
+  /** R-REVIEW-5: who did what, in which role, when and why, across the platform. Auditors and platform administrators read every site's trail; a site's staff read their own site's only (R-SEC-2). */
+  auditTrail: AuditTrailConnection;
+  /** R-SEC-1: a resource's events, each with its inclusion proof against a signed checkpoint (the latest, or the one of `checkpointSize`). Auditors and platform administrators. */
+  resourceProofs: Array<InclusionProof>;
+  /** R-SEC-1: the proof that the log at `toSize` extends the log at `fromSize`, both signed checkpoints. Auditors and platform administrators. */
+  consistencyProof: ConsistencyProof;
+  /** Signed checkpoints, newest first (also served at /audit/checkpoint). Auditors and platform administrators. */
+  auditCheckpoints: Array<AuditCheckpoint>;
 };
 
 
@@ -130,6 +138,36 @@ export type QueryPersonArgs = {
 /** Each area of the API adds its fields to the three roots. */
 export type QueryApiKeysArgs = {
   siteId: Scalars['ID']['input'];
+};
+
+
+/** Each area of the API adds its fields to the three roots. */
+export type QueryAuditTrailArgs = {
+  filter?: InputMaybe<AuditTrailFilter>;
+  order?: InputMaybe<AuditOrder>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Each area of the API adds its fields to the three roots. */
+export type QueryResourceProofsArgs = {
+  resourceId: Scalars['ID']['input'];
+  checkpointSize?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Each area of the API adds its fields to the three roots. */
+export type QueryConsistencyProofArgs = {
+  fromSize: Scalars['Int']['input'];
+  toSize: Scalars['Int']['input'];
+};
+
+
+/** Each area of the API adds its fields to the three roots. */
+export type QueryAuditCheckpointsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  beforeSize?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type Mutation = {
@@ -1088,6 +1126,116 @@ export type RecordCalendarYearInput = {
   reason: Scalars['String']['input'];
 };
 
+export type AuditOrder =
+  | 'NEWEST'
+  | 'OLDEST';
+
+export type AuditKind =
+  /** Drafted or edited: who wrote the version the review steps are held apart from (R-REVIEW-2). */
+  | 'writing'
+  | 'review'
+  | 'publication'
+  | 'correction'
+  | 'withdrawal'
+  | 'archiving'
+  | 'role_grant'
+  | 'role_revocation'
+  | 'person'
+  | 'api_key_created'
+  | 'api_key_revoked'
+  | 'api_key_write'
+  | 'site_lifecycle'
+  | 'co_building'
+  | 'push'
+  | 'projection_skip';
+
+export type AuditTrailFilter = {
+  actorId?: InputMaybe<Scalars['ID']['input']>;
+  siteId?: InputMaybe<Scalars['ID']['input']>;
+  resourceId?: InputMaybe<Scalars['ID']['input']>;
+  kinds?: InputMaybe<Array<AuditKind>>;
+  /** Inclusive, on the command's time. */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Exclusive. */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export type AuditTrailConnection = {
+  __typename?: 'AuditTrailConnection';
+  edges: Array<AuditEntryEdge>;
+  pageInfo: PageInfo;
+};
+
+export type AuditEntryEdge = {
+  __typename?: 'AuditEntryEdge';
+  cursor: Scalars['String']['output'];
+  node: AuditEntry;
+};
+
+export type AuditEntry = {
+  __typename?: 'AuditEntry';
+  position: Scalars['Float']['output'];
+  /** The event's leaf in the audit tree, for its inclusion proof. */
+  leafIndex: Scalars['Int']['output'];
+  kind: AuditKind;
+  eventType: Scalars['String']['output'];
+  eventId: Scalars['ID']['output'];
+  stream: Scalars['String']['output'];
+  actorId: Scalars['ID']['output'];
+  actorRole: Scalars['String']['output'];
+  /** The API key that wrote it, when one did. */
+  apiKeyId: Maybe<Scalars['ID']['output']>;
+  siteId: Maybe<Scalars['ID']['output']>;
+  resourceId: Maybe<Scalars['ID']['output']>;
+  /** What was acted on: resource:<id>, person:<id>, apikey:<id>, site:<id>, push:<id>/<site>… */
+  subject: Scalars['String']['output'];
+  reason: Maybe<Scalars['String']['output']>;
+  correlationId: Scalars['String']['output'];
+  causationId: Maybe<Scalars['String']['output']>;
+  occurredAt: Scalars['DateTime']['output'];
+  recordedAt: Scalars['DateTime']['output'];
+  /** A few facts of the event beyond the fields above (version, stage, role, column…), as JSON text. */
+  details: Scalars['String']['output'];
+};
+
+export type InclusionProof = {
+  __typename?: 'InclusionProof';
+  leafIndex: Scalars['Int']['output'];
+  position: Scalars['Float']['output'];
+  eventId: Scalars['ID']['output'];
+  /** The event as the store holds it now, canonically encoded (RFC 8785): hash its UTF-8 as H(0x00 ‖ entry). */
+  entry: Scalars['String']['output'];
+  /** The leaf hash the tree committed to (base64). */
+  leafHash: Scalars['String']['output'];
+  /** Whether the entry still hashes to its leaf: false when the event was changed after the tree took it in. */
+  entryMatchesLeaf: Scalars['Boolean']['output'];
+  treeSize: Scalars['Int']['output'];
+  /** Sibling hashes from the leaf up (base64), RFC 9162 2.1.3. */
+  hashes: Array<Scalars['String']['output']>;
+  /** The signed checkpoint (signed-note text) the proof leads to. */
+  checkpoint: Scalars['String']['output'];
+};
+
+export type ConsistencyProof = {
+  __typename?: 'ConsistencyProof';
+  fromSize: Scalars['Int']['output'];
+  toSize: Scalars['Int']['output'];
+  /** RFC 9162 2.1.4 (base64); empty when the sizes are equal. */
+  hashes: Array<Scalars['String']['output']>;
+  fromCheckpoint: Scalars['String']['output'];
+  toCheckpoint: Scalars['String']['output'];
+};
+
+export type AuditCheckpoint = {
+  __typename?: 'AuditCheckpoint';
+  size: Scalars['Int']['output'];
+  /** Base64. */
+  rootHash: Scalars['String']['output'];
+  /** The signed note, as served at /audit/checkpoint. */
+  note: Scalars['String']['output'];
+  signedAt: Scalars['DateTime']['output'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1268,6 +1416,15 @@ export type ResolversTypes = {
   CalendarYearPayload: ResolverTypeWrapper<CalendarYearPayload>;
   AddSubjectInput: AddSubjectInput;
   RecordCalendarYearInput: RecordCalendarYearInput;
+  AuditOrder: AuditOrder;
+  AuditKind: AuditKind;
+  AuditTrailFilter: AuditTrailFilter;
+  AuditTrailConnection: ResolverTypeWrapper<AuditTrailConnection>;
+  AuditEntryEdge: ResolverTypeWrapper<AuditEntryEdge>;
+  AuditEntry: ResolverTypeWrapper<AuditEntry>;
+  InclusionProof: ResolverTypeWrapper<InclusionProof>;
+  ConsistencyProof: ResolverTypeWrapper<ConsistencyProof>;
+  AuditCheckpoint: ResolverTypeWrapper<AuditCheckpoint>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1362,6 +1519,13 @@ export type ResolversParentTypes = {
   CalendarYearPayload: CalendarYearPayload;
   AddSubjectInput: AddSubjectInput;
   RecordCalendarYearInput: RecordCalendarYearInput;
+  AuditTrailFilter: AuditTrailFilter;
+  AuditTrailConnection: AuditTrailConnection;
+  AuditEntryEdge: AuditEntryEdge;
+  AuditEntry: AuditEntry;
+  InclusionProof: InclusionProof;
+  ConsistencyProof: ConsistencyProof;
+  AuditCheckpoint: AuditCheckpoint;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -1390,6 +1554,10 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPersonArgs, 'id'>>;
   apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType, RequireFields<QueryApiKeysArgs, 'siteId'>>;
+  auditTrail?: Resolver<ResolversTypes['AuditTrailConnection'], ParentType, ContextType, RequireFields<QueryAuditTrailArgs, 'order' | 'first'>>;
+  resourceProofs?: Resolver<Array<ResolversTypes['InclusionProof']>, ParentType, ContextType, RequireFields<QueryResourceProofsArgs, 'resourceId'>>;
+  consistencyProof?: Resolver<ResolversTypes['ConsistencyProof'], ParentType, ContextType, RequireFields<QueryConsistencyProofArgs, 'fromSize' | 'toSize'>>;
+  auditCheckpoints?: Resolver<Array<ResolversTypes['AuditCheckpoint']>, ParentType, ContextType, RequireFields<QueryAuditCheckpointsArgs, 'first'>>;
 };
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -1709,6 +1877,64 @@ export type CalendarYearPayloadResolvers<ContextType = Context, ParentType exten
   coveredYears?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
+export type AuditTrailConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditTrailConnection'] = ResolversParentTypes['AuditTrailConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['AuditEntryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type AuditEntryEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEntryEdge'] = ResolversParentTypes['AuditEntryEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditEntry'], ParentType, ContextType>;
+};
+
+export type AuditEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = {
+  position?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  leafIndex?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['AuditKind'], ParentType, ContextType>;
+  eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  stream?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actorId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  actorRole?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  apiKeyId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  siteId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  resourceId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  correlationId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  causationId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  details?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type InclusionProofResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InclusionProof'] = ResolversParentTypes['InclusionProof']> = {
+  leafIndex?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  position?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  entry?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  leafHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  entryMatchesLeaf?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  treeSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  hashes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  checkpoint?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ConsistencyProofResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConsistencyProof'] = ResolversParentTypes['ConsistencyProof']> = {
+  fromSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  toSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  hashes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  fromCheckpoint?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  toCheckpoint?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type AuditCheckpointResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditCheckpoint'] = ResolversParentTypes['AuditCheckpoint']> = {
+  size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rootHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  note?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  signedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = Context> = {
   DateTime?: GraphQLScalarType;
   Date?: GraphQLScalarType;
@@ -1753,5 +1979,11 @@ export type Resolvers<ContextType = Context> = {
   ApiKeyPayload?: ApiKeyPayloadResolvers<ContextType>;
   SubjectPayload?: SubjectPayloadResolvers<ContextType>;
   CalendarYearPayload?: CalendarYearPayloadResolvers<ContextType>;
+  AuditTrailConnection?: AuditTrailConnectionResolvers<ContextType>;
+  AuditEntryEdge?: AuditEntryEdgeResolvers<ContextType>;
+  AuditEntry?: AuditEntryResolvers<ContextType>;
+  InclusionProof?: InclusionProofResolvers<ContextType>;
+  ConsistencyProof?: ConsistencyProofResolvers<ContextType>;
+  AuditCheckpoint?: AuditCheckpointResolvers<ContextType>;
 };
 

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RecordedEvent } from '../../domain/event-store/event.js';
 import type { EventStore } from '../../domain/event-store/port.js';
 import type { PushDelivery } from '../../projections/push/push-read-model.js';
-import type { ProjectionRunner } from '../../projections/runner/projection-runner.js';
+import type { Runner } from '../../projections/runner/runner.js';
 import type { Services } from '../context.js';
 import { libraryResource } from '../library/library-resource.js';
 import { workflowItem } from '../workflow/workflow-item.js';
@@ -17,7 +17,7 @@ export interface LiveUpdatesOptions {
   eventStore: EventStore;
   services: Services;
   /** The runners of the read models each topic waits for. */
-  runners: { library: ProjectionRunner; workflow: ProjectionRunner; push: ProjectionRunner };
+  runners: { library: Runner; workflow: Runner; push: Runner };
 }
 
 export async function liveUpdates(app: FastifyInstance, { eventStore, services, runners }: LiveUpdatesOptions) {

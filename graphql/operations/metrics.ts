@@ -4,7 +4,7 @@
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { PushReadModel } from '../../projections/push/push-read-model.js';
-import type { ProjectionRunner } from '../../projections/runner/projection-runner.js';
+import type { Runner } from '../../projections/runner/runner.js';
 
 export class Metrics {
   readonly registry = new Registry();
@@ -41,7 +41,7 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  private readonly runners: ProjectionRunner[] = [];
+  private readonly runners: Runner[] = [];
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -67,7 +67,7 @@ export class Metrics {
     });
   }
 
-  watchProjections(runners: ProjectionRunner[]): void {
+  watchProjections(runners: Runner[]): void {
     this.runners.push(...runners);
   }
 

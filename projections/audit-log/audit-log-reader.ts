@@ -128,6 +128,11 @@ export class AuditLogReader {
     return this.proofOf(event, leafIndex, checkpoint);
   }
 
+  /** Inclusion proofs of every event of a stream (a resource's), as the store holds it now. */
+  async streamProofs(streamId: string, checkpointSize?: number): Promise<InclusionProof[]> {
+    return this.inclusionProofs(await this.store.readStream(streamId), checkpointSize);
+  }
+
   /** Inclusion proofs of events already read (a resource's stream, say), against one checkpoint or each's first. */
   async inclusionProofs(events: readonly RecordedEvent[], checkpointSize?: number): Promise<InclusionProof[]> {
     return Promise.all(events.map((e) => this.inclusionProof(e.position, checkpointSize)));

@@ -8,6 +8,7 @@ import { keyIdOfActor } from '../../domain/api-key/api-key.js';
 import type { JsonObject, JsonValue, RecordedEvent } from '../../domain/event-store/event.js';
 
 export const AUDIT_KINDS = [
+  'writing',
   'review',
   'publication',
   'correction',
@@ -28,6 +29,9 @@ export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 /** By event type; `api_key_write` also takes any other event an API key wrote. */
 const KIND_OF_TYPE: Record<string, AuditKind> = {
+  // Who wrote or edited a version is what R-REVIEW-2 holds its reviewers apart from.
+  ResourceDrafted: 'writing',
+  ResourceEdited: 'writing',
   ResourceSubmitted: 'review',
   FirstReviewPassed: 'review',
   SecondReviewPassed: 'review',
@@ -122,7 +126,9 @@ function detailsOf(data: JsonObject): string {
 export function auditEntryOf(event: RecordedEvent, leafIndex: number): AuditEntry | null {
   const { metadata: m, data: d } = event;
   const apiKeyId = keyIdOfActor(m.actorId);
-  const kind = KIND_OF_TYPE[event.type] ?? (apiKeyId ? 'api_key_write' : null);
+  const typed = KIND_OF_TYPE[event.type];
+  // What a key writes is followed as a key's write, whatever it wrote; its other steps keep their own kind.
+  const kind = apiKeyId && (typed === undefined || typed === 'writing') ? 'api_key_write' : (typed ?? null);
   if (!kind) return null;
   return {
     position: event.position,

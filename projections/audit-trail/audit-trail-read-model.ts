@@ -14,7 +14,8 @@ import type { Projection, ProjectionTarget } from '../runner/projection.js';
 import { openReadModelDatabase, SqliteGenerations, tableSuffix } from '../sqlite/sqlite-generations.js';
 import { AUDIT_KINDS, type AuditEntry, type AuditKind, auditEntryOf } from './audit-entry.js';
 
-export const AUDIT_TRAIL_PROJECTION_VERSION = 1;
+/** 2: drafts and edits (who wrote a version). */
+export const AUDIT_TRAIL_PROJECTION_VERSION = 2;
 
 export interface AuditTrailQuery {
   actorId?: string;

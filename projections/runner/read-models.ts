@@ -3,16 +3,16 @@
  * reported together (readiness, metrics), and waited on together when a writer wants to read its own write.
  */
 import type { Position } from '../../domain/event-store/event.js';
-import type { ProjectionRunner } from './projection-runner.js';
+import type { Runner } from './runner.js';
 
 /** How long a write waits for this process's read models to hold it before answering anyway. */
 export const READ_YOUR_WRITES_MS = 2_000;
 
 export class ReadModels<Name extends string = string> {
-  constructor(readonly runners: Readonly<Record<Name, ProjectionRunner>>) {}
+  constructor(readonly runners: Readonly<Record<Name, Runner>>) {}
 
-  all(): ProjectionRunner[] {
-    return Object.values<ProjectionRunner>(this.runners);
+  all(): Runner[] {
+    return Object.values<Runner>(this.runners);
   }
 
   async start(): Promise<void> {

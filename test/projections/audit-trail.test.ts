@@ -185,8 +185,9 @@ describe('R-REVIEW-5 audit trail', () => {
       actorId: 'admin',
       reason: '数据已人工核对',
     });
-    // A person's draft is not an auditor's line; the machine's is.
-    expect(line('ResourceDrafted', 'r1')).toBeUndefined();
+    // Who wrote a version is an auditor's line (R-REVIEW-2 holds the reviewers apart from them); a machine's draft is
+    // followed as a key's write.
+    expect(line('ResourceDrafted', 'r1')).toMatchObject({ kind: 'writing', actorId: 'wang', actorRole: 'editor' });
     expect(all.every((e) => e.correlationId && e.occurredAt.endsWith('Z'))).toBe(true);
   });
 

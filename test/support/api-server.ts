@@ -61,6 +61,7 @@ export async function startApiServer(env: Record<string, string> = {}): Promise<
   const { c, app, readModels } = await composeApiServer(config, clock.now);
   await createDemoPlatform(c.platform);
   await readModels.start();
+  c.auditLog.checkpointer.start();
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
   const url = `http://127.0.0.1:${port}`;
