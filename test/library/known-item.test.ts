@@ -73,7 +73,7 @@ describe('known-item search on the national regulations corpus', () => {
       return { title: metadata.title, query: distinctivePart(metadata.title), resourceId };
     });
   }, 600_000);
-  afterAll(async () => lib?.dispose());
+  afterAll(async () => lib?.dispose(), 120_000);
 
   it('embedded: finds at least 95% of the regulations in the top 3 by a distinctive part of the title', async () => {
     const found = await ranks(lib.searchIndex, items);

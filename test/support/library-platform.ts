@@ -79,7 +79,9 @@ export async function libraryPlatform(options: { openSearchUrl?: string | undefi
     indexes,
     async settle() {
       const head: Position | null = await fixture.store.headPosition();
-      if (head !== null) await Promise.all(indexes.map((projected) => projected.runner.waitFor(head, 60_000)));
+      // OpenSearch takes a round trip and a refresh per batch, and trails a load of 16 workflows at once by a minute
+      // or more when the whole suite shares the machine's two cores with it.
+      if (head !== null) await Promise.all(indexes.map((projected) => projected.runner.waitFor(head, 300_000)));
     },
     async dispose() {
       for (const projected of indexes) await projected.runner.stop();
