@@ -11,12 +11,38 @@ import type { EventStore } from '../event-store/port.js';
 import type { Decider, DomainEvent } from './decider.js';
 import { DomainError } from './domain-error.js';
 import type { StateCache } from './state-cache.js';
+import { backoffMs, isTransientError } from './transient-error.js';
 
-/** How often a command is tried against a stream that keeps changing under it (Emmett's retry policy as data). */
+/**
+ * How often a command is tried against a stream that keeps changing under it, and how often a store that says "try
+ * again" (busy, out of reach) is asked again before the command gives up (Emmett's retry policy as data).
+ */
 export interface RetryPolicy {
   maxAttempts: number;
+  /** Attempts of one read or append that fail with a transient error, with backoff between them. */
+  transientAttempts: number;
 }
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8 };
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, transientAttempts: 6 };
+
+/** Transient errors met and waited out by commands in this process, for the metrics. */
+export const transientRetries = { count: 0 };
+
+/**
+ * Runs `work` again after a transient error, up to `attempts` times in all. An append retried this way carries the
+ * same event ids at the same expected revision, so if the first try was committed after all, the store answers the
+ * repeat as the idempotent success it is.
+ */
+async function withTransientRetries<T>(attempts: number, work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isTransientError(error) || attempt >= attempts) throw error;
+      transientRetries.count++;
+      await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
+    }
+  }
+}
 
 /** Who and when, from the caller (the API, a CLI, the ingest); time never comes from a clock inside the domain. */
 export interface CommandMeta {
@@ -109,9 +135,11 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
   options: HandleOptions<State, Command>,
 ): Promise<Handled<State, Event>> {
   const correlationId = options.meta.correlationId ?? randomUUID();
-  const { maxAttempts } = options.retry ?? DEFAULT_RETRY;
+  const { maxAttempts, transientAttempts } = { ...DEFAULT_RETRY, ...options.retry };
   for (let attempt = 1; ; attempt++) {
-    const { state, revision } = await readState(store, streamId, aggregate, options.cache);
+    const { state, revision } = await withTransientRetries(transientAttempts, () =>
+      readState(store, streamId, aggregate, options.cache),
+    );
     const command = await options.command(state);
     const { events, role } = aggregate.decider.decide(command, state);
     if (events.length === 0) return { events, role, state, revision, position: null };
@@ -134,7 +162,9 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
       metadata,
     }));
     try {
-      const result = await store.append(streamId, newEvents, { expectedRevision: revision ?? 'no_stream' });
+      const result = await withTransientRetries(transientAttempts, () =>
+        store.append(streamId, newEvents, { expectedRevision: revision ?? 'no_stream' }),
+      );
       const next = events.reduce(aggregate.decider.evolve, state);
       if (!aggregate.tail) options.cache?.set(streamId, next, result.nextExpectedRevision);
       return { events, role, state: next, revision: result.nextExpectedRevision, position: result.position };

@@ -3,6 +3,7 @@
  * append latency and overdue important pushes. One registry per server, so tests and several servers in one process do not collide.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { transientRetries } from '../../domain/shared/command-handler.js';
 import type { PushReadModel } from '../../projections/push/push-read-model.js';
 import type { Runner } from '../../projections/runner/runner.js';
 
@@ -53,6 +54,24 @@ export class Metrics {
       registers: [this.registry],
       async collect() {
         for (const runner of runners) this.set({ projection: runner.projection.name }, await runner.lag());
+      },
+    });
+    new Gauge({
+      name: 'projection_transient_retries',
+      help: 'Transient errors (a busy or unreachable store) a projection met and waited out since the process started',
+      labelNames: ['projection'],
+      registers: [this.registry],
+      collect() {
+        for (const runner of runners)
+          this.set({ projection: runner.projection.name }, runner.status().transientRetries);
+      },
+    });
+    new Gauge({
+      name: 'command_transient_retries',
+      help: 'Transient errors (a busy or unreachable store) commands met and waited out since the process started',
+      registers: [this.registry],
+      collect() {
+        this.set(transientRetries.count);
       },
     });
     new Gauge({

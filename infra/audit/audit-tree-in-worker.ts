@@ -37,6 +37,7 @@ export class AuditTreeWorker {
     checkpoint: null,
     failure: null,
     eventsApplied: 0,
+    transientRetries: 0,
   };
   private readonly waiters = new Set<{ position: Position; resolve: () => void }>();
   private answer: ((error?: string) => void) | null = null;

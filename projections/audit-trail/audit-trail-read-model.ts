@@ -155,19 +155,19 @@ export class AuditTrailReadModel {
     const setLeafCount = this.db.prepare(
       `INSERT INTO ${leaves} (id, count) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET count = excluded.count`,
     );
-    const apply = this.db.transaction((events: RecordedEvent[], checkpoint: Position) => {
-      let next = (leafCount.get() as number | undefined) ?? 0;
-      for (const event of events) {
-        const entry = auditEntryOf(event, next++);
-        if (!entry) continue;
-        const pushId = typeof event.data.pushId === 'string' ? event.data.pushId : null;
-        if (pushId && entry.resourceId) rememberPush.run(pushId, entry.resourceId);
-        if (pushId && !entry.resourceId) entry.resourceId = resourceOfPush.get(pushId) ?? null;
-        insert.run(entry);
-      }
-      setLeafCount.run(next);
-      this.generations.recordCheckpoint(generation, checkpoint);
-    });
+    const apply = (batch: RecordedEvent[], checkpoint: Position) =>
+      this.generations.applyOnce(generation, batch, checkpoint, (events) => {
+        let next = (leafCount.get() as number | undefined) ?? 0;
+        for (const event of events) {
+          const entry = auditEntryOf(event, next++);
+          if (!entry) continue;
+          const pushId = typeof event.data.pushId === 'string' ? event.data.pushId : null;
+          if (pushId && entry.resourceId) rememberPush.run(pushId, entry.resourceId);
+          if (pushId && !entry.resourceId) entry.resourceId = resourceOfPush.get(pushId) ?? null;
+          insert.run(entry);
+        }
+        setLeafCount.run(next);
+      });
     return {
       generation,
       checkpoint: async () => this.generations.checkpoint(generation),

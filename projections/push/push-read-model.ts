@@ -154,73 +154,73 @@ export class PushReadModel {
         ...extra,
       });
 
-    const apply = this.db.transaction((events: RecordedEvent[], checkpoint: Position) => {
-      for (const recorded of events) {
-        const event = toDomainEvent<PushEvent | ResourceEvent>(recorded, schemas);
-        const at = recorded.metadata.occurredAt;
-        switch (event.type) {
-          case 'ResourcePushed': {
-            const d = event.data;
-            for (const t of d.targets)
-              insert.run({
-                pushId: d.pushId,
-                siteId: t.siteId,
-                originSiteId: d.originSiteId,
-                resourceId: d.resourceId,
-                title: d.title,
-                version: d.version,
-                important: d.important ? 1 : 0,
-                pushedAt: new Date(d.pushedAt).toISOString(),
-                pushedBy: d.by,
-                note: d.note ?? null,
-                suggestedColumnId: t.suggestedColumnId ?? null,
-                deadline: d.deadline ? new Date(d.deadline).toISOString() : null,
+    const apply = (batch: RecordedEvent[], checkpoint: Position) =>
+      this.generations.applyOnce(generation, batch, checkpoint, (events) => {
+        for (const recorded of events) {
+          const event = toDomainEvent<PushEvent | ResourceEvent>(recorded, schemas);
+          const at = recorded.metadata.occurredAt;
+          switch (event.type) {
+            case 'ResourcePushed': {
+              const d = event.data;
+              for (const t of d.targets)
+                insert.run({
+                  pushId: d.pushId,
+                  siteId: t.siteId,
+                  originSiteId: d.originSiteId,
+                  resourceId: d.resourceId,
+                  title: d.title,
+                  version: d.version,
+                  important: d.important ? 1 : 0,
+                  pushedAt: new Date(d.pushedAt).toISOString(),
+                  pushedBy: d.by,
+                  note: d.note ?? null,
+                  suggestedColumnId: t.suggestedColumnId ?? null,
+                  deadline: d.deadline ? new Date(d.deadline).toISOString() : null,
+                });
+              break;
+            }
+            case 'PushSecondReviewPassed':
+              change(event.data.pushId, event.data.siteId, 'second_review_passed', {});
+              break;
+            case 'PushFinalReviewPassed':
+              change(event.data.pushId, event.data.siteId, 'final_review_passed', {});
+              break;
+            case 'PushAccepted': {
+              const d = event.data;
+              change(d.pushId, d.siteId, 'accepted', {
+                columnId: d.columnId,
+                decidedAt: d.acceptedAt,
+                decidedBy: d.by,
+                deadlineMet: d.deadlineMet === undefined ? null : d.deadlineMet ? 1 : 0,
               });
-            break;
+              break;
+            }
+            case 'PushDeclined': {
+              const d = event.data;
+              change(d.pushId, d.siteId, 'declined', { decidedAt: at, decidedBy: d.by, reason: d.reason });
+              break;
+            }
+            case 'PushRecalled': {
+              const d = event.data;
+              change(d.pushId, d.siteId, 'recalled', { decidedAt: at, decidedBy: d.by, reason: d.reason });
+              break;
+            }
+            case 'ResourceWithdrawn':
+              withdraw.run({
+                resourceId: event.data.resourceId,
+                decidedAt: at,
+                decidedBy: event.data.by,
+                reason: event.data.reason,
+              });
+              break;
+            case 'ResourcePublished':
+              retitle.run(event.data.metadata.title, event.data.version, event.data.resourceId);
+              break;
+            default:
+              break;
           }
-          case 'PushSecondReviewPassed':
-            change(event.data.pushId, event.data.siteId, 'second_review_passed', {});
-            break;
-          case 'PushFinalReviewPassed':
-            change(event.data.pushId, event.data.siteId, 'final_review_passed', {});
-            break;
-          case 'PushAccepted': {
-            const d = event.data;
-            change(d.pushId, d.siteId, 'accepted', {
-              columnId: d.columnId,
-              decidedAt: d.acceptedAt,
-              decidedBy: d.by,
-              deadlineMet: d.deadlineMet === undefined ? null : d.deadlineMet ? 1 : 0,
-            });
-            break;
-          }
-          case 'PushDeclined': {
-            const d = event.data;
-            change(d.pushId, d.siteId, 'declined', { decidedAt: at, decidedBy: d.by, reason: d.reason });
-            break;
-          }
-          case 'PushRecalled': {
-            const d = event.data;
-            change(d.pushId, d.siteId, 'recalled', { decidedAt: at, decidedBy: d.by, reason: d.reason });
-            break;
-          }
-          case 'ResourceWithdrawn':
-            withdraw.run({
-              resourceId: event.data.resourceId,
-              decidedAt: at,
-              decidedBy: event.data.by,
-              reason: event.data.reason,
-            });
-            break;
-          case 'ResourcePublished':
-            retitle.run(event.data.metadata.title, event.data.version, event.data.resourceId);
-            break;
-          default:
-            break;
         }
-      }
-      this.generations.recordCheckpoint(generation, checkpoint);
-    });
+      });
     return {
       generation,
       checkpoint: async () => this.generations.checkpoint(generation),

@@ -4,11 +4,15 @@
  * caught up with the log as it was when the build started.
  *
  * An event the projection cannot handle stops it with an error naming the event; nothing is skipped silently. The
- * operator retries (after a fix) or skips that event explicitly, and the skip is itself an event in the log.
+ * operator retries (after a fix) or skips that event explicitly, and the skip is itself an event in the log. An error
+ * that says "try again" (a read model's file locked by another process, a store out of reach: transient-error.ts) is
+ * not the event's fault: the batch, or the subscription, is tried again with bounded backoff, for as long as it takes,
+ * and counted.
  */
 import { randomUUID } from 'node:crypto';
 import type { Position, RecordedEvent } from '../../domain/event-store/event.js';
 import type { EventStore, Subscription } from '../../domain/event-store/port.js';
+import { backoffMs, isTransientError } from '../../domain/shared/transient-error.js';
 import { generationOf, type Projection, type ProjectionTarget, versionOfGeneration } from './projection.js';
 
 export type ProjectionState = 'starting' | 'catching-up' | 'live' | 'failed' | 'stopped';
@@ -29,6 +33,8 @@ export interface ProjectionStatus {
   checkpoint: Position | null;
   failure: ProjectionFailure | null;
   eventsApplied: number;
+  /** Transient errors (busy or unreachable stores) met and waited out since the runner was made. */
+  transientRetries: number;
 }
 
 /**
@@ -89,6 +95,9 @@ export class ProjectionRunner {
   private subscription: Subscription | null = null;
   private running: Promise<void> | null = null;
   private eventsApplied = 0;
+  private transientRetries = 0;
+  /** Wakes a backoff wait when the runner is stopped. */
+  private stopping: AbortController | null = null;
   private readonly handled: { has(type: string): boolean };
   private readonly waiters = new Set<{ position: Position; resolve: () => void }>();
   private readonly batchSize: number;
@@ -111,6 +120,7 @@ export class ProjectionRunner {
       checkpoint: this.checkpointValue,
       failure: this.failure,
       eventsApplied: this.eventsApplied,
+      transientRetries: this.transientRetries,
     };
   }
 
@@ -128,7 +138,8 @@ export class ProjectionRunner {
     if (this.running) throw new Error(`projection ${this.projection.name} is already running`);
     this.state = 'starting';
     this.failure = null;
-    const active = await this.projection.activeGeneration();
+    this.stopping = new AbortController();
+    const active = await this.untilNotTransient(() => this.projection.activeGeneration());
     // Keep following the active generation while it is of this version (an operator's rebuild names its own);
     // a new version gets a generation of its own, built while the active one keeps answering.
     const generation =
@@ -136,10 +147,11 @@ export class ProjectionRunner {
       (active !== null && versionOfGeneration(active) === this.projection.version
         ? active
         : generationOf(this.projection.version));
-    this.target = await this.projection.openGeneration(generation);
-    this.checkpointValue = await this.target.checkpoint();
+    this.target = await this.untilNotTransient(() => this.projection.openGeneration(generation));
+    const target = this.target;
+    this.checkpointValue = await this.untilNotTransient(() => target.checkpoint());
     // The log as it is now: the runner is live (and a new generation promoted) once it has taken in at least this much.
-    const promoteAt = await this.store.headPosition();
+    const promoteAt = await this.untilNotTransient(() => this.store.headPosition());
     let live!: () => void;
     let failed!: (error: unknown) => void;
     const ready = new Promise<void>((resolve, reject) => {
@@ -160,14 +172,50 @@ export class ProjectionRunner {
     return ready;
   }
 
+  /**
+   * Runs `work` until it succeeds or fails for a reason other than a transient one, waiting longer each time (at most
+   * 5 s). A stop ends the wait with the error.
+   */
+  private async untilNotTransient<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (!isTransientError(error) || !(await this.pause(attempt))) throw error;
+      }
+    }
+  }
+
+  /** Counts a transient error and waits before attempt `attempt + 1`; false when the runner is stopped meanwhile. */
+  private async pause(attempt: number): Promise<boolean> {
+    const signal = this.stopping?.signal;
+    if (!signal || signal.aborted) return false;
+    this.transientRetries++;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, backoffMs(attempt));
+      signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    return !signal.aborted;
+  }
+
   private async follow(
     target: ProjectionTarget,
     promoteAt: Position | null,
     goLive: () => Promise<void>,
+    attempt = 1,
   ): Promise<void> {
     try {
       await this.followGeneration(target, promoteAt, goLive);
     } catch (error) {
+      // The subscription lost its store for a moment: follow again from the checkpoint, after a pause.
+      if (isTransientError(error)) {
+        await this.subscription?.close();
+        if (!(await this.pause(attempt))) return;
+        return this.follow(target, promoteAt, goLive, attempt + 1);
+      }
       if (!(error instanceof GenerationReplaced)) throw error;
       // Another process (an operator's rebuild) promoted a newer generation: follow that one from its checkpoint.
       this.target = await this.projection.openGeneration(error.generation);
@@ -209,7 +257,7 @@ export class ProjectionRunner {
     const relevant = batch.filter((e) => this.handled.has(e.type));
     const checkpoint = batch[batch.length - 1]!.position;
     try {
-      await target.project(relevant, checkpoint);
+      await this.untilNotTransient(() => target.project(relevant, checkpoint));
     } catch (error) {
       await this.findFailure(target, batch, error);
     }
@@ -234,7 +282,7 @@ export class ProjectionRunner {
     let error = batchError;
     for (const event of batch) {
       try {
-        await target.project(this.handled.has(event.type) ? [event] : [], event.position);
+        await this.untilNotTransient(() => target.project(this.handled.has(event.type) ? [event] : [], event.position));
         this.checkpointValue = event.position;
       } catch (eventError) {
         culprit = event;
@@ -330,6 +378,7 @@ export class ProjectionRunner {
 
   async stop(): Promise<void> {
     if (this.state !== 'failed') this.state = 'stopped';
+    this.stopping?.abort();
     await this.subscription?.close();
     await this.running;
     this.running = null;

@@ -76,23 +76,23 @@ export class AggregateStates<State, Event extends DomainEvent> {
        ON CONFLICT (id) DO UPDATE SET grp = excluded.grp, position = excluded.position, state = excluded.state`,
     );
     const { aggregate, idOf, codec, groupOf } = this.options;
-    const apply = this.db.transaction((events: RecordedEvent[], checkpoint: Position) => {
-      for (const recorded of events) {
-        const event = toDomainEvent<Event>(recorded, aggregate.eventSchemas);
-        const id = idOf(event);
-        const stored = select.get(id);
-        const before = stored ? codec.fromJson(JSON.parse(stored)) : aggregate.decider.initialState();
-        const state = aggregate.decider.evolve(before, event);
-        upsert.run(
-          id,
-          groupOf?.(state) ?? null,
-          recorded.position,
-          recorded.position,
-          JSON.stringify(codec.toJson(state)),
-        );
-      }
-      this.generations.recordCheckpoint(generation, checkpoint);
-    });
+    const apply = (batch: RecordedEvent[], checkpoint: Position) =>
+      this.generations.applyOnce(generation, batch, checkpoint, (events) => {
+        for (const recorded of events) {
+          const event = toDomainEvent<Event>(recorded, aggregate.eventSchemas);
+          const id = idOf(event);
+          const stored = select.get(id);
+          const before = stored ? codec.fromJson(JSON.parse(stored)) : aggregate.decider.initialState();
+          const state = aggregate.decider.evolve(before, event);
+          upsert.run(
+            id,
+            groupOf?.(state) ?? null,
+            recorded.position,
+            recorded.position,
+            JSON.stringify(codec.toJson(state)),
+          );
+        }
+      });
     return {
       generation,
       checkpoint: async () => this.generations.checkpoint(generation),

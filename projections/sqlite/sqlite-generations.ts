@@ -81,6 +81,28 @@ export class SqliteGenerations {
     this.setCheckpoint.run(this.name, generation, position);
   }
 
+  /**
+   * Writes a batch once: in one transaction that takes the write lock first (so the checkpoint it reads is the one it
+   * moves), `write` gets the events after the stored checkpoint, and the checkpoint moves forward to `checkpoint`. When
+   * several processes keep the same file up (several servers on one data directory), whichever comes second finds the
+   * batch taken in already and writes nothing: each event is applied exactly once, whoever applies it.
+   */
+  applyOnce<Event extends { position: Position }>(
+    generation: string,
+    events: readonly Event[],
+    checkpoint: Position,
+    write: (fresh: Event[]) => void,
+  ): void {
+    this.db
+      .transaction(() => {
+        const done = this.checkpoint(generation) ?? -1;
+        if (checkpoint <= done) return;
+        write(events.filter((event) => event.position > done));
+        this.recordCheckpoint(generation, checkpoint);
+      })
+      .immediate();
+  }
+
   promote(generation: string): void {
     this.db.transaction(() => {
       const previous = this.active();

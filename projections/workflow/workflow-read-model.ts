@@ -132,26 +132,26 @@ export class WorkflowReadModel {
     const record = this.db.prepare(
       `INSERT OR IGNORE INTO ${this.historyTable(generation)} (resource_id, position, action) VALUES (?, ?, ?)`,
     );
-    const apply = this.db.transaction((events: RecordedEvent[], checkpoint: Position) => {
-      for (const recorded of events) {
-        const event = toDomainEvent<ResourceEvent>(recorded, resourceEventSchemas);
-        record.run(event.data.resourceId, recorded.position, JSON.stringify(reviewAction(recorded)));
-        const stored = select.get(event.data.resourceId);
-        const state = resourceDecider.evolve(
-          stored ? (JSON.parse(stored) as ResourceState) : resourceDecider.initialState(),
-          event,
-        );
-        upsert.run(
-          state.resourceId,
-          state.siteId,
-          state.contributor?.siteId ?? null,
-          resourceStatus(state),
-          recorded.metadata.occurredAt,
-          JSON.stringify(state),
-        );
-      }
-      this.generations.recordCheckpoint(generation, checkpoint);
-    });
+    const apply = (batch: RecordedEvent[], checkpoint: Position) =>
+      this.generations.applyOnce(generation, batch, checkpoint, (events) => {
+        for (const recorded of events) {
+          const event = toDomainEvent<ResourceEvent>(recorded, resourceEventSchemas);
+          record.run(event.data.resourceId, recorded.position, JSON.stringify(reviewAction(recorded)));
+          const stored = select.get(event.data.resourceId);
+          const state = resourceDecider.evolve(
+            stored ? (JSON.parse(stored) as ResourceState) : resourceDecider.initialState(),
+            event,
+          );
+          upsert.run(
+            state.resourceId,
+            state.siteId,
+            state.contributor?.siteId ?? null,
+            resourceStatus(state),
+            recorded.metadata.occurredAt,
+            JSON.stringify(state),
+          );
+        }
+      });
     return {
       generation,
       checkpoint: async () => this.generations.checkpoint(generation),
