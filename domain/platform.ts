@@ -36,10 +36,12 @@ export class Platform {
   async execute<T extends CommandType>(type: T, input: CommandInput<T>, meta: CommandMeta): Promise<CommandResult<T>> {
     const module: AnyCommandModule = COMMANDS[type];
     const data = parseInput(module.input, input);
+    // A key names one command: every stream the command writes keeps it with the command's type.
+    const keyed = meta.idempotencyKey === undefined ? meta : { ...meta, command: type };
     const result =
       module.kind === 'stream'
-        ? await this.runStream(module, data, meta)
-        : await module.run(data, meta, this.environment);
+        ? await this.runStream(module, data, keyed)
+        : await module.run(data, keyed, this.environment);
     // The registry's entry for `type` is the module just run: its result is the command's result.
     return result as CommandResult<T>;
   }

@@ -32,7 +32,7 @@ export function withoutNulls<T extends object>(input: T): WithoutNulls<T> {
 }
 
 export async function runCommand<T extends CommandType>(
-  context: Pick<Context, 'viewer' | 'services' | 'requestId'>,
+  context: Pick<Context, 'viewer' | 'services' | 'requestId' | 'idempotencyKey'>,
   type: T,
   input: CommandInput<T>,
 ): Promise<CommandResult<T>> {

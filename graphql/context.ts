@@ -34,6 +34,8 @@ export interface Context {
   viewer: Viewer;
   services: Services;
   requestId: string;
+  /** The request's `Idempotency-Key` header, when it has one: a mutation repeated with it answers the first outcome. */
+  idempotencyKey?: string;
   /** Subscriptions only. */
   pubsub: PubSub;
 }

@@ -69,7 +69,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     jit: 1,
     queryDepth: MAX_QUERY_DEPTH,
     validationRules: [queryCostRule],
-    context: (request): Omit<Context, 'pubsub'> => ({ viewer: request.viewer!, services, requestId: request.id }),
+    context: (request): Omit<Context, 'pubsub'> => {
+      const key = request.headers['idempotency-key'];
+      return {
+        viewer: request.viewer!,
+        services,
+        requestId: request.id,
+        ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
+      };
+    },
     subscription: {
       context: (_socket, request) => ({ services, requestId: request.id }),
       // graphql-ws clients send the token in connection_init: { authorization: 'Bearer …' }.

@@ -25,6 +25,11 @@ export interface EventMetadata {
   /** Version of the event's data schema; older versions are upcast on read, never rewritten. */
   schemaVersion: number;
   source?: EventSource;
+  /**
+   * `<command type>/<key>` of a client's idempotency key: a repeat of the command by the same actor with the same key
+   * is answered with the outcome these events recorded, instead of acting twice.
+   */
+  idempotencyKey?: string;
 }
 
 export interface NewEvent<Data extends JsonObject = JsonObject> {

@@ -61,6 +61,7 @@ export const eventMetadataSchema: z.ZodType<EventMetadata> = z.strictObject({
       originalUrl: z.string().max(2000).optional(),
     })
     .optional(),
+  idempotencyKey: z.string().min(1).max(300).optional(),
 });
 
 const newEventHeaderSchema = z.object({

@@ -68,8 +68,9 @@ export class IndexNumberAllocator implements IndexNumbers {
     this.queues.delete(streamId);
     try {
       const { events } = await handleCommand(this.store, streamId, indexSequenceAggregate, {
-        // The batch is written under the first request's metadata; each number names its resource in the event.
-        meta,
+        // The batch is written under the first request's metadata (its idempotency key is that request's own, not the
+        // batch's); each number names its resource in the event.
+        meta: { ...meta, idempotencyKey: undefined, command: undefined },
         cache: this.cache,
         command: () => ({ publisherCode, year, resourceIds: batch.map((b) => b.resourceId) }),
         siteId: () => null,

@@ -53,6 +53,12 @@ export interface CommandMeta {
   correlationId?: string;
   causationId?: string;
   source?: EventSource;
+  /**
+   * The client's key for this request (`Idempotency-Key`): a repeat by the same actor with the same key returns the
+   * first outcome, for as long as the stream exists. Set together with `command`, the command's type.
+   */
+  idempotencyKey?: string;
+  command?: string;
 }
 
 /** An aggregate as the handler needs it: its decider, and how its stored events are checked and read. */
@@ -128,6 +134,49 @@ export interface HandleOptions<State, Command> {
   siteId: (state: State) => string | null;
 }
 
+/** The value events keep of a request's idempotency key: the command's type with the client's key. */
+export function storedIdempotencyKey(meta: CommandMeta): string | undefined {
+  return meta.idempotencyKey === undefined ? undefined : `${meta.command ?? 'command'}/${meta.idempotencyKey}`;
+}
+
+/**
+ * The outcome an earlier request by the same actor with the same idempotency key recorded on this stream, or null:
+ * its events, and the state and revision right after them. The same key with another command is refused.
+ */
+async function earlierOutcome<State, Command, Event extends DomainEvent>(
+  store: EventStore,
+  streamId: string,
+  aggregate: Aggregate<State, Command, Event>,
+  meta: CommandMeta,
+): Promise<Handled<State, Event> | null> {
+  const stored = storedIdempotencyKey(meta);
+  if (stored === undefined) return null;
+  const recorded = await store.readStream(streamId);
+  const mine = (e: RecordedEvent) => e.metadata.actorId === meta.actorId && e.metadata.idempotencyKey !== undefined;
+  const matching = recorded.filter((e) => mine(e) && e.metadata.idempotencyKey === stored);
+  if (matching.length === 0) {
+    const reused = recorded.find((e) => mine(e) && e.metadata.idempotencyKey!.endsWith(`/${meta.idempotencyKey}`));
+    if (reused)
+      throw new DomainError(
+        'CONFLICT',
+        'IDEMPOTENCY_KEY_REUSED',
+        `幂等键 ${meta.idempotencyKey} 已用于另一命令 ${reused.metadata.idempotencyKey!.split('/')[0]}`,
+        `idempotency key ${meta.idempotencyKey} was used for another command, ${reused.metadata.idempotencyKey!.split('/')[0]}`,
+        [{ path: 'Idempotency-Key', message: 'already used for another command' }],
+      );
+    return null;
+  }
+  const last = matching[matching.length - 1]!;
+  const { state } = fold(aggregate, aggregate.decider.initialState(), null, recorded.slice(0, last.revision + 1));
+  return {
+    events: matching.map((e) => toDomainEvent<Event>(e, aggregate.eventSchemas)),
+    role: last.metadata.actorRole,
+    state,
+    revision: last.revision,
+    position: last.position,
+  };
+}
+
 export async function handleCommand<State, Command, Event extends DomainEvent>(
   store: EventStore,
   streamId: string,
@@ -136,6 +185,10 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
 ): Promise<Handled<State, Event>> {
   const correlationId = options.meta.correlationId ?? randomUUID();
   const { maxAttempts, transientAttempts } = { ...DEFAULT_RETRY, ...options.retry };
+  const earlier = await withTransientRetries(transientAttempts, () =>
+    earlierOutcome(store, streamId, aggregate, options.meta),
+  );
+  if (earlier) return earlier;
   for (let attempt = 1; ; attempt++) {
     const { state, revision } = await withTransientRetries(transientAttempts, () =>
       readState(store, streamId, aggregate, options.cache),
@@ -152,6 +205,7 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
       occurredAt: options.meta.occurredAt,
       schemaVersion: 1,
       ...(options.meta.source ? { source: options.meta.source } : {}),
+      ...(options.meta.idempotencyKey !== undefined ? { idempotencyKey: storedIdempotencyKey(options.meta) } : {}),
     };
     const newEvents: NewEvent[] = events.map((event) => ({
       id: randomUUID(),

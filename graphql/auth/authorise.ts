@@ -4,6 +4,7 @@
  */
 import { apiKeyActorId } from '../../domain/api-key/api-key.js';
 import type { CommandMeta } from '../../domain/shared/command-handler.js';
+import { DomainError } from '../../domain/shared/domain-error.js';
 import type { Context } from '../context.js';
 import { actorOf, Forbidden, refuseRejected, requireSiteInsight, Unauthenticated } from './viewer.js';
 
@@ -33,14 +34,28 @@ export async function requireSiteReader(context: Pick<Context, 'viewer' | 'servi
   requireSiteInsight(await actorOf(context.services.platform.reader, viewer), siteId);
 }
 
+/** What an `Idempotency-Key` may be: an opaque token of the client's, a UUID say. */
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,100}$/;
+
 /** Who a write is by: a person, or an API key (the domain refuses a key anything but what it was granted). */
-export function commandMeta(context: Pick<Context, 'viewer' | 'services' | 'requestId'>): CommandMeta {
-  const { viewer } = context;
+export function commandMeta(
+  context: Pick<Context, 'viewer' | 'services' | 'requestId' | 'idempotencyKey'>,
+): CommandMeta {
+  const { viewer, idempotencyKey } = context;
   if (viewer.kind === 'rejected') throw new Unauthenticated(viewer.reason);
   if (viewer.kind === 'anonymous') throw new Unauthenticated('sign in to do this');
+  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey))
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      'BAD_USER_INPUT',
+      'Idempotency-Key 应为 8-100 个字母、数字或 _ . : -',
+      'Idempotency-Key must be 8-100 letters, digits or _ . : -',
+      [{ path: 'Idempotency-Key', message: 'expected 8-100 of A-Z a-z 0-9 _ . : -' }],
+    );
   return {
     actorId: viewer.kind === 'apiKey' ? apiKeyActorId(viewer.keyId) : viewer.personId,
     occurredAt: context.services.clock().toISOString(),
     correlationId: context.requestId,
+    ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
   };
 }
