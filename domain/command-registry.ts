@@ -4,12 +4,15 @@
  */
 import { apiKeyCommands } from './api-key/api-key-commands.js';
 import { calendarCommands } from './calendar/calendar-commands.js';
+import { contentCheckCommands } from './content-check/content-check-commands.js';
+import { messageCommands } from './message/message-commands.js';
 import { subjectCommands } from './metadata/subject-commands.js';
 import { personCommands } from './person/person-commands.js';
 import { pushCommands } from './push/push-commands.js';
 import { resourceCommands } from './resource/resource-commands.js';
 import type { AnyCommandModule, ModuleInput, ModuleResult } from './shared/command-module.js';
 import { siteCommands } from './site/site-claims.js';
+import { workOrderCommands } from './work-order/work-order-commands.js';
 
 export const COMMANDS = {
   ...personCommands,
@@ -19,6 +22,9 @@ export const COMMANDS = {
   ...apiKeyCommands,
   ...subjectCommands,
   ...calendarCommands,
+  ...messageCommands,
+  ...workOrderCommands,
+  ...contentCheckCommands,
 } satisfies Record<string, AnyCommandModule>;
 
 export type CommandType = keyof typeof COMMANDS;
