@@ -20,12 +20,19 @@ import operations, { OPERATIONS_ROUTES } from './operations/operations.js';
 import { queryCostRule } from './query-cost.js';
 import { loaders, resolvers } from './resolvers.js';
 import { typeDefs } from './schema/type-defs.js';
+import summaryRoutes from './supervision/summary-routes.js';
+import { workOrderUpdates } from './supervision/work-order-updates.js';
 
 export interface ServerOptions {
   eventStore: EventStore;
   services: Services;
   /** The runners of the read models live updates wait for. */
-  liveRunners: { library: ProjectionRunner; workflow: ProjectionRunner; push: ProjectionRunner };
+  liveRunners: {
+    library: ProjectionRunner;
+    workflow: ProjectionRunner;
+    push: ProjectionRunner;
+    supervision: ProjectionRunner;
+  };
   verifyToken: TokenVerifier;
   metrics: Metrics;
   /** Ready only while every projection is live and at most this many positions behind the log. */
@@ -110,5 +117,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     readyLag: options.readyLag ?? 1000,
   });
   await app.register(liveUpdates, { eventStore: options.eventStore, services, runners: options.liveRunners });
+  await app.register(workOrderUpdates, {
+    eventStore: options.eventStore,
+    services,
+    runner: options.liveRunners.supervision,
+  });
+  await app.register(summaryRoutes, { services });
   return app;
 }

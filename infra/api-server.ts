@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Metrics } from '../graphql/operations/metrics.js';
 import { buildServer } from '../graphql/server.js';
+import { watchSupervision } from '../graphql/supervision/supervision-metrics.js';
 import { ProjectionRunner } from '../projections/runner/projection-runner.js';
 import { ReadModels } from '../projections/runner/read-models.js';
 import { type Composition, compose } from './composition.js';
@@ -25,16 +26,19 @@ export interface ApiPlatform {
 export async function composeApiServer(config: Config, clock: () => Date = () => new Date()): Promise<ApiPlatform> {
   const metrics = new Metrics();
   const c = await compose(config, (store) => measuredEventStore(store, (s) => metrics.appendDuration.observe(s)));
-  const { library, workflow, push, sites, apiKeys } = c.projections;
+  const { library, workflow, push, sites, apiKeys, supervision, contentChecks } = c.projections;
   const readModels = new ReadModels({
     library: new ProjectionRunner(c.eventStore, library),
     workflow: new ProjectionRunner(c.eventStore, workflow),
     push: new ProjectionRunner(c.eventStore, push),
     sites: new ProjectionRunner(c.eventStore, sites),
     apiKeys: new ProjectionRunner(c.eventStore, apiKeys),
+    supervision: new ProjectionRunner(c.eventStore, supervision),
+    contentChecks: new ProjectionRunner(c.eventStore, contentChecks),
   });
   metrics.watchProjections(readModels.all());
   metrics.watchPushes(c.pushes, clock);
+  watchSupervision(metrics, c.supervision, clock);
   const { runners } = readModels;
   const app = await buildServer({
     eventStore: c.eventStore,
@@ -45,11 +49,18 @@ export async function composeApiServer(config: Config, clock: () => Date = () =>
       pushes: c.pushes,
       sites: c.sites,
       apiKeys: c.apiKeys,
+      supervision: c.supervision,
+      contentChecks: c.contentChecks,
       readModels,
       clock,
       anonymousRead: config.ANONYMOUS_READ,
     },
-    liveRunners: { library: runners.library, workflow: runners.workflow, push: runners.push },
+    liveRunners: {
+      library: runners.library,
+      workflow: runners.workflow,
+      push: runners.push,
+      supervision: runners.supervision,
+    },
     verifyToken: await tokenVerifier(config),
     metrics,
     readyLag: config.READY_MAX_LAG,

@@ -10,6 +10,14 @@ import { type ApiKeyDirectory, openApiKeyDirectory } from '../projections/people
 import { openPushReadModel, type PushReadModel } from '../projections/push/push-read-model.js';
 import type { Projection } from '../projections/runner/projection.js';
 import { openSiteDirectory, type SiteDirectory } from '../projections/sites/site-directory.js';
+import {
+  type ContentCheckReadModel,
+  openContentCheckReadModel,
+} from '../projections/supervision/content-check-read-model.js';
+import {
+  openSupervisionReadModel,
+  type SupervisionReadModel,
+} from '../projections/supervision/supervision-read-model.js';
 import { openWorkflowReadModel, type WorkflowReadModel } from '../projections/workflow/workflow-read-model.js';
 import type { Config } from './config.js';
 import { openEventStore } from './event-store/open-event-store.js';
@@ -25,6 +33,8 @@ export interface Composition {
   pushes: PushReadModel;
   sites: SiteDirectory;
   apiKeys: ApiKeyDirectory;
+  supervision: SupervisionReadModel;
+  contentChecks: ContentCheckReadModel;
   /** Every read model's projection, by name. */
   projections: {
     library: Projection;
@@ -32,6 +42,8 @@ export interface Composition {
     push: Projection;
     sites: Projection;
     apiKeys: Projection;
+    supervision: Projection;
+    contentChecks: Projection;
   };
   close(): Promise<void>;
 }
@@ -51,6 +63,8 @@ export async function compose(
   const pushes = openPushReadModel(config.DATA_DIR);
   const sites = openSiteDirectory(config.DATA_DIR);
   const apiKeys = openApiKeyDirectory(config.DATA_DIR);
+  const supervision = openSupervisionReadModel(config.DATA_DIR);
+  const contentChecks = openContentCheckReadModel(config.DATA_DIR);
   return {
     config,
     eventStore,
@@ -60,12 +74,16 @@ export async function compose(
     pushes,
     sites,
     apiKeys,
+    supervision,
+    contentChecks,
     projections: {
       library: libraryProjection(searchIndex),
       workflow: workflow.projection(),
       push: pushes.projection(),
       sites: sites.projection(),
       apiKeys: apiKeys.projection(),
+      supervision: supervision.projection(),
+      contentChecks: contentChecks.projection(),
     },
     async close() {
       await searchIndex.close();
@@ -73,6 +91,8 @@ export async function compose(
       pushes.close();
       sites.close();
       apiKeys.close();
+      supervision.close();
+      contentChecks.close();
       await raw.close();
     },
   };
