@@ -59,6 +59,10 @@ export const answerMessageSchema = z.strictObject({
   answer: z.string().trim().min(1).max(20_000),
   /** Subject path of the answer in the taxonomy; the catch-all 其他 by default. */
   subject: z.string().trim().min(1).max(100).optional(),
+  /** The answering unit that publishes the answer (its organisation code); the site's host unit by default. */
+  publisher: z
+    .strictObject({ name: z.string().trim().min(1).max(100), code: z.string().trim().min(9).max(18) })
+    .optional(),
 });
 
 /**
@@ -91,7 +95,11 @@ const answerMessage = processCommand({
     const site = await reader.site(message.siteId);
     const drafted = await environment.run(
       resourceCommands.DraftResource,
-      { resourceId: input.resourceId, siteId: message.siteId, metadata: answerMetadata(message, input, site.hostUnit) },
+      {
+        resourceId: input.resourceId,
+        siteId: message.siteId,
+        metadata: answerMetadata(message, input, input.publisher ?? site.hostUnit),
+      },
       meta,
     );
     await environment.run(

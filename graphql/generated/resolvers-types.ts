@@ -1634,6 +1634,13 @@ export type AnswerMessageInput = {
   resourceId: Scalars['ID']['input'];
   answer: Scalars['String']['input'];
   subject?: InputMaybe<Scalars['String']['input']>;
+  /** The answering unit that publishes the answer; the site's host unit by default. */
+  publisher?: InputMaybe<PublisherInput>;
+};
+
+export type PublisherInput = {
+  name: Scalars['String']['input'];
+  code: Scalars['String']['input'];
 };
 
 export type FindingInput = {
@@ -1914,6 +1921,7 @@ export type ResolversTypes = {
   ExtendMessageDeadlineInput: ExtendMessageDeadlineInput;
   DismissMessageInput: DismissMessageInput;
   AnswerMessageInput: AnswerMessageInput;
+  PublisherInput: PublisherInput;
   FindingInput: FindingInput;
   CheckKind: CheckKind;
   WorkOrderOutcome: WorkOrderOutcome;
@@ -2048,6 +2056,7 @@ export type ResolversParentTypes = {
   ExtendMessageDeadlineInput: ExtendMessageDeadlineInput;
   DismissMessageInput: DismissMessageInput;
   AnswerMessageInput: AnswerMessageInput;
+  PublisherInput: PublisherInput;
   FindingInput: FindingInput;
   RunCheckInput: RunCheckInput;
   AnswerWorkOrderInput: AnswerWorkOrderInput;
