@@ -11,7 +11,7 @@
  * Archived topics (R-SUP-3) and columns migrated away are not columns of the site any more and are never counted.
  * Each item carries its evidence: which columns or messages, and since when.
  */
-import { addChinaMonths, CYCLE_LENGTH, isStale, staleAt, type UpdateCycle } from './update-cycle.js';
+import { addChinaMonthsMs, CYCLE_LENGTH, isStale, staleAt, staleAtMs, type UpdateCycle } from './update-cycle.js';
 
 export const VETO_ITEMS = ['stale_columns', 'blank_columns', 'home_page', 'unanswered_messages'] as const;
 export type VetoItemKind = (typeof VETO_ITEMS)[number];
@@ -46,12 +46,8 @@ export interface ColumnFreshness extends ColumnStanding {
 
 export function columnFreshness(column: ColumnStanding, now: Date): ColumnFreshness {
   if (column.lastPublishedAt === null) return { ...column, blank: true, stale: false, staleAt: null };
-  return {
-    ...column,
-    blank: false,
-    stale: isStale(column.lastPublishedAt, column.updateCycle, now),
-    staleAt: staleAt(column.lastPublishedAt, column.updateCycle),
-  };
+  const at = staleAtMs(Date.parse(column.lastPublishedAt), column.updateCycle);
+  return { ...column, blank: false, stale: now.getTime() >= at, staleAt: new Date(at).toISOString() };
 }
 
 export interface UnansweredMessage {
@@ -92,7 +88,9 @@ export interface Scorecard {
   homePageUpdatedAt: string | null;
 }
 
-const byTime = (a: Evidence, b: Evidence) => a.since.localeCompare(b.since) || a.name.localeCompare(b.name);
+// Plain code-unit order: ISO times sort as text, and the locale's collation would cost more than the whole judgement.
+const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byTime = (a: Evidence, b: Evidence) => order(a.since, b.since) || order(a.name, b.name);
 
 export function scorecard(
   siteId: string,
@@ -135,14 +133,15 @@ export function scorecard(
   const homeFailed = homePageUpdatedAt === null || isStale(homePageUpdatedAt, 'news', now);
 
   const late = unanswered
-    .map((m) => ({
+    .map((m) => ({ m, since: addChinaMonthsMs(Date.parse(m.receivedAt), UNANSWERED_MONTHS_VETO) }))
+    .filter(({ since }) => now.getTime() >= since)
+    .map(({ m, since }) => ({
       columnId: null,
       messageId: m.messageId,
       name: m.subject,
-      since: addChinaMonths(m.receivedAt, UNANSWERED_MONTHS_VETO),
+      since: new Date(since).toISOString(),
       lastPublishedAt: null,
     }))
-    .filter((e) => now.getTime() >= Date.parse(e.since))
     .sort(byTime);
 
   const items: VetoItem[] = [

@@ -86,6 +86,9 @@ export function supervisionWriter(db: Database.Database, t: SupervisionTables): 
      VALUES (@resourceId, @siteId, @columnId, @at, @via, @title)`,
   );
   const retitle = run(`UPDATE ${t.placements} SET title = @title WHERE resource_id = @resourceId`);
+  const titleOf = db
+    .prepare<[string], string>(`SELECT title FROM ${t.placements} WHERE resource_id = ? LIMIT 1`)
+    .pluck();
   const freshen = run(
     `UPDATE ${t.columns} SET last_published_at = @at
      WHERE site_id = @siteId AND column_id = @columnId AND (last_published_at IS NULL OR last_published_at < @at)`,
@@ -196,10 +199,7 @@ export function supervisionWriter(db: Database.Database, t: SupervisionTables): 
         }
         case 'PushAccepted': {
           const { resourceId, siteId, columnId, acceptedAt } = event.data;
-          const title =
-            (db.prepare(`SELECT title FROM ${t.placements} WHERE resource_id = ? LIMIT 1`).pluck().get(resourceId) as
-              | string
-              | undefined) ?? '';
+          const title = titleOf.get(resourceId) ?? '';
           placeNew({ resourceId, siteId, columnId, at: iso(acceptedAt), via: 'push', title });
           break;
         }

@@ -44,6 +44,7 @@ export function createSupervisionTables(db: Database.Database, t: SupervisionTab
       via TEXT NOT NULL, title TEXT NOT NULL,
       PRIMARY KEY (site_id, column_id, resource_id));
     CREATE INDEX IF NOT EXISTS ${t.placements}_site_time ON ${t.placements} (site_id, placed_at);
+    CREATE INDEX IF NOT EXISTS ${t.placements}_resource ON ${t.placements} (resource_id);
     CREATE TABLE IF NOT EXISTS ${t.contributions} (resource_id TEXT PRIMARY KEY, contributor_site_id TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS ${t.messages} (
       message_id TEXT PRIMARY KEY, site_id TEXT NOT NULL, category TEXT NOT NULL, subject TEXT NOT NULL,

@@ -8,6 +8,7 @@ import { commandsBenchmark } from './commands.js';
 import { eventStoreBenchmark } from './eventstore.js';
 import { libraryBenchmark } from './library.js';
 import { pushBenchmark } from './push.js';
+import { supervisionBenchmark } from './supervision.js';
 
 const benchmarks: Record<string, () => Promise<unknown>> = {
   eventstore: eventStoreBenchmark,
@@ -15,6 +16,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   library: libraryBenchmark,
   api: apiBenchmark,
   push: pushBenchmark,
+  supervision: supervisionBenchmark,
 };
 
 const wanted = process.argv.slice(2);
