@@ -11,6 +11,8 @@ import type { ApiKeyDirectory } from '../projections/people/api-key-directory.js
 import type { PushReadModel } from '../projections/push/push-read-model.js';
 import type { ReadModels } from '../projections/runner/read-models.js';
 import type { SiteDirectory } from '../projections/sites/site-directory.js';
+import type { ContentCheckReadModel } from '../projections/supervision/content-check-read-model.js';
+import type { SupervisionReadModel } from '../projections/supervision/supervision-read-model.js';
 import type { WorkflowReadModel } from '../projections/workflow/workflow-read-model.js';
 import type { Viewer } from './auth/viewer.js';
 
@@ -23,6 +25,8 @@ export interface Services {
   apiKeys: ApiKeyDirectory;
   auditLog: AuditLogReader;
   auditTrail: AuditTrailReadModel;
+  supervision: SupervisionReadModel;
+  contentChecks: ContentCheckReadModel;
   readModels: ReadModels;
   /** The time commands are stamped with and push deadlines are judged by. */
   clock: () => Date;

@@ -11,6 +11,7 @@ import { pushResolvers } from './push/resolvers.js';
 import { settingsResolvers } from './settings/resolvers.js';
 import { sitesResolvers } from './sites/resolvers.js';
 import { siteModel } from './sites/site-model.js';
+import { supervisionResolvers } from './supervision/resolvers.js';
 import { workflowResolvers } from './workflow/resolvers.js';
 
 const AREA_RESOLVERS: Resolvers[] = [
@@ -21,6 +22,7 @@ const AREA_RESOLVERS: Resolvers[] = [
   peopleResolvers,
   settingsResolvers,
   auditResolvers,
+  supervisionResolvers,
 ];
 
 export function mergeResolvers(areas: Resolvers[]): Record<string, Record<string, unknown>> {

@@ -21,12 +21,14 @@ import operations, { OPERATIONS_ROUTES } from './operations/operations.js';
 import { queryCostRule } from './query-cost.js';
 import { loaders, resolvers } from './resolvers.js';
 import { typeDefs } from './schema/type-defs.js';
+import summaryRoutes from './supervision/summary-routes.js';
+import { workOrderUpdates } from './supervision/work-order-updates.js';
 
 export interface ServerOptions {
   eventStore: EventStore;
   services: Services;
   /** The runners of the read models live updates wait for. */
-  liveRunners: { library: Runner; workflow: Runner; push: Runner };
+  liveRunners: { library: Runner; workflow: Runner; push: Runner; supervision: Runner };
   verifyToken: TokenVerifier;
   metrics: Metrics;
   /** Ready only while every projection is live and at most this many positions behind the log. */
@@ -122,5 +124,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   await app.register(auditRoutes, { services, entriesOpenToLoopback: options.auditEntriesOpenToLoopback ?? true });
   await app.register(liveUpdates, { eventStore: options.eventStore, services, runners: options.liveRunners });
+  await app.register(workOrderUpdates, {
+    eventStore: options.eventStore,
+    services,
+    runner: options.liveRunners.supervision,
+  });
+  await app.register(summaryRoutes, { services });
   return app;
 }

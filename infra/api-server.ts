@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Metrics } from '../graphql/operations/metrics.js';
 import { buildServer } from '../graphql/server.js';
+import { watchSupervision } from '../graphql/supervision/supervision-metrics.js';
 import { ProjectionRunner } from '../projections/runner/projection-runner.js';
 import { ReadModels } from '../projections/runner/read-models.js';
 import { AuditTreeWorker } from './audit/audit-tree-in-worker.js';
@@ -26,7 +27,7 @@ export interface ApiPlatform {
 export async function composeApiServer(config: Config, clock: () => Date = () => new Date()): Promise<ApiPlatform> {
   const metrics = new Metrics();
   const c = await compose(config, (store) => measuredEventStore(store, (s) => metrics.appendDuration.observe(s)));
-  const { library, workflow, push, sites, apiKeys, auditTrail } = c.projections;
+  const { library, workflow, push, sites, apiKeys, auditTrail, supervision, contentChecks } = c.projections;
   const readModels = new ReadModels({
     library: new ProjectionRunner(c.eventStore, library),
     workflow: new ProjectionRunner(c.eventStore, workflow),
@@ -36,9 +37,12 @@ export async function composeApiServer(config: Config, clock: () => Date = () =>
     // The tree canonically encodes and hashes every event: on a thread of its own, off the API's.
     auditTree: new AuditTreeWorker(c.eventStore, config, config.AUDIT_HASH),
     auditTrail: new ProjectionRunner(c.eventStore, auditTrail),
+    supervision: new ProjectionRunner(c.eventStore, supervision),
+    contentChecks: new ProjectionRunner(c.eventStore, contentChecks),
   });
   metrics.watchProjections(readModels.all());
   metrics.watchPushes(c.pushes, clock);
+  watchSupervision(metrics, c.supervision, clock);
   const { runners } = readModels;
   const app = await buildServer({
     eventStore: c.eventStore,
@@ -51,11 +55,18 @@ export async function composeApiServer(config: Config, clock: () => Date = () =>
       apiKeys: c.apiKeys,
       auditLog: c.auditLog.reader,
       auditTrail: c.auditTrail,
+      supervision: c.supervision,
+      contentChecks: c.contentChecks,
       readModels,
       clock,
       anonymousRead: config.ANONYMOUS_READ,
     },
-    liveRunners: { library: runners.library, workflow: runners.workflow, push: runners.push },
+    liveRunners: {
+      library: runners.library,
+      workflow: runners.workflow,
+      push: runners.push,
+      supervision: runners.supervision,
+    },
     verifyToken: await tokenVerifier(config),
     metrics,
     readyLag: config.READY_MAX_LAG,

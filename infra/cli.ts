@@ -19,7 +19,7 @@ import { ProjectionRunner } from '../projections/runner/projection-runner.js';
 import { loadAuditSigner } from './audit/audit-signing-key.js';
 import { type Composition, compose } from './composition.js';
 import { ConfigError, loadConfig } from './config.js';
-import { createDemoPlatform, loadDemoCorpus } from './demo-platform.js';
+import { createDemoPlatform, createSupervisionDemo, loadDemoCorpus } from './demo-platform.js';
 import { localSigningKey } from './token-verifier.js';
 
 const USAGE = `usage: npm run cli -- projections status
@@ -54,6 +54,10 @@ async function demo(c: Composition, corpusPath = SAMPLE_CORPUS_PATH): Promise<vo
   });
   if (started) bar.stop();
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  await createSupervisionDemo(c.platform);
+  process.stdout.write(
+    'supervision: supervisor, 霍山县 (six columns never published), a late and an overdue message on 金安区\n',
+  );
 }
 
 async function search(c: Composition, words: string[]): Promise<void> {

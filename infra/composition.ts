@@ -12,6 +12,14 @@ import { type ApiKeyDirectory, openApiKeyDirectory } from '../projections/people
 import { openPushReadModel, type PushReadModel } from '../projections/push/push-read-model.js';
 import type { Projection } from '../projections/runner/projection.js';
 import { openSiteDirectory, type SiteDirectory } from '../projections/sites/site-directory.js';
+import {
+  type ContentCheckReadModel,
+  openContentCheckReadModel,
+} from '../projections/supervision/content-check-read-model.js';
+import {
+  openSupervisionReadModel,
+  type SupervisionReadModel,
+} from '../projections/supervision/supervision-read-model.js';
 import { openWorkflowReadModel, type WorkflowReadModel } from '../projections/workflow/workflow-read-model.js';
 import { loadAuditSigner } from './audit/audit-signing-key.js';
 import type { Config } from './config.js';
@@ -31,6 +39,8 @@ export interface Composition {
   /** The Merkle tree over the log, its signed checkpoints and proofs (R-SEC-1). */
   auditLog: AuditLog;
   auditTrail: AuditTrailReadModel;
+  supervision: SupervisionReadModel;
+  contentChecks: ContentCheckReadModel;
   /** Every read model's projection, by name. */
   projections: {
     library: Projection;
@@ -40,6 +50,8 @@ export interface Composition {
     apiKeys: Projection;
     auditTree: Projection;
     auditTrail: Projection;
+    supervision: Projection;
+    contentChecks: Projection;
   };
   close(): Promise<void>;
 }
@@ -71,6 +83,8 @@ export async function compose(
     onCheckpointError: (error) => onAuditError(error),
   });
   const auditTrail = openAuditTrail(config.DATA_DIR);
+  const supervision = openSupervisionReadModel(config.DATA_DIR);
+  const contentChecks = openContentCheckReadModel(config.DATA_DIR);
   return {
     config,
     eventStore,
@@ -82,6 +96,8 @@ export async function compose(
     apiKeys,
     auditLog,
     auditTrail,
+    supervision,
+    contentChecks,
     projections: {
       library: libraryProjection(searchIndex),
       workflow: workflow.projection(),
@@ -90,6 +106,8 @@ export async function compose(
       apiKeys: apiKeys.projection(),
       auditTree: auditLog.projection(),
       auditTrail: auditTrail.projection(),
+      supervision: supervision.projection(),
+      contentChecks: contentChecks.projection(),
     },
     async close() {
       await searchIndex.close();
@@ -99,6 +117,8 @@ export async function compose(
       apiKeys.close();
       auditLog.close();
       auditTrail.close();
+      supervision.close();
+      contentChecks.close();
       await raw.close();
     },
   };

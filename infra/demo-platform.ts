@@ -4,6 +4,7 @@
  * published on the portal. Running it again adds only what is missing.
  */
 import { readFileSync } from 'node:fs';
+import { messageAggregate, messageStream } from '../domain/message/message.js';
 import type { Platform } from '../domain/platform.js';
 import type { CommandMeta } from '../domain/shared/command-handler.js';
 import { type LoadReport, loadRegulations } from '../ingest/load-regulations.js';
@@ -149,4 +150,137 @@ export async function loadDemoCorpus(
       ...(onProgress ? { onProgress } : {}),
     },
   );
+}
+
+/**
+ * Supervision in the sample platform (P-art.25, 49-51): a supervisor; 霍山县 with six columns never published in, so
+ * its scorecard fails the blank-column and home-page veto items; on 金安区 a 网民留言 column, a message that arrived
+ * three weeks ago and is answered (through the whole review) only now, so the monthly summary shows a late answer, and
+ * one still waiting past its due date. Running it again adds only what is missing.
+ */
+export const SUPERVISION_DEMO_SITE = {
+  siteId: 'huoshan',
+  kind: 'county_portal',
+  hostUnit: { name: '霍山县人民政府', code: '11341525003178290P' },
+  name: '霍山县人民政府',
+  domains: { english: 'www.huoshan.gov.cn', chinese: '霍山县人民政府.政务' },
+  columns: [
+    { channelId: 'news', columnId: 'county-news', name: '霍山要闻', path: '/news/county', updateCycle: 'news' },
+    { channelId: 'news', columnId: 'towns', name: '乡镇动态', path: '/news/towns', updateCycle: 'news' },
+    {
+      channelId: 'disclosure',
+      columnId: 'notices',
+      name: '通知公告',
+      path: '/disclosure/notices',
+      updateCycle: 'notices_policy',
+    },
+    {
+      channelId: 'disclosure',
+      columnId: 'policies',
+      name: '政策文件',
+      path: '/disclosure/policies',
+      updateCycle: 'notices_policy',
+    },
+    { channelId: 'services', columnId: 'guides', name: '办事指南', path: '/services/guides', updateCycle: 'other' },
+    {
+      channelId: 'interaction',
+      columnId: 'mailbox',
+      name: '县长信箱',
+      path: '/interaction/mailbox',
+      updateCycle: 'other',
+    },
+  ],
+} as const;
+
+const DAY_MS = 86_400_000;
+const daysAgo = (days: number, actorId: string): CommandMeta => ({
+  actorId,
+  occurredAt: new Date(Date.now() - days * DAY_MS).toISOString(),
+});
+
+export async function createSupervisionDemo(platform: Platform): Promise<void> {
+  if (!(await platform.reader.person('supervisor')).exists) {
+    await platform.execute('RegisterPerson', { personId: 'supervisor', name: '市政府办公室监管员' }, by('admin'));
+    await platform.execute(
+      'GrantPlatformRole',
+      { personId: 'supervisor', role: 'supervisor', reason: '政府网站常态化监管' },
+      by('admin'),
+    );
+  }
+  const site = SUPERVISION_DEMO_SITE;
+  if (!(await platform.reader.site(site.siteId)).exists) {
+    const { columns, ...open } = site;
+    await platform.execute('OpenSite', { ...open, approvedBy: 'admin', reason: '迁入集约化平台' }, by('admin'));
+    for (const column of columns) await platform.execute('AddColumn', { siteId: site.siteId, ...column }, by('admin'));
+  }
+  for (const role of DEMO_ROLES) {
+    const personId = `${site.siteId}-${role}`;
+    if ((await platform.reader.person(personId)).exists) continue;
+    await platform.execute('RegisterPerson', { personId, name: `${site.name}${role}` }, by('admin'));
+    await platform.execute(
+      'GrantSiteRole',
+      { personId, siteId: site.siteId, role: ROLE_OF[role], reason: '岗位职责' },
+      by('admin'),
+    );
+  }
+
+  if (!(await platform.reader.site('jinan')).columns.has('mailbox'))
+    await platform.execute(
+      'AddColumn',
+      {
+        siteId: 'jinan',
+        channelId: 'interaction',
+        columnId: 'mailbox',
+        name: '网民留言',
+        path: '/interaction/mailbox',
+        updateCycle: 'other',
+      },
+      by('admin'),
+    );
+  if (!(await platform.reader.resource('demo-answer-1')).exists) {
+    await platform.execute(
+      'ReceiveMessage',
+      {
+        messageId: 'demo-message-1',
+        siteId: 'jinan',
+        category: 'normal',
+        subject: '关于小区周边道路维修的咨询',
+        question: '我是三里桥社区居民张明，电话13800001111。小区门口道路破损已久，请问何时维修？',
+        asker: { name: '张明', phone: '13800001111' },
+      },
+      daysAgo(21, 'jinan-editor'),
+    );
+    await platform.execute(
+      'AnswerMessage',
+      {
+        messageId: 'demo-message-1',
+        resourceId: 'demo-answer-1',
+        answer: '经区城管局核实，该路段已列入本年度道路维修计划，预计下月完工。感谢您的关注。',
+        // The demo site's host-unit code fails its check character; the answering unit publishes under a valid one.
+        publisher: { name: '六安市金安区人民政府', code: '11341502003144593K' },
+      },
+      by('jinan-editor'),
+    );
+    await platform.execute('PassFirstReview', { resourceId: 'demo-answer-1' }, by('jinan-editor2'));
+    await platform.execute('PassSecondReview', { resourceId: 'demo-answer-1' }, by('jinan-reviewer'));
+    await platform.execute('PassFinalReview', { resourceId: 'demo-answer-1' }, by('jinan-approver'));
+    await platform.execute(
+      'PublishResource',
+      { resourceId: 'demo-answer-1', columnIds: ['mailbox'] },
+      by('jinan-approver'),
+    );
+  }
+  if (!(await platform.reader.read(messageAggregate, messageStream('demo-message-2'))).state.exists)
+    await platform.execute(
+      'ReceiveMessage',
+      {
+        messageId: 'demo-message-2',
+        siteId: 'jinan',
+        category: 'simple',
+        subject: '社保卡补办地点',
+        question: '请问社保卡丢失后在哪里补办？',
+        asker: { name: '李娟', email: 'lijuan@example.com' },
+      },
+      daysAgo(8, 'jinan-editor'),
+    );
 }

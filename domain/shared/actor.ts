@@ -5,7 +5,7 @@ export const SITE_ROLES = ['editor', 'reviewer', 'approver', 'site_admin'] as co
 export type SiteRole = (typeof SITE_ROLES)[number];
 
 /** Roles granted platform-wide (R-PEOPLE-1). */
-export const PLATFORM_ROLES = ['platform_admin', 'auditor'] as const;
+export const PLATFORM_ROLES = ['platform_admin', 'auditor', 'supervisor'] as const;
 export type PlatformRole = (typeof PLATFORM_ROLES)[number];
 
 export type Role = SiteRole | PlatformRole | 'system';
@@ -77,6 +77,12 @@ export function requireSiteRole(actor: Actor, siteId: string, roles: readonly Si
   );
 }
 
+const PLATFORM_ROLE_NAMES: Record<PlatformRole, string> = {
+  platform_admin: '平台管理员',
+  auditor: '审计员',
+  supervisor: '监管人员',
+};
+
 /** Throws unless the actor holds the platform role (or is the platform itself, when `system` may act). */
 export function requirePlatformRole(actor: Actor, role: PlatformRole, allowSystem = true): Role {
   if (actor.system && allowSystem) return 'system';
@@ -86,7 +92,7 @@ export function requirePlatformRole(actor: Actor, role: PlatformRole, allowSyste
   throw new DomainError(
     'FORBIDDEN',
     'FORBIDDEN',
-    `${actor.personId} 不是${role === 'platform_admin' ? '平台管理员' : '审计员'}`,
+    `${actor.personId} 不是${PLATFORM_ROLE_NAMES[role]}`,
     `${actor.personId} is not a ${role}`,
     [],
     'R-PEOPLE-1',

@@ -5,6 +5,8 @@ import type { SiteModel } from '../sites/site-model.js';
 import type { WorkflowItemModel } from '../workflow/workflow-item.js';
 import type { PushDelivery as PushDeliveryModel } from '../../projections/push/push-read-model.js';
 import type { PersonModel, ApiKeyModel } from '../people/people-model.js';
+import type { ArchivedTopic as ArchivedTopicModel } from '../../projections/supervision/supervision-read-model.js';
+import type { PublicMessageModel, WorkOrderModel, ScorecardModel, MonthlySummaryModel } from '../supervision/supervision-models.js';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -59,6 +61,33 @@ export type Query = {
   consistencyProof: ConsistencyProof;
   /** Signed checkpoints, newest first (also served at /audit/checkpoint). Auditors and platform administrators. */
   auditCheckpoints: Array<AuditCheckpoint>;
+  /** R-SUP-1: a site's columns with their last publication and whether each is stale now (server's clock): its staff, platform administrators, auditors, supervisors. */
+  columnFreshness: Array<ColumnFreshness>;
+  /** The national single-veto items of a site, with their evidence, as of now. */
+  scorecard: Scorecard;
+  /** Every open site's scorecard: platform administrators, auditors and supervisors. */
+  scorecards: Array<Scorecard>;
+  /** R-SUP-3: a site's archived topics, still reachable with their resources. */
+  archiveArea: Array<ArchivedTopic>;
+  /** R-SITE-4, R-SITE-6: a site's availability problems as of now. */
+  siteAvailability: Array<AvailabilityProblem>;
+  /** R-SUP-2: a site's public messages (the asker's details only for the site's own staff). */
+  messages: Array<PublicMessage>;
+  /** Every site's messages, for supervision: platform administrators, auditors and supervisors (never the asker's details). */
+  allMessages: Array<PublicMessage>;
+  message: Maybe<PublicMessage>;
+  /** R-SUP-4: work orders; a site's staff see their own site's only, supervisors, auditors and platform administrators every site's. */
+  workOrders: Array<WorkOrder>;
+  workOrder: Maybe<WorkOrder>;
+  checks: Array<Check>;
+  /** The automatic findings a check run now would open work orders for (supervisors). */
+  automaticFindings: Array<Finding>;
+  /** P-art.51: a site's monthly summary; also as CSV and a printable page at /supervision/summary/<siteId>/<YYYY-MM>.csv|.html. */
+  monthlySummary: MonthlySummary;
+  /** The list of wrong and sensitive expressions content is checked against (P-art.41(1)). */
+  contentExpressions: Array<ContentExpression>;
+  /** Checks a text against the list in force, before it is saved (any signed-in person). */
+  checkContent: Array<ContentAdvisory>;
 };
 
 
@@ -170,6 +199,85 @@ export type QueryAuditCheckpointsArgs = {
   beforeSize?: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+/** Each area of the API adds its fields to the three roots. */
+export type QueryColumnFreshnessArgs = {
+  siteId: Scalars['ID']['input'];
+};
+
+
+/** Each area of the API adds its fields to the three roots. */
+export type QueryScorecardArgs = {
+  siteId: Scalars['ID']['input'];
+};
+
+
+/** Each area of the API adds its fields to the three roots. */
+export type QueryArchiveAreaArgs = {
+  siteId: Scalars['ID']['input'];
+};
+
+
+/** Each area of the API adds its fields to the three roots. */
+export type QuerySiteAvailabilityArgs = {
+  siteId: Scalars['ID']['input'];
+};
+
+
+/** Each area of the API adds its fields to the three roots. */
+export type QueryMessagesArgs = {
+  siteId: Scalars['ID']['input'];
+  statuses?: InputMaybe<Array<MessageStatus>>;
+  overdueOnly?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+/** Each area of the API adds its fields to the three roots. */
+export type QueryAllMessagesArgs = {
+  statuses?: InputMaybe<Array<MessageStatus>>;
+  overdueOnly?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+/** Each area of the API adds its fields to the three roots. */
+export type QueryMessageArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Each area of the API adds its fields to the three roots. */
+export type QueryWorkOrdersArgs = {
+  siteId?: InputMaybe<Scalars['ID']['input']>;
+  statuses?: InputMaybe<Array<WorkOrderStatus>>;
+  overdueOnly?: InputMaybe<Scalars['Boolean']['input']>;
+  checkId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/** Each area of the API adds its fields to the three roots. */
+export type QueryWorkOrderArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Each area of the API adds its fields to the three roots. */
+export type QueryAutomaticFindingsArgs = {
+  siteIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+
+/** Each area of the API adds its fields to the three roots. */
+export type QueryMonthlySummaryArgs = {
+  siteId: Scalars['ID']['input'];
+  month: Scalars['String']['input'];
+};
+
+
+/** Each area of the API adds its fields to the three roots. */
+export type QueryCheckContentArgs = {
+  text: Scalars['String']['input'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** R-SITE-3: platform administrators open a site, with who approved it and why. */
@@ -236,6 +344,24 @@ export type Mutation = {
   addSubject: SubjectPayload;
   /** Platform administrators record a year's holiday arrangement (R-SUP-2) for years the calendar package lacks. */
   recordCalendarYear: CalendarYearPayload;
+  /** R-SUP-2: a message from the site's 留言 channel; its deadline is 1 (simple) or 5 working days. */
+  receiveMessage: MessagePayload;
+  assignMessage: MessagePayload;
+  /** At most 10 working days after the message arrived, with a reason. */
+  extendMessageDeadline: MessagePayload;
+  /** Not a valid message (spam, a duplicate, abuse): out of the deadlines and the veto count, with a reason. */
+  dismissMessage: MessagePayload;
+  /** Drafts the answer as a qa resource (the asker's details masked) and submits it into the site's review. */
+  answerMessage: MessagePayload;
+  /** R-SUP-4: a supervisor's check: automatic findings from the platform's records plus manual ones; a work order for each. */
+  runCheck: CheckPayload;
+  /** The site answers a work order: rectified, with a note, or an explanation. */
+  answerWorkOrder: WorkOrderPayload;
+  closeWorkOrder: WorkOrderPayload;
+  reopenWorkOrder: WorkOrderPayload;
+  /** Platform administrators add (or change) wrong and sensitive expressions. */
+  addContentExpressions: ContentExpressionsPayload;
+  removeContentExpressions: ContentExpressionsPayload;
 };
 
 
@@ -443,6 +569,61 @@ export type MutationRecordCalendarYearArgs = {
   input: RecordCalendarYearInput;
 };
 
+
+export type MutationReceiveMessageArgs = {
+  input: ReceiveMessageInput;
+};
+
+
+export type MutationAssignMessageArgs = {
+  input: AssignMessageInput;
+};
+
+
+export type MutationExtendMessageDeadlineArgs = {
+  input: ExtendMessageDeadlineInput;
+};
+
+
+export type MutationDismissMessageArgs = {
+  input: DismissMessageInput;
+};
+
+
+export type MutationAnswerMessageArgs = {
+  input: AnswerMessageInput;
+};
+
+
+export type MutationRunCheckArgs = {
+  input: RunCheckInput;
+};
+
+
+export type MutationAnswerWorkOrderArgs = {
+  input: AnswerWorkOrderInput;
+};
+
+
+export type MutationCloseWorkOrderArgs = {
+  input: CloseWorkOrderInput;
+};
+
+
+export type MutationReopenWorkOrderArgs = {
+  input: ReopenWorkOrderInput;
+};
+
+
+export type MutationAddContentExpressionsArgs = {
+  input: AddContentExpressionsInput;
+};
+
+
+export type MutationRemoveContentExpressionsArgs = {
+  input: RemoveContentExpressionsInput;
+};
+
 export type Subscription = {
   __typename?: 'Subscription';
   /** A resource was published (or a correction of it), optionally only on a site, in a column, or under a subject. */
@@ -453,6 +634,8 @@ export type Subscription = {
   pushReceived: PushDelivery;
   /** A push from or to this site changed: reviewed, accepted, declined, recalled, or its original withdrawn. */
   pushStatusChanged: PushDelivery;
+  /** A check opened a work order for this site: its staff. */
+  workOrderOpened: WorkOrder;
 };
 
 
@@ -474,6 +657,11 @@ export type SubscriptionPushReceivedArgs = {
 
 
 export type SubscriptionPushStatusChangedArgs = {
+  siteId: Scalars['ID']['input'];
+};
+
+
+export type SubscriptionWorkOrderOpenedArgs = {
   siteId: Scalars['ID']['input'];
 };
 
@@ -801,6 +989,8 @@ export type WorkflowItem = {
   title: Scalars['String']['output'];
   writers: Array<Scalars['ID']['output']>;
   updatedAt: Scalars['DateTime']['output'];
+  /** Hits of the wrong and sensitive expressions in the version under review (advisories, P-art.41(1)). */
+  contentAdvisories: Array<ContentAdvisory>;
 };
 
 export type ReviewAction = {
@@ -1031,7 +1221,9 @@ export type SiteRole =
 
 export type PlatformRole =
   | 'platform_admin'
-  | 'auditor';
+  | 'auditor'
+  /** The city office's checks and work orders (R-SUP-4); holds no content role. */
+  | 'supervisor';
 
 export type PersonPayload = {
   __typename?: 'PersonPayload';
@@ -1236,6 +1428,429 @@ export type AuditCheckpoint = {
   signedAt: Scalars['DateTime']['output'];
 };
 
+export type ColumnFreshness = {
+  __typename?: 'ColumnFreshness';
+  siteId: Scalars['ID']['output'];
+  columnId: Scalars['ID']['output'];
+  channelId: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  path: Scalars['String']['output'];
+  updateCycle: UpdateCycle;
+  addedAt: Scalars['DateTime']['output'];
+  /** The latest new placement in it: own publication, co-building or accepted push. */
+  lastPublishedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Never published in. */
+  blank: Scalars['Boolean']['output'];
+  stale: Scalars['Boolean']['output'];
+  /** When it became (or becomes) stale. */
+  staleAt: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type VetoItemKind =
+  | 'stale_columns'
+  | 'blank_columns'
+  | 'home_page'
+  | 'unanswered_messages';
+
+export type Evidence = {
+  __typename?: 'Evidence';
+  columnId: Maybe<Scalars['ID']['output']>;
+  messageId: Maybe<Scalars['ID']['output']>;
+  name: Scalars['String']['output'];
+  since: Scalars['DateTime']['output'];
+  lastPublishedAt: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type VetoItem = {
+  __typename?: 'VetoItem';
+  item: VetoItemKind;
+  rule: Scalars['String']['output'];
+  threshold: Scalars['Int']['output'];
+  count: Scalars['Int']['output'];
+  failed: Scalars['Boolean']['output'];
+  description: Scalars['String']['output'];
+  descriptionZh: Scalars['String']['output'];
+  evidence: Array<Evidence>;
+};
+
+export type Scorecard = {
+  __typename?: 'Scorecard';
+  siteId: Scalars['ID']['output'];
+  asOf: Scalars['DateTime']['output'];
+  /** Fails at least one single-veto item. */
+  failed: Scalars['Boolean']['output'];
+  items: Array<VetoItem>;
+  homePageUpdatedAt: Maybe<Scalars['DateTime']['output']>;
+  availability: Array<AvailabilityProblem>;
+};
+
+export type AvailabilityProblem = {
+  __typename?: 'AvailabilityProblem';
+  kind: Scalars['String']['output'];
+  rule: Scalars['String']['output'];
+  since: Scalars['DateTime']['output'];
+  description: Scalars['String']['output'];
+  descriptionZh: Scalars['String']['output'];
+};
+
+export type ArchivedTopic = {
+  __typename?: 'ArchivedTopic';
+  siteId: Scalars['ID']['output'];
+  columnId: Scalars['ID']['output'];
+  channelId: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  path: Scalars['String']['output'];
+  archivedAt: Scalars['DateTime']['output'];
+  reason: Scalars['String']['output'];
+  resourceCount: Scalars['Int']['output'];
+  lastPublishedAt: Maybe<Scalars['DateTime']['output']>;
+  /** The topic's resources in the library, newest first. */
+  resources: Array<LibraryResource>;
+};
+
+
+export type ArchivedTopicResourcesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type MessageCategory =
+  | 'simple'
+  | 'normal';
+
+export type MessageStatus =
+  | 'received'
+  | 'assigned'
+  | 'answer_drafted'
+  | 'answered'
+  | 'dismissed';
+
+export type Asker = {
+  __typename?: 'Asker';
+  name: Scalars['String']['output'];
+  phone: Maybe<Scalars['String']['output']>;
+  email: Maybe<Scalars['String']['output']>;
+};
+
+export type PublicMessage = {
+  __typename?: 'PublicMessage';
+  id: Scalars['ID']['output'];
+  siteId: Scalars['ID']['output'];
+  category: MessageCategory;
+  subject: Scalars['String']['output'];
+  question: Scalars['String']['output'];
+  /** The asker's personal data: only for the staff of the site that answers it. */
+  asker: Maybe<Asker>;
+  status: MessageStatus;
+  receivedAt: Scalars['DateTime']['output'];
+  workingDays: Scalars['Int']['output'];
+  dueDate: Scalars['Date']['output'];
+  unit: Maybe<Scalars['String']['output']>;
+  extensionReason: Maybe<Scalars['String']['output']>;
+  dismissedAt: Maybe<Scalars['DateTime']['output']>;
+  dismissReason: Maybe<Scalars['String']['output']>;
+  /** The qa resource the answer is published as. */
+  resourceId: Maybe<Scalars['ID']['output']>;
+  answeredAt: Maybe<Scalars['DateTime']['output']>;
+  answeredOnTime: Maybe<Scalars['Boolean']['output']>;
+  overdue: Scalars['Boolean']['output'];
+  unansweredOverThreeMonths: Scalars['Boolean']['output'];
+};
+
+export type MessagePayload = {
+  __typename?: 'MessagePayload';
+  message: PublicMessage;
+  events: Array<Scalars['String']['output']>;
+};
+
+export type WorkOrderStatus =
+  | 'open'
+  | 'answered'
+  | 'closed'
+  | 'reopened';
+
+export type Severity =
+  | 'severe'
+  | 'major'
+  | 'minor';
+
+export type FindingOrigin =
+  | 'automatic'
+  | 'manual';
+
+export type FindingItem =
+  | 'stale_columns'
+  | 'blank_columns'
+  | 'home_page'
+  | 'unanswered_messages'
+  | 'overdue_messages'
+  | 'availability'
+  | 'manual';
+
+export type Finding = {
+  __typename?: 'Finding';
+  siteId: Scalars['ID']['output'];
+  origin: FindingOrigin;
+  item: FindingItem;
+  severity: Severity;
+  title: Scalars['String']['output'];
+  evidence: Array<Scalars['String']['output']>;
+  rule: Maybe<Scalars['String']['output']>;
+};
+
+export type WorkOrderStep = {
+  __typename?: 'WorkOrderStep';
+  step: Scalars['String']['output'];
+  at: Scalars['DateTime']['output'];
+  by: Scalars['ID']['output'];
+  detail: Maybe<Scalars['JSON']['output']>;
+};
+
+export type WorkOrder = {
+  __typename?: 'WorkOrder';
+  id: Scalars['ID']['output'];
+  checkId: Scalars['ID']['output'];
+  siteId: Scalars['ID']['output'];
+  origin: FindingOrigin;
+  item: FindingItem;
+  severity: Severity;
+  title: Scalars['String']['output'];
+  evidence: Array<Scalars['String']['output']>;
+  rule: Maybe<Scalars['String']['output']>;
+  status: WorkOrderStatus;
+  openedAt: Scalars['DateTime']['output'];
+  dueDate: Scalars['Date']['output'];
+  answeredAt: Maybe<Scalars['DateTime']['output']>;
+  outcome: Maybe<WorkOrderOutcome>;
+  answerNote: Maybe<Scalars['String']['output']>;
+  answeredOnTime: Maybe<Scalars['Boolean']['output']>;
+  closedAt: Maybe<Scalars['DateTime']['output']>;
+  closeNote: Maybe<Scalars['String']['output']>;
+  reopenedAt: Maybe<Scalars['DateTime']['output']>;
+  reopenReason: Maybe<Scalars['String']['output']>;
+  overdue: Scalars['Boolean']['output'];
+  history: Array<WorkOrderStep>;
+};
+
+export type Check = {
+  __typename?: 'Check';
+  id: Scalars['ID']['output'];
+  kind: CheckKind;
+  siteIds: Array<Scalars['ID']['output']>;
+  findings: Scalars['Int']['output'];
+  recordedAt: Scalars['DateTime']['output'];
+  by: Scalars['ID']['output'];
+};
+
+export type CheckPayload = {
+  __typename?: 'CheckPayload';
+  check: Check;
+  workOrders: Array<WorkOrder>;
+};
+
+export type WorkOrderPayload = {
+  __typename?: 'WorkOrderPayload';
+  workOrder: WorkOrder;
+  events: Array<Scalars['String']['output']>;
+};
+
+export type WeekCount = {
+  __typename?: 'WeekCount';
+  from: Scalars['Date']['output'];
+  to: Scalars['Date']['output'];
+  count: Scalars['Int']['output'];
+};
+
+export type Publications = {
+  __typename?: 'Publications';
+  total: Scalars['Int']['output'];
+  own: Scalars['Int']['output'];
+  coBuilding: Scalars['Int']['output'];
+  push: Scalars['Int']['output'];
+  byWeek: Array<WeekCount>;
+};
+
+export type LateAnswer = {
+  __typename?: 'LateAnswer';
+  messageId: Scalars['ID']['output'];
+  subject: Scalars['String']['output'];
+  receivedAt: Scalars['DateTime']['output'];
+  dueDate: Scalars['Date']['output'];
+  answeredAt: Scalars['DateTime']['output'];
+};
+
+export type MessageFigures = {
+  __typename?: 'MessageFigures';
+  received: Scalars['Int']['output'];
+  answered: Scalars['Int']['output'];
+  answeredOnTime: Scalars['Int']['output'];
+  answeredLate: Scalars['Int']['output'];
+  overdue: Scalars['Int']['output'];
+  late: Array<LateAnswer>;
+};
+
+export type WorkOrderFigures = {
+  __typename?: 'WorkOrderFigures';
+  opened: Scalars['Int']['output'];
+  closed: Scalars['Int']['output'];
+  overdue: Scalars['Int']['output'];
+};
+
+export type MonthlySummary = {
+  __typename?: 'MonthlySummary';
+  siteId: Scalars['ID']['output'];
+  siteName: Scalars['String']['output'];
+  month: Scalars['String']['output'];
+  asOf: Scalars['DateTime']['output'];
+  publications: Publications;
+  staleColumns: Array<ColumnFreshness>;
+  blankColumns: Array<ColumnFreshness>;
+  messages: MessageFigures;
+  workOrders: WorkOrderFigures;
+  scorecard: Scorecard;
+  /** The same summary as CSV and as a printable page, relative to the server. */
+  csvPath: Scalars['String']['output'];
+  htmlPath: Scalars['String']['output'];
+};
+
+export type ExpressionKind =
+  | 'outdated_name'
+  | 'wrong_title'
+  | 'miswritten'
+  | 'sensitive';
+
+export type ContentExpression = {
+  __typename?: 'ContentExpression';
+  expression: Scalars['String']['output'];
+  kind: ExpressionKind;
+  suggestion: Maybe<Scalars['String']['output']>;
+  note: Maybe<Scalars['String']['output']>;
+};
+
+export type ContentAdvisory = {
+  __typename?: 'ContentAdvisory';
+  field: Scalars['String']['output'];
+  expression: Scalars['String']['output'];
+  kind: ExpressionKind;
+  suggestion: Maybe<Scalars['String']['output']>;
+  /** UTF-16 offsets into the field: field.slice(start, end) is the expression. */
+  start: Scalars['Int']['output'];
+  end: Scalars['Int']['output'];
+  excerpt: Scalars['String']['output'];
+};
+
+export type ContentExpressionsPayload = {
+  __typename?: 'ContentExpressionsPayload';
+  count: Scalars['Int']['output'];
+  events: Array<Scalars['String']['output']>;
+};
+
+export type AskerInput = {
+  name: Scalars['String']['input'];
+  phone?: InputMaybe<Scalars['String']['input']>;
+  email?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ReceiveMessageInput = {
+  messageId: Scalars['ID']['input'];
+  siteId: Scalars['ID']['input'];
+  category: MessageCategory;
+  subject: Scalars['String']['input'];
+  question: Scalars['String']['input'];
+  asker: AskerInput;
+};
+
+export type AssignMessageInput = {
+  messageId: Scalars['ID']['input'];
+  unit: Scalars['String']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ExtendMessageDeadlineInput = {
+  messageId: Scalars['ID']['input'];
+  /** Working days after the message arrived, in all: at most 10. */
+  workingDays: Scalars['Int']['input'];
+  reason: Scalars['String']['input'];
+};
+
+export type DismissMessageInput = {
+  messageId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+export type AnswerMessageInput = {
+  messageId: Scalars['ID']['input'];
+  resourceId: Scalars['ID']['input'];
+  answer: Scalars['String']['input'];
+  subject?: InputMaybe<Scalars['String']['input']>;
+  /** The answering unit that publishes the answer; the site's host unit by default. */
+  publisher?: InputMaybe<PublisherInput>;
+};
+
+export type PublisherInput = {
+  name: Scalars['String']['input'];
+  code: Scalars['String']['input'];
+};
+
+export type FindingInput = {
+  siteId: Scalars['ID']['input'];
+  severity: Severity;
+  title: Scalars['String']['input'];
+  evidence?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+export type CheckKind =
+  | 'weekly'
+  | 'monthly'
+  | 'quarterly';
+
+export type WorkOrderOutcome =
+  | 'rectified'
+  | 'explained';
+
+export type RunCheckInput = {
+  checkId: Scalars['ID']['input'];
+  kind: CheckKind;
+  /** Default: every open site. */
+  siteIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Problems the supervisor found by hand. */
+  manualFindings?: InputMaybe<Array<FindingInput>>;
+  /** Whether to add the platform's automatic findings (default true). */
+  automatic?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type AnswerWorkOrderInput = {
+  workOrderId: Scalars['ID']['input'];
+  outcome: WorkOrderOutcome;
+  note: Scalars['String']['input'];
+};
+
+export type CloseWorkOrderInput = {
+  workOrderId: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ReopenWorkOrderInput = {
+  workOrderId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+export type ContentExpressionInput = {
+  expression: Scalars['String']['input'];
+  kind: ExpressionKind;
+  suggestion?: InputMaybe<Scalars['String']['input']>;
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type AddContentExpressionsInput = {
+  expressions: Array<ContentExpressionInput>;
+  reason: Scalars['String']['input'];
+};
+
+export type RemoveContentExpressionsInput = {
+  expressions: Array<Scalars['String']['input']>;
+  reason: Scalars['String']['input'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1425,6 +2040,55 @@ export type ResolversTypes = {
   InclusionProof: ResolverTypeWrapper<InclusionProof>;
   ConsistencyProof: ResolverTypeWrapper<ConsistencyProof>;
   AuditCheckpoint: ResolverTypeWrapper<AuditCheckpoint>;
+  ColumnFreshness: ResolverTypeWrapper<ColumnFreshness>;
+  VetoItemKind: VetoItemKind;
+  Evidence: ResolverTypeWrapper<Evidence>;
+  VetoItem: ResolverTypeWrapper<VetoItem>;
+  Scorecard: ResolverTypeWrapper<ScorecardModel>;
+  AvailabilityProblem: ResolverTypeWrapper<AvailabilityProblem>;
+  ArchivedTopic: ResolverTypeWrapper<ArchivedTopicModel>;
+  MessageCategory: MessageCategory;
+  MessageStatus: MessageStatus;
+  Asker: ResolverTypeWrapper<Asker>;
+  PublicMessage: ResolverTypeWrapper<PublicMessageModel>;
+  MessagePayload: ResolverTypeWrapper<Omit<MessagePayload, 'message'> & { message: ResolversTypes['PublicMessage'] }>;
+  WorkOrderStatus: WorkOrderStatus;
+  Severity: Severity;
+  FindingOrigin: FindingOrigin;
+  FindingItem: FindingItem;
+  Finding: ResolverTypeWrapper<Finding>;
+  WorkOrderStep: ResolverTypeWrapper<WorkOrderStep>;
+  WorkOrder: ResolverTypeWrapper<WorkOrderModel>;
+  Check: ResolverTypeWrapper<Check>;
+  CheckPayload: ResolverTypeWrapper<Omit<CheckPayload, 'workOrders'> & { workOrders: Array<ResolversTypes['WorkOrder']> }>;
+  WorkOrderPayload: ResolverTypeWrapper<Omit<WorkOrderPayload, 'workOrder'> & { workOrder: ResolversTypes['WorkOrder'] }>;
+  WeekCount: ResolverTypeWrapper<WeekCount>;
+  Publications: ResolverTypeWrapper<Publications>;
+  LateAnswer: ResolverTypeWrapper<LateAnswer>;
+  MessageFigures: ResolverTypeWrapper<MessageFigures>;
+  WorkOrderFigures: ResolverTypeWrapper<WorkOrderFigures>;
+  MonthlySummary: ResolverTypeWrapper<MonthlySummaryModel>;
+  ExpressionKind: ExpressionKind;
+  ContentExpression: ResolverTypeWrapper<ContentExpression>;
+  ContentAdvisory: ResolverTypeWrapper<ContentAdvisory>;
+  ContentExpressionsPayload: ResolverTypeWrapper<ContentExpressionsPayload>;
+  AskerInput: AskerInput;
+  ReceiveMessageInput: ReceiveMessageInput;
+  AssignMessageInput: AssignMessageInput;
+  ExtendMessageDeadlineInput: ExtendMessageDeadlineInput;
+  DismissMessageInput: DismissMessageInput;
+  AnswerMessageInput: AnswerMessageInput;
+  PublisherInput: PublisherInput;
+  FindingInput: FindingInput;
+  CheckKind: CheckKind;
+  WorkOrderOutcome: WorkOrderOutcome;
+  RunCheckInput: RunCheckInput;
+  AnswerWorkOrderInput: AnswerWorkOrderInput;
+  CloseWorkOrderInput: CloseWorkOrderInput;
+  ReopenWorkOrderInput: ReopenWorkOrderInput;
+  ContentExpressionInput: ContentExpressionInput;
+  AddContentExpressionsInput: AddContentExpressionsInput;
+  RemoveContentExpressionsInput: RemoveContentExpressionsInput;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1526,6 +2190,45 @@ export type ResolversParentTypes = {
   InclusionProof: InclusionProof;
   ConsistencyProof: ConsistencyProof;
   AuditCheckpoint: AuditCheckpoint;
+  ColumnFreshness: ColumnFreshness;
+  Evidence: Evidence;
+  VetoItem: VetoItem;
+  Scorecard: ScorecardModel;
+  AvailabilityProblem: AvailabilityProblem;
+  ArchivedTopic: ArchivedTopicModel;
+  Asker: Asker;
+  PublicMessage: PublicMessageModel;
+  MessagePayload: Omit<MessagePayload, 'message'> & { message: ResolversParentTypes['PublicMessage'] };
+  Finding: Finding;
+  WorkOrderStep: WorkOrderStep;
+  WorkOrder: WorkOrderModel;
+  Check: Check;
+  CheckPayload: Omit<CheckPayload, 'workOrders'> & { workOrders: Array<ResolversParentTypes['WorkOrder']> };
+  WorkOrderPayload: Omit<WorkOrderPayload, 'workOrder'> & { workOrder: ResolversParentTypes['WorkOrder'] };
+  WeekCount: WeekCount;
+  Publications: Publications;
+  LateAnswer: LateAnswer;
+  MessageFigures: MessageFigures;
+  WorkOrderFigures: WorkOrderFigures;
+  MonthlySummary: MonthlySummaryModel;
+  ContentExpression: ContentExpression;
+  ContentAdvisory: ContentAdvisory;
+  ContentExpressionsPayload: ContentExpressionsPayload;
+  AskerInput: AskerInput;
+  ReceiveMessageInput: ReceiveMessageInput;
+  AssignMessageInput: AssignMessageInput;
+  ExtendMessageDeadlineInput: ExtendMessageDeadlineInput;
+  DismissMessageInput: DismissMessageInput;
+  AnswerMessageInput: AnswerMessageInput;
+  PublisherInput: PublisherInput;
+  FindingInput: FindingInput;
+  RunCheckInput: RunCheckInput;
+  AnswerWorkOrderInput: AnswerWorkOrderInput;
+  CloseWorkOrderInput: CloseWorkOrderInput;
+  ReopenWorkOrderInput: ReopenWorkOrderInput;
+  ContentExpressionInput: ContentExpressionInput;
+  AddContentExpressionsInput: AddContentExpressionsInput;
+  RemoveContentExpressionsInput: RemoveContentExpressionsInput;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -1558,6 +2261,21 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   resourceProofs?: Resolver<Array<ResolversTypes['InclusionProof']>, ParentType, ContextType, RequireFields<QueryResourceProofsArgs, 'resourceId'>>;
   consistencyProof?: Resolver<ResolversTypes['ConsistencyProof'], ParentType, ContextType, RequireFields<QueryConsistencyProofArgs, 'fromSize' | 'toSize'>>;
   auditCheckpoints?: Resolver<Array<ResolversTypes['AuditCheckpoint']>, ParentType, ContextType, RequireFields<QueryAuditCheckpointsArgs, 'first'>>;
+  columnFreshness?: Resolver<Array<ResolversTypes['ColumnFreshness']>, ParentType, ContextType, RequireFields<QueryColumnFreshnessArgs, 'siteId'>>;
+  scorecard?: Resolver<ResolversTypes['Scorecard'], ParentType, ContextType, RequireFields<QueryScorecardArgs, 'siteId'>>;
+  scorecards?: Resolver<Array<ResolversTypes['Scorecard']>, ParentType, ContextType>;
+  archiveArea?: Resolver<Array<ResolversTypes['ArchivedTopic']>, ParentType, ContextType, RequireFields<QueryArchiveAreaArgs, 'siteId'>>;
+  siteAvailability?: Resolver<Array<ResolversTypes['AvailabilityProblem']>, ParentType, ContextType, RequireFields<QuerySiteAvailabilityArgs, 'siteId'>>;
+  messages?: Resolver<Array<ResolversTypes['PublicMessage']>, ParentType, ContextType, RequireFields<QueryMessagesArgs, 'siteId'>>;
+  allMessages?: Resolver<Array<ResolversTypes['PublicMessage']>, ParentType, ContextType, Partial<QueryAllMessagesArgs>>;
+  message?: Resolver<Maybe<ResolversTypes['PublicMessage']>, ParentType, ContextType, RequireFields<QueryMessageArgs, 'id'>>;
+  workOrders?: Resolver<Array<ResolversTypes['WorkOrder']>, ParentType, ContextType, Partial<QueryWorkOrdersArgs>>;
+  workOrder?: Resolver<Maybe<ResolversTypes['WorkOrder']>, ParentType, ContextType, RequireFields<QueryWorkOrderArgs, 'id'>>;
+  checks?: Resolver<Array<ResolversTypes['Check']>, ParentType, ContextType>;
+  automaticFindings?: Resolver<Array<ResolversTypes['Finding']>, ParentType, ContextType, Partial<QueryAutomaticFindingsArgs>>;
+  monthlySummary?: Resolver<ResolversTypes['MonthlySummary'], ParentType, ContextType, RequireFields<QueryMonthlySummaryArgs, 'siteId' | 'month'>>;
+  contentExpressions?: Resolver<Array<ResolversTypes['ContentExpression']>, ParentType, ContextType>;
+  checkContent?: Resolver<Array<ResolversTypes['ContentAdvisory']>, ParentType, ContextType, RequireFields<QueryCheckContentArgs, 'text'>>;
 };
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -1602,6 +2320,17 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   revokeApiKey?: Resolver<ResolversTypes['ApiKeyPayload'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'input'>>;
   addSubject?: Resolver<ResolversTypes['SubjectPayload'], ParentType, ContextType, RequireFields<MutationAddSubjectArgs, 'input'>>;
   recordCalendarYear?: Resolver<ResolversTypes['CalendarYearPayload'], ParentType, ContextType, RequireFields<MutationRecordCalendarYearArgs, 'input'>>;
+  receiveMessage?: Resolver<ResolversTypes['MessagePayload'], ParentType, ContextType, RequireFields<MutationReceiveMessageArgs, 'input'>>;
+  assignMessage?: Resolver<ResolversTypes['MessagePayload'], ParentType, ContextType, RequireFields<MutationAssignMessageArgs, 'input'>>;
+  extendMessageDeadline?: Resolver<ResolversTypes['MessagePayload'], ParentType, ContextType, RequireFields<MutationExtendMessageDeadlineArgs, 'input'>>;
+  dismissMessage?: Resolver<ResolversTypes['MessagePayload'], ParentType, ContextType, RequireFields<MutationDismissMessageArgs, 'input'>>;
+  answerMessage?: Resolver<ResolversTypes['MessagePayload'], ParentType, ContextType, RequireFields<MutationAnswerMessageArgs, 'input'>>;
+  runCheck?: Resolver<ResolversTypes['CheckPayload'], ParentType, ContextType, RequireFields<MutationRunCheckArgs, 'input'>>;
+  answerWorkOrder?: Resolver<ResolversTypes['WorkOrderPayload'], ParentType, ContextType, RequireFields<MutationAnswerWorkOrderArgs, 'input'>>;
+  closeWorkOrder?: Resolver<ResolversTypes['WorkOrderPayload'], ParentType, ContextType, RequireFields<MutationCloseWorkOrderArgs, 'input'>>;
+  reopenWorkOrder?: Resolver<ResolversTypes['WorkOrderPayload'], ParentType, ContextType, RequireFields<MutationReopenWorkOrderArgs, 'input'>>;
+  addContentExpressions?: Resolver<ResolversTypes['ContentExpressionsPayload'], ParentType, ContextType, RequireFields<MutationAddContentExpressionsArgs, 'input'>>;
+  removeContentExpressions?: Resolver<ResolversTypes['ContentExpressionsPayload'], ParentType, ContextType, RequireFields<MutationRemoveContentExpressionsArgs, 'input'>>;
 };
 
 export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
@@ -1609,6 +2338,7 @@ export type SubscriptionResolvers<ContextType = Context, ParentType extends Reso
   reviewQueueChanged?: SubscriptionResolver<ResolversTypes['WorkflowItem'], "reviewQueueChanged", ParentType, ContextType, RequireFields<SubscriptionReviewQueueChangedArgs, 'siteId'>>;
   pushReceived?: SubscriptionResolver<ResolversTypes['PushDelivery'], "pushReceived", ParentType, ContextType, RequireFields<SubscriptionPushReceivedArgs, 'siteId'>>;
   pushStatusChanged?: SubscriptionResolver<ResolversTypes['PushDelivery'], "pushStatusChanged", ParentType, ContextType, RequireFields<SubscriptionPushStatusChangedArgs, 'siteId'>>;
+  workOrderOpened?: SubscriptionResolver<ResolversTypes['WorkOrder'], "workOrderOpened", ParentType, ContextType, RequireFields<SubscriptionWorkOrderOpenedArgs, 'siteId'>>;
 };
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -1741,6 +2471,7 @@ export type WorkflowItemResolvers<ContextType = Context, ParentType extends Reso
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   writers?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  contentAdvisories?: Resolver<Array<ResolversTypes['ContentAdvisory']>, ParentType, ContextType>;
 };
 
 export type ReviewActionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReviewAction'] = ResolversParentTypes['ReviewAction']> = {
@@ -1935,6 +2666,237 @@ export type AuditCheckpointResolvers<ContextType = Context, ParentType extends R
   signedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
+export type ColumnFreshnessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ColumnFreshness'] = ResolversParentTypes['ColumnFreshness']> = {
+  siteId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  columnId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  channelId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  path?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updateCycle?: Resolver<ResolversTypes['UpdateCycle'], ParentType, ContextType>;
+  addedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  lastPublishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  blank?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  stale?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  staleAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type EvidenceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Evidence'] = ResolversParentTypes['Evidence']> = {
+  columnId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  messageId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  since?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  lastPublishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type VetoItemResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VetoItem'] = ResolversParentTypes['VetoItem']> = {
+  item?: Resolver<ResolversTypes['VetoItemKind'], ParentType, ContextType>;
+  rule?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  threshold?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  descriptionZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  evidence?: Resolver<Array<ResolversTypes['Evidence']>, ParentType, ContextType>;
+};
+
+export type ScorecardResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Scorecard'] = ResolversParentTypes['Scorecard']> = {
+  siteId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  asOf?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  failed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['VetoItem']>, ParentType, ContextType>;
+  homePageUpdatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  availability?: Resolver<Array<ResolversTypes['AvailabilityProblem']>, ParentType, ContextType>;
+};
+
+export type AvailabilityProblemResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AvailabilityProblem'] = ResolversParentTypes['AvailabilityProblem']> = {
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rule?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  since?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  descriptionZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ArchivedTopicResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ArchivedTopic'] = ResolversParentTypes['ArchivedTopic']> = {
+  siteId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  columnId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  channelId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  path?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  archivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  resourceCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lastPublishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  resources?: Resolver<Array<ResolversTypes['LibraryResource']>, ParentType, ContextType, RequireFields<ArchivedTopicResourcesArgs, 'first'>>;
+};
+
+export type AskerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Asker'] = ResolversParentTypes['Asker']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type PublicMessageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PublicMessage'] = ResolversParentTypes['PublicMessage']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  siteId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  category?: Resolver<ResolversTypes['MessageCategory'], ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  question?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  asker?: Resolver<Maybe<ResolversTypes['Asker']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['MessageStatus'], ParentType, ContextType>;
+  receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  workingDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  dueDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  unit?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  extensionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dismissedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  dismissReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  resourceId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  answeredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  answeredOnTime?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  unansweredOverThreeMonths?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type MessagePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MessagePayload'] = ResolversParentTypes['MessagePayload']> = {
+  message?: Resolver<ResolversTypes['PublicMessage'], ParentType, ContextType>;
+  events?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type FindingResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Finding'] = ResolversParentTypes['Finding']> = {
+  siteId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  origin?: Resolver<ResolversTypes['FindingOrigin'], ParentType, ContextType>;
+  item?: Resolver<ResolversTypes['FindingItem'], ParentType, ContextType>;
+  severity?: Resolver<ResolversTypes['Severity'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  evidence?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  rule?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type WorkOrderStepResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WorkOrderStep'] = ResolversParentTypes['WorkOrderStep']> = {
+  step?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  by?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  detail?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+};
+
+export type WorkOrderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WorkOrder'] = ResolversParentTypes['WorkOrder']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  checkId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  siteId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  origin?: Resolver<ResolversTypes['FindingOrigin'], ParentType, ContextType>;
+  item?: Resolver<ResolversTypes['FindingItem'], ParentType, ContextType>;
+  severity?: Resolver<ResolversTypes['Severity'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  evidence?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  rule?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WorkOrderStatus'], ParentType, ContextType>;
+  openedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  dueDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  answeredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  outcome?: Resolver<Maybe<ResolversTypes['WorkOrderOutcome']>, ParentType, ContextType>;
+  answerNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  answeredOnTime?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  closeNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reopenedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  reopenReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  history?: Resolver<Array<ResolversTypes['WorkOrderStep']>, ParentType, ContextType>;
+};
+
+export type CheckResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Check'] = ResolversParentTypes['Check']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['CheckKind'], ParentType, ContextType>;
+  siteIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  findings?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  by?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type CheckPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CheckPayload'] = ResolversParentTypes['CheckPayload']> = {
+  check?: Resolver<ResolversTypes['Check'], ParentType, ContextType>;
+  workOrders?: Resolver<Array<ResolversTypes['WorkOrder']>, ParentType, ContextType>;
+};
+
+export type WorkOrderPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WorkOrderPayload'] = ResolversParentTypes['WorkOrderPayload']> = {
+  workOrder?: Resolver<ResolversTypes['WorkOrder'], ParentType, ContextType>;
+  events?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type WeekCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WeekCount'] = ResolversParentTypes['WeekCount']> = {
+  from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type PublicationsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Publications'] = ResolversParentTypes['Publications']> = {
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  own?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  coBuilding?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  push?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  byWeek?: Resolver<Array<ResolversTypes['WeekCount']>, ParentType, ContextType>;
+};
+
+export type LateAnswerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LateAnswer'] = ResolversParentTypes['LateAnswer']> = {
+  messageId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  dueDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  answeredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type MessageFiguresResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MessageFigures'] = ResolversParentTypes['MessageFigures']> = {
+  received?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  answered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  answeredOnTime?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  answeredLate?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  late?: Resolver<Array<ResolversTypes['LateAnswer']>, ParentType, ContextType>;
+};
+
+export type WorkOrderFiguresResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WorkOrderFigures'] = ResolversParentTypes['WorkOrderFigures']> = {
+  opened?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  closed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type MonthlySummaryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MonthlySummary'] = ResolversParentTypes['MonthlySummary']> = {
+  siteId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  siteName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  month?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  asOf?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  publications?: Resolver<ResolversTypes['Publications'], ParentType, ContextType>;
+  staleColumns?: Resolver<Array<ResolversTypes['ColumnFreshness']>, ParentType, ContextType>;
+  blankColumns?: Resolver<Array<ResolversTypes['ColumnFreshness']>, ParentType, ContextType>;
+  messages?: Resolver<ResolversTypes['MessageFigures'], ParentType, ContextType>;
+  workOrders?: Resolver<ResolversTypes['WorkOrderFigures'], ParentType, ContextType>;
+  scorecard?: Resolver<ResolversTypes['Scorecard'], ParentType, ContextType>;
+  csvPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  htmlPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ContentExpressionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ContentExpression'] = ResolversParentTypes['ContentExpression']> = {
+  expression?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ExpressionKind'], ParentType, ContextType>;
+  suggestion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ContentAdvisoryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ContentAdvisory'] = ResolversParentTypes['ContentAdvisory']> = {
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expression?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ExpressionKind'], ParentType, ContextType>;
+  suggestion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  end?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  excerpt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ContentExpressionsPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ContentExpressionsPayload'] = ResolversParentTypes['ContentExpressionsPayload']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  events?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = Context> = {
   DateTime?: GraphQLScalarType;
   Date?: GraphQLScalarType;
@@ -1985,5 +2947,29 @@ export type Resolvers<ContextType = Context> = {
   InclusionProof?: InclusionProofResolvers<ContextType>;
   ConsistencyProof?: ConsistencyProofResolvers<ContextType>;
   AuditCheckpoint?: AuditCheckpointResolvers<ContextType>;
+  ColumnFreshness?: ColumnFreshnessResolvers<ContextType>;
+  Evidence?: EvidenceResolvers<ContextType>;
+  VetoItem?: VetoItemResolvers<ContextType>;
+  Scorecard?: ScorecardResolvers<ContextType>;
+  AvailabilityProblem?: AvailabilityProblemResolvers<ContextType>;
+  ArchivedTopic?: ArchivedTopicResolvers<ContextType>;
+  Asker?: AskerResolvers<ContextType>;
+  PublicMessage?: PublicMessageResolvers<ContextType>;
+  MessagePayload?: MessagePayloadResolvers<ContextType>;
+  Finding?: FindingResolvers<ContextType>;
+  WorkOrderStep?: WorkOrderStepResolvers<ContextType>;
+  WorkOrder?: WorkOrderResolvers<ContextType>;
+  Check?: CheckResolvers<ContextType>;
+  CheckPayload?: CheckPayloadResolvers<ContextType>;
+  WorkOrderPayload?: WorkOrderPayloadResolvers<ContextType>;
+  WeekCount?: WeekCountResolvers<ContextType>;
+  Publications?: PublicationsResolvers<ContextType>;
+  LateAnswer?: LateAnswerResolvers<ContextType>;
+  MessageFigures?: MessageFiguresResolvers<ContextType>;
+  WorkOrderFigures?: WorkOrderFiguresResolvers<ContextType>;
+  MonthlySummary?: MonthlySummaryResolvers<ContextType>;
+  ContentExpression?: ContentExpressionResolvers<ContextType>;
+  ContentAdvisory?: ContentAdvisoryResolvers<ContextType>;
+  ContentExpressionsPayload?: ContentExpressionsPayloadResolvers<ContextType>;
 };
 

@@ -37,6 +37,11 @@ export async function resolverTypes(): Promise<string> {
         PushDelivery: '../../projections/push/push-read-model.js#PushDelivery as PushDeliveryModel',
         Person: '../people/people-model.js#PersonModel',
         ApiKey: '../people/people-model.js#ApiKeyModel',
+        ArchivedTopic: '../../projections/supervision/supervision-read-model.js#ArchivedTopic as ArchivedTopicModel',
+        PublicMessage: '../supervision/supervision-models.js#PublicMessageModel',
+        WorkOrder: '../supervision/supervision-models.js#WorkOrderModel',
+        Scorecard: '../supervision/supervision-models.js#ScorecardModel',
+        MonthlySummary: '../supervision/supervision-models.js#MonthlySummaryModel',
       },
     },
   });

@@ -513,6 +513,8 @@ describe('GraphQL API over HTTP and WebSocket', () => {
         ['api-keys', 'live'],
         ['audit-tree', 'live'],
         ['audit-trail', 'live'],
+        ['supervision', 'live'],
+        ['content-checks', 'live'],
       ]);
       const metrics = await (await fetch(`${api.url}/metrics`)).text();
       for (const name of [

@@ -9,6 +9,7 @@ import { commandsBenchmark } from './commands.js';
 import { eventStoreBenchmark } from './eventstore.js';
 import { libraryBenchmark } from './library.js';
 import { pushBenchmark } from './push.js';
+import { supervisionBenchmark } from './supervision.js';
 
 const benchmarks: Record<string, () => Promise<unknown>> = {
   eventstore: eventStoreBenchmark,
@@ -17,6 +18,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   api: apiBenchmark,
   push: pushBenchmark,
   audit: auditBenchmark,
+  supervision: supervisionBenchmark,
 };
 
 const wanted = process.argv.slice(2);

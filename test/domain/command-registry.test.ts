@@ -4,29 +4,15 @@
  * module's own result type.
  */
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
-import { apiKeyCommands } from '../../domain/api-key/api-key-commands.js';
-import { calendarCommands } from '../../domain/calendar/calendar-commands.js';
-import { COMMANDS, type CommandInput, type CommandResult } from '../../domain/command-registry.js';
-import { subjectCommands } from '../../domain/metadata/subject-commands.js';
+import { COMMAND_AREAS, COMMANDS, type CommandInput, type CommandResult } from '../../domain/command-registry.js';
 import type { PersonEvent, PersonState } from '../../domain/person/person.js';
-import { personCommands } from '../../domain/person/person-commands.js';
-import { type PushRecall, pushCommands } from '../../domain/push/push-commands.js';
+import type { PushRecall } from '../../domain/push/push-commands.js';
 import type { ResourceEvent, ResourceState } from '../../domain/resource/resource.js';
-import { resourceCommands } from '../../domain/resource/resource-commands.js';
 import type { Handled } from '../../domain/shared/command-handler.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
-import { siteCommands } from '../../domain/site/site-claims.js';
 import { at, emptyPlatform, type PlatformFixture, SYSTEM } from '../support/platform-fixture.js';
 
-const AREAS = [
-  personCommands,
-  siteCommands,
-  resourceCommands,
-  pushCommands,
-  apiKeyCommands,
-  subjectCommands,
-  calendarCommands,
-];
+const AREAS = Object.values(COMMAND_AREAS);
 
 describe('command registry', () => {
   it('holds every area’s commands, each type exactly once', () => {

@@ -48,9 +48,16 @@ export interface ApiServer {
 /** Real time plus however far a test has moved it on, so a 12-hour deadline passes without waiting. */
 export class TestClock {
   private offsetMs = 0;
-  readonly now = () => new Date(Date.now() + this.offsetMs);
+  /** Set by `set`: the clock stands still there until moved, so a test can ask about an exact instant. */
+  private fixed: number | null = null;
+  readonly now = () => new Date(this.fixed ?? Date.now() + this.offsetMs);
   advance(ms: number): void {
-    this.offsetMs += ms;
+    if (this.fixed !== null) this.fixed += ms;
+    else this.offsetMs += ms;
+  }
+  /** Stops the clock at `at` (every command is then stamped with it until the clock is moved again). */
+  set(at: Date | string): void {
+    this.fixed = new Date(at).getTime();
   }
 }
 
