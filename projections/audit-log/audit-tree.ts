@@ -147,8 +147,31 @@ export class AuditTree {
         this.generations.recordCheckpoint(generation, checkpoint);
       },
     );
-    /** The leaves' canonical texts and the positions of their events, in log order. */
+    /**
+     * The leaves' canonical texts and the positions of their events, in log order. The edge of the tree is held in
+     * memory, so another process keeping the same file up (several servers on one data directory) would write beside
+     * a stale one: in a transaction that takes the write lock first, the edge is read again when the file grew
+     * meanwhile, and the leaves the file already has are left out.
+     */
     const append = (
+      allLeaves: readonly (string | Uint8Array)[],
+      allPositions: readonly Position[],
+      checkpoint: Position,
+    ) =>
+      this.db
+        .transaction(() => {
+          const done = this.generations.checkpoint(generation) ?? -1;
+          if (checkpoint <= done) return;
+          if (this.sizeOf(generation) !== state.builder.size) state = load();
+          const fresh = allPositions.flatMap((position, i) => (position > done ? [i] : []));
+          appendFresh(
+            fresh.map((i) => allLeaves[i]!),
+            fresh.map((i) => allPositions[i]!),
+            checkpoint,
+          );
+        })
+        .immediate();
+    const appendFresh = (
       leaves: readonly (string | Uint8Array)[],
       eventPositions: readonly Position[],
       checkpoint: Position,
