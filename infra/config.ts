@@ -10,6 +10,8 @@ const configSchema = z
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
     DATA_DIR: z.string().min(1).default('./data'),
+    /** Where the embedded event log lives, when not in DATA_DIR: processes that share the log and keep their own read models. */
+    EVENT_STORE_DIR: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     EVENT_STORE: z.enum(['sqlite', 'kurrentdb']).default('sqlite'),
     SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
@@ -53,7 +55,7 @@ const configSchema = z
     message: 'is required when SEARCH_INDEX=opensearch',
   });
 
-export type Config = z.infer<typeof configSchema> & { DATA_DIR: string };
+export type Config = z.infer<typeof configSchema> & { DATA_DIR: string; EVENT_STORE_DIR: string };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -67,5 +69,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`));
   }
-  return { ...parsed.data, DATA_DIR: resolve(parsed.data.DATA_DIR) };
+  const dataDir = resolve(parsed.data.DATA_DIR);
+  return {
+    ...parsed.data,
+    DATA_DIR: dataDir,
+    EVENT_STORE_DIR: parsed.data.EVENT_STORE_DIR ? resolve(parsed.data.EVENT_STORE_DIR) : dataDir,
+  };
 }

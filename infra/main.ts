@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   await app.listen({ host: config.HOST, port: config.PORT });
   const address = app.server.address() as { port: number };
   const base = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${address.port}`;
-  const store = config.EVENT_STORE === 'sqlite' ? `SQLite in ${config.DATA_DIR}` : 'KurrentDB';
+  const store = config.EVENT_STORE === 'sqlite' ? `SQLite in ${config.EVENT_STORE_DIR}` : 'KurrentDB';
   const search = config.SEARCH_INDEX === 'sqlite' ? `SQLite FTS5 in ${config.DATA_DIR}` : 'OpenSearch';
   process.stdout.write(
     [

@@ -70,6 +70,7 @@ export class AuditTreeWorker {
       store: {
         EVENT_STORE: this.config.EVENT_STORE,
         DATA_DIR: this.config.DATA_DIR,
+        EVENT_STORE_DIR: this.config.EVENT_STORE_DIR,
         SQLITE_SYNCHRONOUS: this.config.SQLITE_SYNCHRONOUS,
         KURRENTDB_URL: this.config.KURRENTDB_URL,
       },

@@ -11,7 +11,7 @@ import type { Config } from '../config.js';
 import { openEventStore } from '../event-store/open-event-store.js';
 
 export interface AuditTreeWorkerData {
-  store: Pick<Config, 'EVENT_STORE' | 'DATA_DIR' | 'SQLITE_SYNCHRONOUS' | 'KURRENTDB_URL'>;
+  store: Pick<Config, 'EVENT_STORE' | 'DATA_DIR' | 'EVENT_STORE_DIR' | 'SQLITE_SYNCHRONOUS' | 'KURRENTDB_URL'>;
   algorithm: TreeHashAlgorithm;
 }
 
@@ -29,7 +29,7 @@ export type AuditTreeWorkerMessage =
 
 const port = parentPort!;
 const data = workerData as AuditTreeWorkerData;
-const store = openEventStore(data.store as Config);
+const store = openEventStore(data.store);
 const tree = openAuditTree(data.store.DATA_DIR, data.algorithm);
 const runner = new ProjectionRunner(store, tree.projection());
 

@@ -27,7 +27,13 @@ describe('R-SEC-1 audit tree on a worker thread', () => {
     });
     worker = new AuditTreeWorker(
       store,
-      { EVENT_STORE: 'sqlite', DATA_DIR: dir.path, SQLITE_SYNCHRONOUS: 'NORMAL', KURRENTDB_URL: undefined },
+      {
+        EVENT_STORE: 'sqlite',
+        DATA_DIR: dir.path,
+        EVENT_STORE_DIR: dir.path,
+        SQLITE_SYNCHRONOUS: 'NORMAL',
+        KURRENTDB_URL: undefined,
+      },
       'sha256',
     );
     await worker.start();

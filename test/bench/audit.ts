@@ -221,7 +221,13 @@ async function appendsBeside(dir: string, mode: 'worker' | 'in-process') {
     mode === 'worker'
       ? new AuditTreeWorker(
           watched,
-          { EVENT_STORE: 'sqlite', DATA_DIR: `${dir}/watched`, SQLITE_SYNCHRONOUS: 'FULL', KURRENTDB_URL: undefined },
+          {
+            EVENT_STORE: 'sqlite',
+            DATA_DIR: `${dir}/watched`,
+            EVENT_STORE_DIR: `${dir}/watched`,
+            SQLITE_SYNCHRONOUS: 'FULL',
+            KURRENTDB_URL: undefined,
+          },
           'sha256',
         )
       : new ProjectionRunner(watched, log.projection());
