@@ -3,8 +3,6 @@
  * its keys (a JWKS URL); on a single machine the platform signs its own with a local Ed25519 key kept in the data
  * directory, and `npm run cli -- token <personId>` issues one for a registered person.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import {
   createRemoteJWKSet,
   exportJWK,
@@ -16,6 +14,7 @@ import {
   type KeyObject,
   SignJWT,
 } from 'jose';
+import { keyFileOnce } from './key-file.js';
 
 export const DEFAULT_ISSUER = 'luan-resource-library';
 export const DEFAULT_AUDIENCE = 'resource-library-api';
@@ -72,12 +71,10 @@ export class LocalSigningKey {
   ) {}
 
   static async open(filename: string, settings: TokenSettings): Promise<LocalSigningKey> {
-    if (!existsSync(filename)) {
-      const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
-      mkdirSync(dirname(filename), { recursive: true });
-      writeFileSync(filename, JSON.stringify(await exportJWK(privateKey)), { mode: 0o600 });
-    }
-    const jwk = JSON.parse(readFileSync(filename, 'utf8')) as JWK;
+    // Made before it is known to be needed (key generation is async, the file's creation must not be).
+    const { privateKey: fresh } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+    const made = JSON.stringify(await exportJWK(fresh));
+    const jwk = JSON.parse(keyFileOnce(filename, () => made)) as JWK;
     const privateKey = (await importJWK(jwk, 'EdDSA')) as KeyObject;
     const { d: _, ...publicJwk } = jwk;
     const publicKey = (await importJWK(publicJwk, 'EdDSA')) as KeyObject;

@@ -9,6 +9,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NoteSigner, signerKeyText } from '../../domain/audit/note-signer.js';
+import { keyFileOnce } from '../../graphql/auth/key-file.js';
 
 export const SIGNING_KEY_FILE = 'audit-signing-key.txt';
 export const VERIFIER_KEY_FILE = 'audit-verifier-key.txt';

@@ -8,6 +8,7 @@ import { auditBenchmark } from './audit.js';
 import { commandsBenchmark } from './commands.js';
 import { eventStoreBenchmark } from './eventstore.js';
 import { libraryBenchmark } from './library.js';
+import { loadBenchmark } from './load.js';
 import { pushBenchmark } from './push.js';
 import { supervisionBenchmark } from './supervision.js';
 
@@ -17,6 +18,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   library: libraryBenchmark,
   api: apiBenchmark,
   push: pushBenchmark,
+  load: loadBenchmark,
   audit: auditBenchmark,
   supervision: supervisionBenchmark,
 };

@@ -1,0 +1,319 @@
+/**
+ * Load and soak: server processes on one data directory under a steady mix of clients for a fixed time (default
+ * 5 minutes each; `BENCH_LOAD_SECONDS`), loopback only, with bounded request loops:
+ *   searches, `resource(id)` reads, complete review workflows ending in publication, pushes to 金安 with its review and
+ *   acceptance, and 200 subscribers of `resourcePublished` spread over the processes.
+ * Reported per operation: requests/s, p50/p99, errors (target 0); whether every subscriber received every publication
+ * and no acknowledged write is missing from the log; each process's RSS after the warm-up (the first fifth, at most a
+ * minute) and at the end (target: growth ≤ 10 %). Two processes, then one, in the same run, so the two can be compared.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Platform } from '../../domain/platform.js';
+import { loadConfig } from '../../infra/config.js';
+import { createDemoPlatform, loadDemoCorpus } from '../../infra/demo-platform.js';
+import { openSqliteEventStore } from '../../infra/event-store/sqlite-event-store.js';
+import { localSigningKey } from '../../infra/token-verifier.js';
+import { SAMPLE_CORPUS_PATH } from '../../ingest/sample-corpus.js';
+import { sampleMetadata } from '../support/fixtures.js';
+import { eventually, type ServerProcess, type Subscriber, startServerProcess } from '../support/server-process.js';
+import { tempDir } from '../support/temp-dir.js';
+import { median, percentile, progress, round } from './measure.js';
+
+const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 300);
+const SUBSCRIBERS = Number(process.env.BENCH_LOAD_SUBSCRIBERS ?? 200);
+const CORPUS_ITEMS = 150;
+const WORDS = [
+  '安全生产',
+  '条例',
+  '管理',
+  '行政',
+  '许可',
+  '监督',
+  '环境保护',
+  '规定 管理',
+  '"县级以上人民政府"',
+  '价格',
+];
+
+const step = (name: string) => `mutation($id: ID!) { ${name}(input: { resourceId: $id }) { status } }`;
+
+interface OperationFigures {
+  count: number;
+  errors: number;
+  latencies: number[];
+  firstError?: string;
+}
+
+function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
+}
+
+async function phase(processes: number, dataDir: string, tokens: Record<string, string>, resourceIds: string[]) {
+  const env = {
+    DATA_DIR: dataDir,
+    RATE_LIMIT_PER_MINUTE: '10000000',
+    QUERY_COST_PER_MINUTE: '1000000000',
+    AUDIT_CHECKPOINT_INTERVAL_MS: '10000',
+    LOG_LEVEL: 'error',
+  };
+  progress(`load: starting ${processes} server process(es)`);
+  const servers: ServerProcess[] = await Promise.all(Array.from({ length: processes }, () => startServerProcess(env)));
+  try {
+    await eventually(
+      'servers ready',
+      async () => (await Promise.all(servers.map((s) => s.ready()))).every(Boolean),
+      300_000,
+    );
+    const subscribers: Subscriber[] = Array.from({ length: SUBSCRIBERS }, (_, i) =>
+      servers[i % servers.length]!.subscribe(
+        `subscription { resourcePublished(siteId: "portal") { id } }`,
+        {},
+        tokens['portal-editor']!,
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const figures: Record<string, OperationFigures> = {};
+    const published: string[] = [];
+    let stopAt = Date.now() + SECONDS * 1000;
+    const warmUpMs = Math.min(60_000, (SECONDS * 1000) / 5);
+    let rssAfterWarmUp: number[] = [];
+    const warmUp = setTimeout(() => {
+      rssAfterWarmUp = servers.map((s) => rssMiB(s.child.pid!));
+    }, warmUpMs);
+
+    let n = 0;
+    const server = () => servers[n++ % servers.length]!;
+    async function timed(name: string, work: () => Promise<{ errors?: Array<{ message: string }> } | undefined>) {
+      const f = (figures[name] ??= { count: 0, errors: 0, latencies: [] });
+      const started = performance.now();
+      try {
+        const result = await work();
+        if (result?.errors) throw new Error(result.errors[0]!.message);
+      } catch (error) {
+        f.errors++;
+        f.firstError ??= (error as Error).message;
+      }
+      f.count++;
+      f.latencies.push(performance.now() - started);
+    }
+    const loop = async (work: (i: number) => Promise<void>) => {
+      for (let i = 0; Date.now() < stopAt; i++) await work(i);
+    };
+    let workflowId = 0;
+    let pushId = 0;
+    const loops = [
+      ...Array.from({ length: 3 }, () =>
+        loop((i) =>
+          timed('search', () =>
+            server().gql(
+              `query($t: String) { search(text: $t, first: 10) { totalCount edges { node { id title } } } }`,
+              {
+                t: WORDS[i % WORDS.length],
+              },
+              tokens['portal-editor'],
+            ),
+          ),
+        ),
+      ),
+      ...Array.from({ length: 3 }, () =>
+        loop((i) =>
+          timed('resource', () =>
+            server().gql(
+              `query($id: ID!) { resource(id: $id) { id title indexNumber placements { siteId } } }`,
+              {
+                id: resourceIds[i % resourceIds.length],
+              },
+              tokens['portal-editor'],
+            ),
+          ),
+        ),
+      ),
+      ...Array.from({ length: 2 }, () =>
+        loop(async () => {
+          const id = `load-${processes}-${workflowId++}`;
+          const via = server();
+          let ok = true;
+          const mark = (r: { errors?: unknown[] }) => {
+            if (r.errors) ok = false;
+            return r as { errors?: Array<{ message: string }> };
+          };
+          await timed('workflow (6 mutations)', async () => {
+            mark(
+              await via.gql(
+                `mutation($input: DraftResourceInput!) { draftResource(input: $input) { resourceId } }`,
+                {
+                  input: {
+                    resourceId: id,
+                    siteId: 'portal',
+                    metadata: sampleMetadata({ title: `关于负载测试第${id}号的通知` }),
+                  },
+                },
+                tokens['portal-editor'],
+              ),
+            );
+            for (const [mutation, who] of [
+              ['submitResource', 'portal-editor'],
+              ['passFirstReview', 'portal-editor2'],
+              ['passSecondReview', 'portal-reviewer'],
+              ['passFinalReview', 'portal-approver'],
+            ] as const)
+              mark(await via.gql(step(mutation), { id }, tokens[who]));
+            return mark(
+              await via.gql(
+                `mutation($id: ID!) { publishResource(input: { resourceId: $id, columnIds: ["policies"] }) { status } }`,
+                { id },
+                tokens['portal-approver'],
+              ),
+            );
+          });
+          if (ok) published.push(id);
+        }),
+      ),
+      loop(async (i) => {
+        const p = `load-push-${processes}-${pushId++}`;
+        const via = server();
+        await timed('push (offer, 2 reviews, acceptance)', async () => {
+          const offer = await via.gql(
+            `mutation($input: PushResourceInput!) { pushResource(input: $input) { pushId } }`,
+            {
+              input: {
+                pushId: p,
+                resourceId: resourceIds[i % resourceIds.length],
+                targets: [{ siteId: 'jinan', columnId: 'notices' }],
+              },
+            },
+            tokens['portal-approver'],
+          );
+          if (offer.errors) return offer;
+          for (const [mutation, who] of [
+            ['passPushSecondReview', 'jinan-reviewer'],
+            ['passPushFinalReview', 'jinan-approver'],
+            ['acceptPush', 'jinan-approver'],
+          ] as const) {
+            const r = await via.gql(
+              `mutation($p: ID!) { ${mutation}(input: { pushId: $p, siteId: "jinan" }) { pushId } }`,
+              { p },
+              tokens[who],
+            );
+            if (r.errors) return r;
+          }
+          return undefined;
+        });
+      }),
+    ];
+    await Promise.all(loops);
+    clearTimeout(warmUp);
+    stopAt = 0;
+    const rssAtEnd = servers.map((s) => rssMiB(s.child.pid!));
+    if (rssAfterWarmUp.length === 0) rssAfterWarmUp = rssAtEnd;
+
+    const ids = (s: Subscriber) =>
+      new Set(
+        s.received.map((m) => (m as { data?: { resourcePublished?: { id: string } } }).data?.resourcePublished?.id),
+      );
+    let everyoneGotEverything = true;
+    try {
+      await eventually(
+        'every subscriber received every publication',
+        () => subscribers.every((s) => published.every((id) => ids(s).has(id))),
+        60_000,
+      );
+    } catch {
+      everyoneGotEverything = false;
+    }
+    const subscriberErrors = subscribers.reduce((sum, s) => sum + s.errors.length, 0);
+    const store = openSqliteEventStore(dataDir);
+    let lost = 0;
+    for (const id of published) {
+      const events = await store.readStream(`resource-${id}`);
+      if (!events.some((e) => e.type === 'ResourcePublished')) lost++;
+    }
+    await store.close();
+    for (const s of subscribers) await s.close();
+    return {
+      processes,
+      seconds: SECONDS,
+      subscribers: SUBSCRIBERS,
+      operations: Object.fromEntries(
+        Object.entries(figures).map(([name, f]) => [
+          name,
+          {
+            count: f.count,
+            perSecond: round(f.count / SECONDS, 1),
+            p50ms: round(median(f.latencies), 1),
+            p99ms: round(percentile(f.latencies, 99), 1),
+            errors: f.errors,
+            ...(f.firstError ? { firstError: f.firstError } : {}),
+          },
+        ]),
+      ),
+      publications: published.length,
+      everySubscriberReceivedEveryPublication: everyoneGotEverything,
+      subscriberErrors,
+      acknowledgedPublicationsMissingFromTheLog: lost,
+      rssMiB: servers.map((_, i) => ({
+        afterWarmUp: rssAfterWarmUp[i],
+        atEnd: rssAtEnd[i],
+        growth: round(rssAtEnd[i]! / rssAfterWarmUp[i]! - 1, 3),
+      })),
+    };
+  } finally {
+    for (const s of servers) await s.stop();
+  }
+}
+
+export async function loadBenchmark() {
+  const dir = tempDir('load');
+  try {
+    progress(`load: the sample platform and ${CORPUS_ITEMS} regulations`);
+    const store = openSqliteEventStore(dir.path);
+    const platform = new Platform(store);
+    await createDemoPlatform(platform);
+    const corpus = `${dir.path}/corpus.jsonl`;
+    writeFileSync(
+      corpus,
+      `${readFileSync(SAMPLE_CORPUS_PATH, 'utf8').split('\n').slice(0, CORPUS_ITEMS).join('\n')}\n`,
+    );
+    await loadDemoCorpus(platform, corpus);
+    const resourceIds = (await store.readAll({ maxCount: 100_000, filter: { eventTypes: ['ResourcePublished'] } })).map(
+      (e) => (e.data as { resourceId: string }).resourceId,
+    );
+    await store.close();
+    const key = await localSigningKey(loadConfig({ DATA_DIR: dir.path }));
+    const tokens: Record<string, string> = {};
+    for (const who of [
+      'portal-editor',
+      'portal-editor2',
+      'portal-reviewer',
+      'portal-approver',
+      'jinan-reviewer',
+      'jinan-approver',
+    ])
+      tokens[who] = await key.issue(who, '2h');
+    const two = await phase(2, dir.path, tokens, resourceIds);
+    const one = await phase(1, dir.path, tokens, resourceIds);
+    const errors = (p: typeof two) => Object.values(p.operations).reduce((sum, o) => sum + o.errors, 0);
+    return {
+      benchmark: 'load',
+      node: process.version,
+      mix: 'per process pair: 3 search loops, 3 resource(id) loops, 2 workflow loops (draft → 3 reviews → publish), 1 push loop (offer → 2 reviews → acceptance at 金安)',
+      twoProcesses: two,
+      oneProcess: one,
+      targets: {
+        errors: { target: 0, twoProcesses: errors(two), oneProcess: errors(one) },
+        rssGrowthAtMost: 0.1,
+        met:
+          errors(two) === 0 &&
+          errors(one) === 0 &&
+          two.everySubscriberReceivedEveryPublication &&
+          one.everySubscriberReceivedEveryPublication &&
+          two.acknowledgedPublicationsMissingFromTheLog === 0 &&
+          one.acknowledgedPublicationsMissingFromTheLog === 0 &&
+          [...two.rssMiB, ...one.rssMiB].every((r) => r.growth <= 0.1),
+      },
+    };
+  } finally {
+    dir.remove();
+  }
+}
