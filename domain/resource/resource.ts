@@ -166,12 +166,19 @@ function working(state: ResourceState, stage: ReviewStage | null, wanted: string
   return state.working;
 }
 
-function selfReview(personId: string, what: string): never {
+/** What the reviewer already did to the version, in each message's own language. */
+const SELF_REVIEW_REASONS = {
+  wrote: { zh: '编写或修改了', en: 'wrote or edited' },
+  secondReviewed: { zh: '复审了', en: 'second-reviewed' },
+} as const;
+
+function selfReview(personId: string, what: keyof typeof SELF_REVIEW_REASONS): never {
+  const { zh, en } = SELF_REVIEW_REASONS[what];
   return refuse(
     'FORBIDDEN',
     'SELF_REVIEW_FORBIDDEN',
-    `严禁信息自编自审自发：${personId} 已${what}，不能再审核此版本`,
-    `no self-edit-self-review-self-publish: ${personId} already ${what} this version and cannot review it`,
+    `严禁信息自编自审自发：${personId} 已${zh}此版本，不能再审核`,
+    `no self-edit-self-review-self-publish: ${personId} already ${en} this version and cannot review it`,
     'R-REVIEW-2',
   );
 }
@@ -266,7 +273,7 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
       case 'PassSecondReview': {
         const role = requireSiteRole(actor, site, ['reviewer']);
         const current = working(state, 'first_review_passed', 'first_review_passed');
-        if (current.writers.includes(by)) selfReview(by, '编写或修改 / wrote or edited');
+        if (current.writers.includes(by)) selfReview(by, 'wrote');
         return decided(role, {
           type: 'SecondReviewPassed',
           data: { resourceId, version: current.version, by, comment: command.data.comment },
@@ -275,8 +282,8 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
       case 'PassFinalReview': {
         const role = requireSiteRole(actor, site, ['approver']);
         const current = working(state, 'second_review_passed', 'second_review_passed');
-        if (current.writers.includes(by)) selfReview(by, '编写或修改 / wrote or edited');
-        if (current.secondReviewer === by) selfReview(by, '复审 / second-reviewed');
+        if (current.writers.includes(by)) selfReview(by, 'wrote');
+        if (current.secondReviewer === by) selfReview(by, 'secondReviewed');
         return decided(role, {
           type: 'FinalReviewPassed',
           data: { resourceId, version: current.version, by, comment: command.data.comment },
