@@ -4,11 +4,12 @@
  */
 
 import { z } from 'zod';
-import { API_KEY_ACTOR_PREFIX, keyIdOfActor } from '../api-key/api-key.js';
 import {
   type Actor,
+  isReservedActorId,
   PLATFORM_ROLES,
   type PlatformRole,
+  RESERVED_ACTOR_PREFIXES,
   requirePlatformRole,
   requireSiteRole,
   SITE_ROLES,
@@ -26,7 +27,10 @@ const platformRole = z.enum(PLATFORM_ROLES);
 
 export const personCommandSchemas = {
   RegisterPerson: z.strictObject({
-    personId: id.refine((v) => keyIdOfActor(v) === null, `${API_KEY_ACTOR_PREFIX}… names API keys, not people`),
+    personId: id.refine(
+      (v) => !isReservedActorId(v),
+      `system and ids starting ${RESERVED_ACTOR_PREFIXES.join(' or ')} name the platform or machines, not people`,
+    ),
     name,
     unit: name.optional(),
   }),

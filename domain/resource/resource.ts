@@ -138,6 +138,30 @@ export interface ResourceState {
   contributor?: { siteId: string; columnId: string };
 }
 
+/** One refusal for a resource that does not exist and for one the actor may not know of (see isHiddenFrom). */
+export function resourceNotFound(resourceId: string): DomainError {
+  return new DomainError(
+    'NOT_FOUND',
+    'NOT_FOUND',
+    `资源 ${resourceId} 不存在`,
+    `resource ${resourceId} does not exist`,
+  );
+}
+
+/**
+ * R-SEC-2: a resource never published is a site's draft, known only to the site's staff (present ones, and past ones,
+ * who are told their role was revoked), to the partner site that drafted it into a co-built column, and to whoever
+ * works platform-wide. Anyone else is answered as for a resource that does not exist, so that a refusal never tells
+ * an outsider which drafts another site has.
+ */
+export function isHiddenFrom(actor: Actor, state: ResourceState): boolean {
+  if (state.published !== null || actor.system || actor.platformRoles.size > 0) return false;
+  const sites = state.contributor ? [state.siteId, state.contributor.siteId] : [state.siteId];
+  const worksOn = (siteId: string) =>
+    (actor.siteRoles.get(siteId)?.size ?? 0) > 0 || (actor.revokedSiteRoles.get(siteId)?.size ?? 0) > 0;
+  return !sites.some(worksOn);
+}
+
 /** What a person sees: the stage of the working version if any, else the lifecycle of the published one. */
 export function resourceStatus(state: ResourceState): ReviewStage | 'published' | 'withdrawn' | 'archived' {
   if (state.lifecycle !== 'active') return state.lifecycle;
@@ -237,8 +261,7 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
         },
       });
     }
-    if (!state.exists)
-      refuse('NOT_FOUND', 'NOT_FOUND', `资源 ${resourceId} 不存在`, `resource ${resourceId} does not exist`);
+    if (!state.exists || isHiddenFrom(actor, state)) throw resourceNotFound(resourceId);
     const site = state.siteId;
 
     switch (command.type) {

@@ -26,6 +26,21 @@ export class Forbidden extends Error {
   readonly category = 'FORBIDDEN';
 }
 
+/**
+ * The credential a client presents, as one `Authorization` value: the header itself, or `X-Api-Key` as an ApiKey
+ * credential. Works on HTTP headers and on the connection_init payload of a subscription socket alike.
+ */
+export function authorizationFrom(headers: Record<string, unknown> | undefined): string | undefined {
+  const authorization = headers?.authorization ?? headers?.Authorization;
+  if (typeof authorization === 'string') return authorization;
+  const apiKey = headers?.['x-api-key'] ?? headers?.['X-Api-Key'];
+  return typeof apiKey === 'string' ? `ApiKey ${apiKey}` : undefined;
+}
+
+/**
+ * The one place a credential is read: the scheme (`Bearer`, `ApiKey`) in any case, then white space, then the token.
+ * Every spelling of one credential is one viewer, and everything downstream (rate limits included) keys on the viewer.
+ */
 export async function viewerFromAuthorization(
   header: string | undefined,
   verify: TokenVerifier,
@@ -75,8 +90,27 @@ export function isPlatformWide(actor: Actor): boolean {
   return actor.platformRoles.has('platform_admin') || actor.platformRoles.has('auditor');
 }
 
-/** R-SEC-2: a site's staff (any role there), platform administrators and auditors. */
+/**
+ * R-SEC-2: a site's staff (any role there), platform administrators and auditors. Someone whose every role there was
+ * revoked is told so (R-PEOPLE-2), as a command would tell them.
+ */
 export function requireSiteInsight(actor: Actor, siteId: string): void {
   if (isPlatformWide(actor) || (actor.siteRoles.get(siteId)?.size ?? 0) > 0) return;
+  if ((actor.revokedSiteRoles.get(siteId)?.size ?? 0) > 0)
+    throw new DomainError(
+      'FORBIDDEN',
+      'ROLE_REVOKED',
+      `${actor.personId} 在站点 ${siteId} 的权限已被注销`,
+      `${actor.personId}'s roles on site ${siteId} have been revoked`,
+      [],
+      'R-PEOPLE-2',
+    );
   throw new Forbidden(`${actor.personId} works on no role of site ${siteId}`);
+}
+
+/** Who a client is, for limits kept per client: a person or a key, or null for a client without a valid credential. */
+export function identityOf(viewer: Viewer | null): string | null {
+  if (viewer?.kind === 'person') return `person:${viewer.personId}`;
+  if (viewer?.kind === 'apiKey') return `apikey:${viewer.keyId}`;
+  return null;
 }

@@ -55,4 +55,19 @@ describe('/metrics behind its own credential, with bounded labels', () => {
     expect(text).toMatch(/api_key_requests_total\{site="jinan"\} 1/);
     expect(text).not.toContain(apiKey.id);
   });
+
+  it('without METRICS_TOKEN set it serves no metrics at all, to anyone', async () => {
+    const unset = await startApiServer({ METRICS_TOKEN: '' });
+    try {
+      const response = await fetch(`${unset.url}/metrics`, {
+        headers: { authorization: `Bearer ${await unset.token('admin')}` },
+      });
+      expect(response.status).toBe(403);
+      const body = (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+      expect(body.errors[0]!.extensions.code).toBe('FORBIDDEN');
+      expect(body.errors[0]!.message).toMatch(/METRICS_TOKEN/);
+    } finally {
+      await unset.close();
+    }
+  }, 60_000);
 });

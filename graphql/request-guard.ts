@@ -1,0 +1,115 @@
+/**
+ * What a request to the API must be before anything reads it as GraphQL, each refusal an INVALID_REQUEST (400)
+ * saying what is wrong in the client's terms:
+ *
+ * - its body is UTF-8: bytes that are not are refused, never decoded into replacement characters that would then be
+ *   stored (whatever the media type, since every body the API takes is text);
+ * - a POST to the API is one JSON object: `query` a string, `variables` an object, `operationName` a string;
+ *   batches (arrays) are not accepted, so every limit applies to one operation per request;
+ * - the query is a GraphQL document: mercurius would otherwise take JSON text as a ready-parsed document, which
+ *   nothing has checked;
+ * - subscriptions are served over the WebSocket only; over POST they are refused instead of failing inside.
+ *
+ * A fastify plugin for the body checks (registered before the API's routes) and `guardOperations` for the checks
+ * on documents (after mercurius, whose hooks they are).
+ */
+import { pipeline, Transform } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { getOperationAST } from 'graphql';
+import { RequestRefused } from './errors.js';
+
+export interface RequestGuardOptions {
+  /** The GraphQL endpoint whose POST bodies are checked. */
+  endpoint: string;
+}
+
+const notUtf8 = () =>
+  new RequestRefused('INVALID_REQUEST', 'the request body is not valid UTF-8; send text encoded as UTF-8');
+
+/** Passes the body through unchanged, failing at the first byte sequence that is not UTF-8. */
+function utf8Only(): Transform {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      try {
+        decoder.decode(chunk, { stream: true });
+        done(null, chunk);
+      } catch {
+        done(notUtf8());
+      }
+    },
+    flush(done) {
+      try {
+        decoder.decode();
+        done();
+      } catch {
+        done(notUtf8());
+      }
+    },
+  });
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** What is wrong with a POST body as a GraphQL request, or null when nothing is. */
+export function requestBodyProblem(body: unknown): string | null {
+  if (Array.isArray(body)) return 'batched requests are not accepted: send one operation per request';
+  if (!isPlainObject(body))
+    return 'the request body must be a JSON object such as {"query": "{ viewer { __typename } }"}';
+  if (typeof body.query !== 'string') return 'query must be a string holding a GraphQL document';
+  if (body.variables !== undefined && body.variables !== null && !isPlainObject(body.variables))
+    return 'variables must be an object of variable values';
+  if (body.operationName !== undefined && body.operationName !== null && typeof body.operationName !== 'string')
+    return 'operationName must be a string';
+  if (body.extensions !== undefined && body.extensions !== null && !isPlainObject(body.extensions))
+    return 'extensions must be an object';
+  return null;
+}
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+async function requestGuard(app: FastifyInstance, { endpoint }: RequestGuardOptions) {
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    if (!BODY_METHODS.has(request.method)) return payload;
+    return pipeline(payload, utf8Only(), () => {});
+  });
+  app.addHook('preValidation', async (request) => {
+    if (request.method !== 'POST' || request.routeOptions.url !== endpoint) return;
+    const problem = requestBodyProblem(request.body);
+    if (problem) throw new RequestRefused('INVALID_REQUEST', problem);
+  });
+}
+
+export default fp(requestGuard, { name: 'request-guard', fastify: '5.x' });
+
+function isJsonText(source: string): boolean {
+  try {
+    JSON.parse(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The checks on documents, as mercurius hooks of `app` (which must have mercurius registered). */
+export function guardOperations(app: FastifyInstance): void {
+  // JSON text is never a GraphQL document: refuse it before mercurius would take it for a parsed one.
+  app.graphql.addHook('preParsing', async (_schema, source) => {
+    if (isJsonText(source)) throw new RequestRefused('INVALID_REQUEST', 'query must be a GraphQL document, not JSON');
+  });
+  // Only HTTP requests run here: subscriptions over the socket are executed by subscribe(), not execute().
+  app.graphql.addHook('preExecution', async (_schema, document, context) => {
+    const request = context.reply?.request;
+    const named =
+      (request?.body as { operationName?: unknown } | undefined)?.operationName ??
+      (request?.query as { operationName?: unknown } | undefined)?.operationName;
+    const operation = getOperationAST(document, typeof named === 'string' ? named : undefined);
+    if (operation?.operation === 'subscription')
+      throw new RequestRefused(
+        'INVALID_REQUEST',
+        'subscriptions are served over WebSocket (protocol graphql-transport-ws) at /graphql, not over HTTP POST',
+      );
+  });
+}
