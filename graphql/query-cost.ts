@@ -11,7 +11,8 @@
  * text; its value is checked when the field runs (argument-checks.ts), against the same maxima.
  *
  * Fragments count as what they expand to, each computed once; nesting is followed no deeper than the depth limit, so
- * a hostile document costs this rule little more than reading it.
+ * a hostile document costs this rule little more than reading it. Each operation's cost is recorded for the
+ * client's budget per minute (cost-budget.ts).
  */
 import {
   type ASTVisitor,
@@ -34,6 +35,7 @@ import {
   type ValidationContext,
 } from 'graphql';
 import type { FieldProblem } from '../domain/shared/domain-error.js';
+import { recordCost } from './cost-budget.js';
 
 export const QUERY_LIMITS = {
   /** Fields × page sizes + engine work; ten pages of a hundred items with a few fields each. */
@@ -247,6 +249,7 @@ export function operationProblems(
   const root = schema.getRootType(operation.operation) ?? undefined;
   const tally = analysis.selections(operation.selectionSet, root, 0, '');
   const rootFields = analysis.rootFields(operation.selectionSet);
+  recordCost(operation, tally.cost);
   const problems: GraphQLError[] = [];
   if (analysis.pageProblems.length > 0)
     problems.push(

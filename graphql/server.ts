@@ -9,15 +9,16 @@
  */
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { buildSchema, specifiedRules, validate } from 'graphql';
+import { buildSchema, getOperationAST, type OperationDefinitionNode, specifiedRules, validate } from 'graphql';
 import mercurius from 'mercurius';
 import type { EventStore } from '../domain/event-store/port.js';
 import type { ProjectionRunner } from '../projections/runner/projection-runner.js';
 import { withArgumentChecks } from './argument-checks.js';
 import authentication from './auth/authentication.js';
 import type { TokenVerifier } from './auth/token-keys.js';
-import { authorizationFrom, identityOf } from './auth/viewer.js';
+import { authorizationFrom, clientKey } from './auth/viewer.js';
 import type { Context, Services } from './context.js';
+import { BudgetSpent, CostBudget, costOf } from './cost-budget.js';
 import { formatErrors, OperationErrors } from './errors.js';
 import graphiql from './graphiql/graphiql.js';
 import { liveUpdates } from './live-updates/live-updates.js';
@@ -40,6 +41,8 @@ export interface ServerOptions {
   readyLag?: number;
   /** Requests per minute per client (the person or API key it authenticates as, else its address). */
   rateLimitPerMinute?: number;
+  /** Query cost a client may spend per minute (see cost-budget.ts). */
+  queryCostPerMinute?: number;
   /** The credential `/metrics` asks for (`Authorization: Bearer <token>`); without one it serves no metrics. */
   metricsToken?: string;
   /** Operation names that keep their own label in the metrics; any other name counts as "other". */
@@ -61,6 +64,8 @@ export interface HttpTimeouts {
 /** The idle default outlasts the 60 s a proxy in front commonly keeps an idle upstream connection, as fastify's does. */
 export const DEFAULT_TIMEOUTS: HttpTimeouts = { headersMs: 10_000, requestMs: 60_000, idleMs: 72_000 };
 
+/** Twenty operations at the cost limit, or about two hundred searches, a minute; a person searching rarely spends a tenth. */
+export const DEFAULT_QUERY_COST_PER_MINUTE = 100_000;
 /** Deepest query nesting accepted (see query-cost.ts). */
 export const MAX_QUERY_DEPTH = QUERY_LIMITS.maxDepth;
 /** Request bodies up to this size: a draft may carry a long body (the event store takes 8 MiB per event). */
@@ -113,7 +118,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(rateLimit, {
     max: options.rateLimitPerMinute ?? 1200,
     timeWindow: 60_000,
-    keyGenerator: (request) => identityOf(request.viewer) ?? `address:${request.ip}`,
+    keyGenerator: (request) => clientKey(request.viewer, request.ip),
     allowList: (request) => OPERATIONS_ROUTES.includes(request.url),
   });
   await app.register(requestGuard, { endpoint: GRAPHQL_ENDPOINT });
@@ -160,10 +165,28 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
   });
   guardOperations(app);
-  // mercurius runs no validation for subscriptions: the same rules as over HTTP, before one starts.
-  app.graphql.addHook('preSubscriptionExecution', async (schema, document) => {
+  const budget = new CostBudget(options.queryCostPerMinute ?? DEFAULT_QUERY_COST_PER_MINUTE);
+  const spend = (client: string, operation: OperationDefinitionNode | null | undefined) => {
+    const cost = operation ? costOf(operation) : undefined;
+    if (cost !== undefined) budget.spend(client, cost);
+  };
+  app.graphql.addHook('preExecution', async (_schema, document, context) => {
+    const request = context.reply.request;
+    const named = (request.body as { operationName?: unknown } | undefined)?.operationName;
+    const operation = getOperationAST(document, typeof named === 'string' ? named : undefined);
+    try {
+      spend(clientKey(request.viewer, request.ip), operation);
+    } catch (error) {
+      if (error instanceof BudgetSpent) context.reply.header('retry-after', String(error.retryAfterSeconds));
+      throw error;
+    }
+  });
+  // mercurius runs no validation for subscriptions: the same rules as over HTTP, and the same budget, before one starts.
+  app.graphql.addHook('preSubscriptionExecution', async (schema, document, context) => {
     const errors = validate(schema, document, [...specifiedRules, ...VALIDATION_RULES]);
     if (errors.length > 0) throw new OperationErrors(errors);
+    const { viewer, request } = context as unknown as Context & { request: { ip: string } };
+    spend(clientKey(viewer, request.ip), getOperationAST(document));
   });
   formatSocketErrors(app, metrics);
 

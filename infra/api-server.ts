@@ -54,6 +54,7 @@ export async function composeApiServer(config: Config, clock: () => Date = () =>
     metrics,
     readyLag: config.READY_MAX_LAG,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    queryCostPerMinute: config.QUERY_COST_PER_MINUTE,
     ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}),
     metricsOperationNames: config.METRICS_OPERATION_NAMES,
     timeouts: {

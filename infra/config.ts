@@ -30,6 +30,11 @@ const configSchema = z
       .min(60)
       .default(12 * 3600),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+    QUERY_COST_PER_MINUTE: z.coerce
+      .number()
+      .int()
+      .min(5_000, 'must be at least the cost limit of one operation, 5000')
+      .default(100_000),
     // Empty means unset, so a deployment can switch metrics off by leaving the variable blank.
     METRICS_TOKEN: z.preprocess(
       (v) => (v === '' ? undefined : v),

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   createRemoteJWKSet,
+  decodeJwt,
   exportJWK,
   generateKeyPair,
   importJWK,
@@ -101,8 +102,9 @@ export class LocalSigningKey {
     return new LocalSigningKey(privateKey, publicKey, settings);
   }
 
-  issue(personId: string, expiresIn = '8h'): Promise<string> {
-    return new SignJWT({})
+  /** A token for `personId`; one that the verifier would refuse for its lifetime is not issued. */
+  async issue(personId: string, expiresIn = '8h'): Promise<string> {
+    const token = await new SignJWT({})
       .setProtectedHeader({ alg: 'EdDSA' })
       .setSubject(personId)
       .setIssuer(this.settings.issuer)
@@ -110,6 +112,13 @@ export class LocalSigningKey {
       .setIssuedAt()
       .setExpirationTime(expiresIn)
       .sign(this.privateKey);
+    const { exp = 0, iat = 0 } = decodeJwt(token);
+    const maxLifetime = this.settings.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
+    if (exp - iat > maxLifetime)
+      throw new InvalidToken(
+        `a token valid for ${expiresIn} would outlive the maximum lifetime of ${maxLifetime} s (AUTH_MAX_TOKEN_LIFETIME_SECONDS)`,
+      );
+    return token;
   }
 
   verifier(): TokenVerifier {

@@ -108,9 +108,12 @@ export function requireSiteInsight(actor: Actor, siteId: string): void {
   throw new Forbidden(`${actor.personId} works on no role of site ${siteId}`);
 }
 
-/** Who a client is, for limits kept per client: a person or a key, or null for a client without a valid credential. */
-export function identityOf(viewer: Viewer | null): string | null {
+/**
+ * Who a client is, for the limits kept per client (requests and query cost per minute): the person or the API key it
+ * authenticated as, else its address, so clients without a valid credential share their address's allowance.
+ */
+export function clientKey(viewer: Viewer | null, address: string): string {
   if (viewer?.kind === 'person') return `person:${viewer.personId}`;
   if (viewer?.kind === 'apiKey') return `apikey:${viewer.keyId}`;
-  return null;
+  return `address:${address}`;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { actorOf, type PersonEvent, personDecider } from '../../domain/person/person.js';
-import { PLATFORM_ROLES, type PlatformRole, requireSiteRole } from '../../domain/shared/actor.js';
+import { apiKeyActorId } from '../../domain/api-key/api-key.js';
+import { actorOf, type PersonEvent, personCommandSchemas, personDecider } from '../../domain/person/person.js';
+import { isReservedActorId, PLATFORM_ROLES, type PlatformRole, requireSiteRole } from '../../domain/shared/actor.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { actor, deciderSpec } from '../support/decider-spec.js';
 
@@ -228,6 +229,16 @@ describe('Person', () => {
         context: { site: online },
       })
       .then((events) => expect(events.map((e) => e.type)).toEqual(['SiteRoleGranted']));
+  });
+
+  it('R-PEOPLE-1: no person is registered under the platform’s id or a machine’s (apikey:…), so no token can name one', () => {
+    for (const personId of ['system', apiKeyActorId('0123456789abcdef'), 'system:migration']) {
+      expect(isReservedActorId(personId), personId).toBe(true);
+      expect(personCommandSchemas.RegisterPerson.safeParse({ personId, name: '张三' }).success, personId).toBe(false);
+    }
+    expect(personCommandSchemas.RegisterPerson.safeParse({ personId: 'jinan-editor', name: '张三' }).success).toBe(
+      true,
+    );
   });
 
   it('granting a role already held changes nothing', () => {

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { importJWK, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '../../graphql/auth/token-keys.js';
-import { SIGNING_KEY_FILE } from '../../infra/token-verifier.js';
+import { loadConfig } from '../../infra/config.js';
+import { localSigningKey, SIGNING_KEY_FILE } from '../../infra/token-verifier.js';
 import { type ApiServer, startApiServer } from '../support/api-server.js';
 import { sampleMetadata } from '../support/fixtures.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -88,6 +89,14 @@ describe('bearer tokens name people, and expire', () => {
     const withinLimit = await sign({ sub: 'jinan-editor', iat: now(), exp: now() + MAX_LIFETIME_SECONDS - 60 });
     const accepted = await gqlAs(api, `Bearer ${withinLimit}`, '{ viewer { __typename } }');
     expect(accepted.body?.errors).toBeUndefined();
+  });
+
+  it('the local key issues no token the server would refuse for its lifetime', async () => {
+    const key = await localSigningKey(
+      loadConfig({ DATA_DIR: dir.path, AUTH_MAX_TOKEN_LIFETIME_SECONDS: String(MAX_LIFETIME_SECONDS) }),
+    );
+    await expect(key.issue('jinan-editor', '20y')).rejects.toThrow(/maximum lifetime/);
+    expect(await key.issue('jinan-editor', '8h')).toMatch(/^ey/);
   });
 
   it('R-PEOPLE-2: an open subscription ends with UNAUTHENTICATED once its token has expired', async () => {

@@ -4,6 +4,7 @@
  * subscription over WebSocket is held to the same rules as a query over HTTP.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BudgetSpent, CostBudget } from '../../graphql/cost-budget.js';
 import { type ApiServer, startApiServer } from '../support/api-server.js';
 import { delay, gqlAs, subscribeAs } from './clients.js';
 
@@ -113,5 +114,38 @@ describe('one cost model for HTTP and WebSocket', () => {
     const fine = subscribeAs(api, bearer, `subscription { resourcePublished { id title } }`);
     expect(await Promise.race([fine.ended, delay(500, 'open')])).toBe('open');
     await fine.close();
+  });
+});
+
+describe('the cost a client may spend per minute', () => {
+  it('a client within its request rate limit cannot keep the server busy: operations at the cost limit are budgeted per minute, per client', async () => {
+    const api = await startApiServer({ QUERY_COST_PER_MINUTE: '12000' });
+    try {
+      const nine = `{ ${aliases(9, (i) => `s${i}: search(text: "条例", first: 1) { totalCount }`)} }`;
+      const editor = `Bearer ${await api.token('jinan-editor')}`;
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) statuses.push((await gqlAs(api, editor, nine)).status);
+      expect(statuses).toEqual([200, 200, 429]);
+      const refused = await gqlAs(api, editor, nine);
+      expect(refused.body?.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+      expect(refused.body?.errors?.[0]?.message).toMatch(/retry in \d+ s/);
+      // Cheap questions still fit; another client has its own budget.
+      expect((await gqlAs(api, editor, '{ viewer { __typename } }')).status).toBe(200);
+      expect((await gqlAs(api, `Bearer ${await api.token('jinan-reviewer')}`, nine)).status).toBe(200);
+    } finally {
+      await api.close();
+    }
+  }, 60_000);
+
+  it('the budget refills continuously, up to its size', () => {
+    let now = 0;
+    const budget = new CostBudget(6000, () => now);
+    budget.spend('a', 5000);
+    expect(() => budget.spend('a', 5000)).toThrow(BudgetSpent);
+    now += 40_000; // 40 s refill 4,000 units: 5,000 again
+    budget.spend('a', 5000);
+    now += 10 * 60_000; // never more than the budget
+    budget.spend('a', 6000);
+    expect(() => budget.spend('a', 1)).toThrow(/retry in 1 s/);
   });
 });
