@@ -220,7 +220,7 @@ export async function pushBenchmark() {
         for (const [mutation, who] of steps) {
           if (mutation === 'acceptPush') acceptSent.set(site, performance.now());
           const result = await api.gql(
-            `mutation($p: ID!, $s: ID!) { ${mutation}(pushId: $p, siteId: $s) { pushId } }`,
+            `mutation($p: ID!, $s: ID!) { ${mutation}(input: { pushId: $p, siteId: $s }) { pushId } }`,
             { p: 'bench-push', s: site },
             await token(who),
           );
