@@ -21,8 +21,12 @@ type Resolver = (
 ) => unknown;
 type ResolverMap = Record<string, Record<string, unknown>>;
 
+// The shape the domain's id schema checks, tested first: only a value that fails it is parsed for the messages.
+const ID_SHAPE = /^[\p{L}\p{N}_.:-]{1,100}$/u;
+
 function idProblems(value: unknown, path: string): FieldProblem[] {
   const values = Array.isArray(value) ? value : [value];
+  if (values.every((item) => typeof item !== 'string' || (item.length <= 100 && ID_SHAPE.test(item)))) return [];
   return values.flatMap((item, index) => {
     if (typeof item !== 'string') return [];
     const result = id.safeParse(item);

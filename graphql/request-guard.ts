@@ -13,6 +13,7 @@
  * A fastify plugin for the body checks (registered before the API's routes) and `guardOperations` for the checks
  * on documents (after mercurius, whose hooks they are).
  */
+import { isUtf8 } from 'node:buffer';
 import { pipeline, Transform } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -70,9 +71,18 @@ export function requestBodyProblem(body: unknown): string | null {
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
+const isJson = (contentType: string | undefined) => /^application\/json\s*(?:;|$)/i.test(contentType ?? '');
+
 async function requestGuard(app: FastifyInstance, { endpoint }: RequestGuardOptions) {
+  // JSON, the API's own media type, is read whole anyway: its bytes are checked at once, then parsed as fastify does
+  // (refusing __proto__ and constructor keys). Other bodies are checked as they stream in.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    if (!isUtf8(body as Buffer)) done(notUtf8(), undefined);
+    else parseJson(request, (body as Buffer).toString('utf8'), done);
+  });
   app.addHook('preParsing', async (request, _reply, payload) => {
-    if (!BODY_METHODS.has(request.method)) return payload;
+    if (!BODY_METHODS.has(request.method) || isJson(request.headers['content-type'])) return payload;
     return pipeline(payload, utf8Only(), () => {});
   });
   app.addHook('preValidation', async (request) => {
@@ -84,13 +94,13 @@ async function requestGuard(app: FastifyInstance, { endpoint }: RequestGuardOpti
 
 export default fp(requestGuard, { name: 'request-guard', fastify: '5.x' });
 
+/**
+ * Whether `source` reads as JSON rather than GraphQL: a JSON text starts with what no executable GraphQL document
+ * does (a quote, a bracket, a digit or minus, a literal alone, or a brace followed by a quote or closed at once),
+ * while a document starts with a keyword, a selection set or a comment.
+ */
 function isJsonText(source: string): boolean {
-  try {
-    JSON.parse(source);
-    return true;
-  } catch {
-    return false;
-  }
+  return /^\s*(?:["[\-0-9]|\{\s*["}]|(?:true|false|null)\s*$)/.test(source);
 }
 
 /** The checks on documents, as mercurius hooks of `app` (which must have mercurius registered). */

@@ -48,7 +48,15 @@ describe('typed errors on every path', () => {
       expect(response.status).toBe(400);
       expectTyped(response.body?.errors, 'INVALID_REQUEST');
       expect(response.body?.errors?.[0]?.message).toMatch(/query/);
-      for (const body of ['{}', '{"query":"{ viewer { __typename } }","variables":[1]}', '"a string"', 'null']) {
+      for (const body of [
+        '{}',
+        '{"query":"{ viewer { __typename } }","variables":[1]}',
+        '"a string"',
+        'null',
+        // JSON text in query: mercurius would take it for a document already parsed, and validate garbage.
+        JSON.stringify({ query: JSON.stringify({ kind: 'Document', definitions: [{ kind: 'Nonsense' }] }) }),
+        JSON.stringify({ query: '42' }),
+      ]) {
         const other = await postRaw(api, body, { authorization: tokens.admin! });
         expect(other.status, body).toBe(400);
         expectTyped(other.body?.errors, 'INVALID_REQUEST');
