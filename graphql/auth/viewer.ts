@@ -38,8 +38,17 @@ export function authorizationFrom(headers: Record<string, unknown> | undefined):
 }
 
 /**
- * The one place a credential is read: the scheme (`Bearer`, `ApiKey`) in any case, then white space, then the token.
- * Every spelling of one credential is one viewer, and everything downstream (rate limits included) keys on the viewer.
+ * The one place an `Authorization` value is read: the scheme (`Bearer`, `ApiKey`) in any case, white space, then the
+ * credential; null when it has another form.
+ */
+export function parseAuthorization(header: string): { scheme: 'bearer' | 'apikey'; credential: string } | null {
+  const match = /^(Bearer|ApiKey)\s+(\S+)$/i.exec(header);
+  return match ? { scheme: match[1]!.toLowerCase() as 'bearer' | 'apikey', credential: match[2]! } : null;
+}
+
+/**
+ * Who a credential stands for. Every spelling of one credential is one viewer, and everything downstream (rate limits
+ * included) keys on the viewer.
  */
 export async function viewerFromAuthorization(
   header: string | undefined,
@@ -47,16 +56,15 @@ export async function viewerFromAuthorization(
   checkApiKey: (key: string) => Promise<{ keyId: string; siteId: string } | null>,
 ): Promise<Viewer> {
   if (!header) return { kind: 'anonymous' };
-  const apiKey = /^ApiKey\s+(\S+)$/i.exec(header);
-  if (apiKey) {
-    const key = await checkApiKey(apiKey[1]!);
+  const parsed = parseAuthorization(header);
+  if (!parsed)
+    return { kind: 'rejected', reason: 'the Authorization header must be "Bearer <token>" or "ApiKey <key>"' };
+  if (parsed.scheme === 'apikey') {
+    const key = await checkApiKey(parsed.credential);
     return key ? { kind: 'apiKey', ...key } : { kind: 'rejected', reason: 'unknown or revoked API key' };
   }
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match)
-    return { kind: 'rejected', reason: 'the Authorization header must be "Bearer <token>" or "ApiKey <key>"' };
   try {
-    return { kind: 'person', personId: await verify(match[1]!) };
+    return { kind: 'person', personId: await verify(parsed.credential) };
   } catch (error) {
     if (error instanceof InvalidToken) return { kind: 'rejected', reason: error.message };
     throw error;

@@ -14,6 +14,7 @@ import fp from 'fastify-plugin';
 import { Kind, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { EventStore } from '../../domain/event-store/port.js';
 import type { ReadModels } from '../../projections/runner/read-models.js';
+import { parseAuthorization } from '../auth/viewer.js';
 import { RequestRefused } from '../errors.js';
 import type { Metrics } from './metrics.js';
 
@@ -34,10 +35,10 @@ export const OPERATIONS_ROUTES = ['/healthz', '/readyz', '/metrics'];
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
-/** Whether `authorization` carries `token`, compared in constant time. */
+/** Whether `authorization` carries `token` as a bearer credential, compared in constant time. */
 function presents(authorization: string | undefined, token: string): boolean {
-  const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-  return match !== null && timingSafeEqual(digest(match[1]!), digest(token));
+  const parsed = authorization ? parseAuthorization(authorization) : null;
+  return parsed?.scheme === 'bearer' && timingSafeEqual(digest(parsed.credential), digest(token));
 }
 
 /** The root field an operation asks for, or "several" (fragments at the root count as several). */

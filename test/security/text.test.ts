@@ -4,6 +4,7 @@
  * bidirectional controls with INVALID_TEXT naming the field, and nothing is written; text is stored NFC-normalised.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { type ApiServer, startApiServer } from '../support/api-server.js';
 import { sampleMetadata } from '../support/fixtures.js';
 import { gqlAs, postRaw } from './clients.js';
@@ -45,6 +46,17 @@ describe('only well-formed text is stored', () => {
     expect(response.body?.errors?.[0]?.message).toMatch(/UTF-8/);
     expect(await storedTitle('bad-utf8')).toBeUndefined();
     expect(await api.c.eventStore.headPosition()).toBe(head);
+  });
+
+  it('a subscription socket that sends a text frame which is not UTF-8 is closed (1007, invalid frame payload data)', async () => {
+    const socket = new WebSocket(`${api.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    socket.send(Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]), { binary: false });
+    expect(await closed).toBe(1007);
   });
 
   it('NUL, a lone surrogate and U+202E (bidi override) in a title are refused with INVALID_TEXT naming the field', async () => {
