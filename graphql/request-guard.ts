@@ -15,9 +15,9 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { pipeline, Transform } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { getOperationAST } from 'graphql';
+import { type DocumentNode, getOperationAST, type OperationDefinitionNode } from 'graphql';
 import { RequestRefused } from './errors.js';
 
 export interface RequestGuardOptions {
@@ -103,6 +103,17 @@ function isJsonText(source: string): boolean {
   return /^\s*(?:["[\-0-9]|\{\s*["}]|(?:true|false|null)\s*$)/.test(source);
 }
 
+/** The operation of `document` an HTTP request asks to run (by its operationName, in the body or the query string). */
+export function requestedOperation(
+  document: DocumentNode,
+  request: FastifyRequest | undefined,
+): OperationDefinitionNode | null | undefined {
+  const named =
+    (request?.body as { operationName?: unknown } | undefined)?.operationName ??
+    (request?.query as { operationName?: unknown } | undefined)?.operationName;
+  return getOperationAST(document, typeof named === 'string' ? named : undefined);
+}
+
 /** The checks on documents, as mercurius hooks of `app` (which must have mercurius registered). */
 export function guardOperations(app: FastifyInstance): void {
   // JSON text is never a GraphQL document: refuse it before mercurius would take it for a parsed one.
@@ -111,11 +122,7 @@ export function guardOperations(app: FastifyInstance): void {
   });
   // Only HTTP requests run here: subscriptions over the socket are executed by subscribe(), not execute().
   app.graphql.addHook('preExecution', async (_schema, document, context) => {
-    const request = context.reply?.request;
-    const named =
-      (request?.body as { operationName?: unknown } | undefined)?.operationName ??
-      (request?.query as { operationName?: unknown } | undefined)?.operationName;
-    const operation = getOperationAST(document, typeof named === 'string' ? named : undefined);
+    const operation = requestedOperation(document, context.reply?.request);
     if (operation?.operation === 'subscription')
       throw new RequestRefused(
         'INVALID_REQUEST',

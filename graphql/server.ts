@@ -26,7 +26,7 @@ import { formatSocketErrors } from './live-updates/socket-errors.js';
 import type { Metrics } from './operations/metrics.js';
 import operations, { OPERATIONS_ROUTES } from './operations/operations.js';
 import { QUERY_LIMITS, queryCostRule } from './query-cost.js';
-import requestGuard, { guardOperations } from './request-guard.js';
+import requestGuard, { guardOperations, requestedOperation } from './request-guard.js';
 import { loaders, resolvers } from './resolvers.js';
 import { typeDefs } from './schema/type-defs.js';
 
@@ -171,11 +171,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     if (cost !== undefined) budget.spend(client, cost);
   };
   app.graphql.addHook('preExecution', async (_schema, document, context) => {
-    const request = context.reply.request;
-    const named = (request.body as { operationName?: unknown } | undefined)?.operationName;
-    const operation = getOperationAST(document, typeof named === 'string' ? named : undefined);
+    const request = context.reply?.request;
+    if (!request) return;
     try {
-      spend(clientKey(request.viewer, request.ip), operation);
+      spend(clientKey(request.viewer, request.ip), requestedOperation(document, request));
     } catch (error) {
       if (error instanceof BudgetSpent) context.reply.header('retry-after', String(error.retryAfterSeconds));
       throw error;
