@@ -36,6 +36,11 @@ export interface Services {
 
 export interface Context {
   viewer: Viewer;
+  /**
+   * The viewer as the request's credential stands now: for an HTTP request the viewer above; for a subscription
+   * socket, its connection credential verified again, since the socket outlives revocations and expiries.
+   */
+  viewerNow: () => Promise<Viewer>;
   services: Services;
   requestId: string;
   /** The request's `Idempotency-Key` header, when it has one: a mutation repeated with it answers the first outcome. */

@@ -1,24 +1,33 @@
 /**
- * The HTTP server, composed of small plugins: rate limits, authentication, the GraphQL API (mercurius, JIT on,
- * subscriptions over graphql-transport-ws), GraphiQL served from the installed packages, the operations endpoints,
- * and the live updates that feed the subscriptions.
+ * The HTTP server, composed of small plugins: authentication, rate limits, the request guard, the GraphQL API
+ * (mercurius, JIT on, subscriptions over graphql-transport-ws), GraphiQL served from the installed packages, the
+ * operations endpoints, and the live updates that feed the subscriptions.
+ *
+ * One set of limits holds on every path: the same validation rules (the standard ones and query-cost.ts) for a query
+ * over HTTP and a subscription over the socket, the same argument checks for every root field, the same error
+ * formatting for both transports, and timeouts so that no client holds a connection by sending slowly.
  */
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { GraphQLError } from 'graphql';
+import { buildSchema, getOperationAST, type OperationDefinitionNode, specifiedRules, validate } from 'graphql';
 import mercurius from 'mercurius';
 import type { EventStore } from '../domain/event-store/port.js';
 import type { Runner } from '../projections/runner/runner.js';
+import { withArgumentChecks } from './argument-checks.js';
 import auditRoutes from './audit/audit-routes.js';
 import authentication from './auth/authentication.js';
 import type { TokenVerifier } from './auth/token-keys.js';
+import { authorizationFrom, clientKey } from './auth/viewer.js';
 import type { Context, Services } from './context.js';
-import { formatGraphQLError, httpStatusOf } from './errors.js';
+import { BudgetSpent, CostBudget, costOf } from './cost-budget.js';
+import { formatErrors, OperationErrors } from './errors.js';
 import graphiql from './graphiql/graphiql.js';
 import { liveUpdates } from './live-updates/live-updates.js';
+import { formatSocketErrors } from './live-updates/socket-errors.js';
 import type { Metrics } from './operations/metrics.js';
 import operations, { OPERATIONS_ROUTES } from './operations/operations.js';
-import { queryCostRule } from './query-cost.js';
+import { QUERY_LIMITS, queryCostRule } from './query-cost.js';
+import requestGuard, { guardOperations, requestedOperation } from './request-guard.js';
 import { loaders, resolvers } from './resolvers.js';
 import { typeDefs } from './schema/type-defs.js';
 import summaryRoutes from './supervision/summary-routes.js';
@@ -35,46 +44,104 @@ export interface ServerOptions {
   readyLag?: number;
   /** Whether clients on this machine read the audit log's entry bundles without a token. */
   auditEntriesOpenToLoopback?: boolean;
-  /** Requests per minute per client (token or address). */
+  /** Requests per minute per client (the person or API key it authenticates as, else its address). */
   rateLimitPerMinute?: number;
+  /** Query cost a client may spend per minute (see cost-budget.ts). */
+  queryCostPerMinute?: number;
+  /** The credential `/metrics` asks for (`Authorization: Bearer <token>`); without one it serves no metrics. */
+  metricsToken?: string;
+  /** Operation names that keep their own label in the metrics; any other name counts as "other". */
+  metricsOperationNames?: readonly string[];
+  timeouts?: HttpTimeouts;
   logLevel?: string;
 }
 
-/**
- * Deepest query nesting accepted: the schema's own deepest query is eight levels, GraphiQL's introspection query
- * thirteen; anything deeper is an abuse of the type system's recursion.
- */
-export const MAX_QUERY_DEPTH = 15;
+/** How long a client may take, in milliseconds; see DEFAULT_TIMEOUTS. */
+export interface HttpTimeouts {
+  /** To send a request's head. */
+  headersMs: number;
+  /** To send a whole request, head and body. */
+  requestMs: number;
+  /** To send the next request on a keep-alive connection. */
+  idleMs: number;
+}
+
+/** The idle default outlasts the 60 s a proxy in front commonly keeps an idle upstream connection, as fastify's does. */
+export const DEFAULT_TIMEOUTS: HttpTimeouts = { headersMs: 10_000, requestMs: 60_000, idleMs: 72_000 };
+
+/** Twenty operations at the cost limit, or about two hundred searches, a minute; a person searching rarely spends a tenth. */
+export const DEFAULT_QUERY_COST_PER_MINUTE = 100_000;
+/** Deepest query nesting accepted (see query-cost.ts). */
+export const MAX_QUERY_DEPTH = QUERY_LIMITS.maxDepth;
 /** Request bodies up to this size: a draft may carry a long body (the event store takes 8 MiB per event). */
 export const BODY_LIMIT = 8 * 1024 * 1024;
 export const GRAPHQL_ENDPOINT = '/graphql';
+/** GraphQL documents up to this many tokens; the introspection query has about 400. */
+export const MAX_QUERY_TOKENS = 10_000;
+
+const VALIDATION_RULES = [queryCostRule];
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const { services, metrics } = options;
-  const app = Fastify({ logger: { level: options.logLevel ?? 'info' }, bodyLimit: BODY_LIMIT });
+  const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
+  const app = Fastify({
+    logger: { level: options.logLevel ?? 'info' },
+    bodyLimit: BODY_LIMIT,
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.idleMs,
+    // Node checks the two timeouts above on this interval (30 s by default), so it bounds how late a stalled client
+    // is cut off.
+    http: {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      connectionsCheckingInterval: Math.min(1_000, Math.ceil(timeouts.headersMs / 2)),
+    },
+  });
 
+  // Outside the GraphQL routes (which mercurius answers itself, through the error formatter below) errors take the
+  // same form: a GraphQL body with typed errors, and their status.
+  app.setErrorHandler(async (error, request, reply) => {
+    const formatted = formatErrors([error]);
+    for (const unexpected of formatted.unexpected)
+      request.log.error({ err: unexpected.originalError ?? unexpected }, 'unexpected error');
+    return reply.code(formatted.statusCode(true)).send({ data: null, errors: formatted.errors });
+  });
+  app.setNotFoundHandler(async (request, reply) =>
+    reply.code(404).send({
+      data: null,
+      errors: [
+        {
+          message: `no route ${request.method} ${request.url.split('?')[0]!.slice(0, 200)}; the API is POST ${GRAPHQL_ENDPOINT}`,
+          extensions: { code: 'NOT_FOUND', category: 'NOT_FOUND' },
+        },
+      ],
+    }),
+  );
+
+  // Authentication first: its hook runs before the rate limit's, which keys on who the client turned out to be.
+  await app.register(authentication, { verifyToken: options.verifyToken, reader: services.platform.reader, metrics });
   await app.register(rateLimit, {
     max: options.rateLimitPerMinute ?? 1200,
     timeWindow: 60_000,
-    // A signed-in client is limited by its token, anyone else by address.
-    keyGenerator: (request) => request.headers.authorization ?? request.ip,
+    keyGenerator: (request) => clientKey(request.viewer, request.ip),
     allowList: (request) => OPERATIONS_ROUTES.includes(request.url),
   });
-  await app.register(authentication, { verifyToken: options.verifyToken, reader: services.platform.reader, metrics });
+  await app.register(requestGuard, { endpoint: GRAPHQL_ENDPOINT });
 
   await app.register(mercurius, {
     schema: typeDefs,
-    resolvers: resolvers as never,
+    resolvers: withArgumentChecks(resolvers as never, buildSchema(typeDefs)) as never,
     loaders: loaders as never,
     path: GRAPHQL_ENDPOINT,
     graphiql: false,
     jit: 1,
-    queryDepth: MAX_QUERY_DEPTH,
-    validationRules: [queryCostRule],
+    validationRules: VALIDATION_RULES,
+    graphql: { parseOptions: { maxTokens: MAX_QUERY_TOKENS } },
     context: (request): Omit<Context, 'pubsub'> => {
       const key = request.headers['idempotency-key'];
       return {
         viewer: request.viewer!,
+        viewerNow: async () => request.viewer!,
         services,
         requestId: request.id,
         ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
@@ -82,38 +149,54 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     subscription: {
       context: (_socket, request) => ({ services, requestId: request.id }),
-      // graphql-ws clients send the token in connection_init: { authorization: 'Bearer …' }.
+      // graphql-ws clients send the credential in connection_init: { authorization: 'Bearer …' }. It is kept, so that
+      // every message of the socket's subscriptions is checked against it as it stands then.
       onConnect: async (data: { payload?: Record<string, unknown> }) => {
         const payload = data.payload ?? {};
         const headers = (payload.headers as Record<string, unknown> | undefined) ?? payload;
-        const header = (headers.authorization ?? headers.Authorization) as string | undefined;
-        return { viewer: await app.authenticate(header) };
+        const authorization = authorizationFrom(headers);
+        return {
+          viewer: await app.authenticate(authorization),
+          viewerNow: () => app.authenticate(authorization),
+        };
       },
     },
     errorFormatter: (execution, context) => {
-      // mercurius wraps all validation errors of a query in one; the client gets each with its own message.
-      const flat = (execution.errors ?? []).flatMap((error) => {
-        const inner = (error.originalError as { errors?: unknown } | undefined)?.errors;
-        return Array.isArray(inner) && inner.every((e) => e instanceof GraphQLError)
-          ? (inner as GraphQLError[])
-          : [error];
-      });
-      const errors = flat.map((error) => {
-        const { formatted, unexpected } = formatGraphQLError(error);
-        metrics.errors.inc({ code: (formatted.extensions as { code: string }).code });
-        if (unexpected)
-          context.reply?.log.error({ err: error.originalError ?? error }, 'unexpected error in a resolver');
-        return formatted;
-      });
-      // Refusals by the HTTP layer keep their status; errors that stopped the operation before execution (parse,
-      // validation) are the client's: 400.
-      const codes = errors.map((e) => (e.extensions as { code: string }).code);
-      const refused = codes.map(httpStatusOf).find((status) => status !== undefined);
+      const formatted = formatErrors(execution.errors ?? []);
+      for (const code of formatted.codes) metrics.errors.inc({ code });
+      for (const error of formatted.unexpected)
+        context.reply?.log.error({ err: error.originalError ?? error }, 'unexpected error in a resolver');
       const stopped = execution.data === undefined || execution.data === null;
-      const statusCode = refused ?? (stopped ? (codes.includes('INTERNAL_SERVER_ERROR') ? 500 : 400) : 200);
-      return { statusCode, response: { data: execution.data ?? null, errors } } as never;
+      return {
+        statusCode: formatted.statusCode(stopped),
+        response: { data: execution.data ?? null, errors: formatted.errors },
+      } as never;
     },
   });
+  guardOperations(app);
+  const budget = new CostBudget(options.queryCostPerMinute ?? DEFAULT_QUERY_COST_PER_MINUTE);
+  const spend = (client: string, operation: OperationDefinitionNode | null | undefined) => {
+    const cost = operation ? costOf(operation) : undefined;
+    if (cost !== undefined) budget.spend(client, cost);
+  };
+  app.graphql.addHook('preExecution', async (_schema, document, context) => {
+    const request = context.reply?.request;
+    if (!request) return;
+    try {
+      spend(clientKey(request.viewer, request.ip), requestedOperation(document, request));
+    } catch (error) {
+      if (error instanceof BudgetSpent) context.reply.header('retry-after', String(error.retryAfterSeconds));
+      throw error;
+    }
+  });
+  // mercurius runs no validation for subscriptions: the same rules as over HTTP, and the same budget, before one starts.
+  app.graphql.addHook('preSubscriptionExecution', async (schema, document, context) => {
+    const errors = validate(schema, document, [...specifiedRules, ...VALIDATION_RULES]);
+    if (errors.length > 0) throw new OperationErrors(errors);
+    const { viewer, request } = context as unknown as Context & { request: { ip: string } };
+    spend(clientKey(viewer, request.ip), getOperationAST(document));
+  });
+  formatSocketErrors(app, metrics);
 
   await app.register(graphiql, { endpoint: GRAPHQL_ENDPOINT });
   await app.register(operations, {
@@ -121,6 +204,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     readModels: services.readModels,
     metrics,
     readyLag: options.readyLag ?? 1000,
+    ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
+    operationNames: options.metricsOperationNames ?? [],
   });
   await app.register(auditRoutes, { services, entriesOpenToLoopback: options.auditEntriesOpenToLoopback ?? true });
   await app.register(liveUpdates, { eventStore: options.eventStore, services, runners: options.liveRunners });

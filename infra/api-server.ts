@@ -72,6 +72,14 @@ export async function composeApiServer(config: Config, clock: () => Date = () =>
     readyLag: config.READY_MAX_LAG,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     auditEntriesOpenToLoopback: config.AUDIT_ENTRIES_LOOPBACK,
+    queryCostPerMinute: config.QUERY_COST_PER_MINUTE,
+    ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}),
+    metricsOperationNames: config.METRICS_OPERATION_NAMES,
+    timeouts: {
+      headersMs: config.HTTP_HEADERS_TIMEOUT_MS,
+      requestMs: config.HTTP_REQUEST_TIMEOUT_MS,
+      idleMs: config.HTTP_IDLE_TIMEOUT_MS,
+    },
     logLevel: config.LOG_LEVEL,
   });
   return { c, app, readModels };

@@ -12,6 +12,7 @@
  *                                 every AUDIT_CHECKPOINT_INTERVAL_MS) and prints it
  */
 import { SingleBar } from 'cli-progress';
+import { InvalidToken } from '../graphql/auth/token-keys.js';
 import { SAMPLE_CORPUS_PATH } from '../ingest/sample-corpus.js';
 import { openAuditLog } from '../projections/audit-log/audit-log.js';
 import { generationOf } from '../projections/runner/projection.js';
@@ -34,7 +35,13 @@ async function token(c: Composition, personId: string, expiry = '8h'): Promise<v
   const person = await c.platform.reader.person(personId);
   if (!person.exists) throw new UsageError(`no registered person ${personId}`);
   if (person.deactivated) throw new UsageError(`${personId} is deactivated`);
-  process.stdout.write(`${await (await localSigningKey(c.config)).issue(personId, expiry)}\n`);
+  const key = await localSigningKey(c.config);
+  try {
+    process.stdout.write(`${await key.issue(personId, expiry)}\n`);
+  } catch (error) {
+    if (error instanceof InvalidToken) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 async function demo(c: Composition, corpusPath = SAMPLE_CORPUS_PATH): Promise<void> {

@@ -26,7 +26,35 @@ const configSchema = z
       .enum(['true', 'false'])
       .default('false')
       .transform((v) => v === 'true'),
+    AUTH_MAX_TOKEN_LIFETIME_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .default(12 * 3600),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+    QUERY_COST_PER_MINUTE: z.coerce
+      .number()
+      .int()
+      .min(5_000, 'must be at least the cost limit of one operation, 5000')
+      .default(100_000),
+    // Empty means unset, so a deployment can switch metrics off by leaving the variable blank.
+    METRICS_TOKEN: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z.string().min(16, 'must have at least 16 characters').optional(),
+    ),
+    METRICS_OPERATION_NAMES: z
+      .string()
+      .default('')
+      .transform((names) =>
+        names
+          .split(',')
+          .map((name) => name.trim())
+          .filter((name) => name !== ''),
+      )
+      .pipe(z.array(z.string().regex(/^[_A-Za-z][_0-9A-Za-z]*$/, 'GraphQL operation names, separated by commas'))),
+    HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+    HTTP_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(72_000),
     READY_MAX_LAG: z.coerce.number().int().min(0).default(1000),
     SEARCH_INDEX: z.enum(['sqlite', 'opensearch']).default('sqlite'),
     OPENSEARCH_URL: z.url().optional(),
@@ -53,6 +81,11 @@ const configSchema = z
   .refine((c) => c.SEARCH_INDEX !== 'opensearch' || c.OPENSEARCH_URL !== undefined, {
     path: ['OPENSEARCH_URL'],
     message: 'is required when SEARCH_INDEX=opensearch',
+  })
+  // Node refuses a header timeout longer than the timeout of the whole request it is part of.
+  .refine((c) => c.HTTP_HEADERS_TIMEOUT_MS <= c.HTTP_REQUEST_TIMEOUT_MS, {
+    path: ['HTTP_HEADERS_TIMEOUT_MS'],
+    message: 'must not exceed HTTP_REQUEST_TIMEOUT_MS',
   });
 
 export type Config = z.infer<typeof configSchema> & { DATA_DIR: string; EVENT_STORE_DIR: string };

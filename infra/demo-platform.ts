@@ -34,7 +34,7 @@ export const DEMO_SITES = [
   {
     siteId: 'jinan',
     kind: 'county_portal',
-    hostUnit: { name: '六安市金安区人民政府', code: '11341502003144593X' },
+    hostUnit: { name: '六安市金安区人民政府', code: '11341502003144593K' },
     name: '金安区人民政府',
     domains: { english: 'www.ja.gov.cn', chinese: '六安市金安区人民政府.政务' },
     columns: [
@@ -51,7 +51,7 @@ export const DEMO_SITES = [
   {
     siteId: 'shucheng',
     kind: 'county_portal',
-    hostUnit: { name: '舒城县人民政府', code: '11341523003153672C' },
+    hostUnit: { name: '舒城县人民政府', code: '113415230031536722' },
     name: '舒城县人民政府',
     domains: { english: 'www.shucheng.gov.cn', chinese: '舒城县人民政府.政务' },
     columns: [
@@ -67,7 +67,7 @@ export const DEMO_SITES = [
   {
     siteId: 'edu',
     kind: 'department',
-    hostUnit: { name: '六安市教育体育局', code: '11341500003089432X' },
+    hostUnit: { name: '六安市教育体育局', code: '113415000030894328' },
     name: '六安市教育体育局',
     domains: { english: 'jytyj.luan.gov.cn', chinese: '六安市教育体育局.政务' },
     columns: [

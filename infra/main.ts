@@ -40,7 +40,7 @@ async function main(): Promise<void> {
       `  GraphiQL:  ${base}/graphiql`,
       `  health:    ${base}/healthz`,
       `  readiness: ${base}/readyz`,
-      `  metrics:   ${base}/metrics`,
+      `  metrics:   ${base}/metrics${config.METRICS_TOKEN ? ' (Authorization: Bearer $METRICS_TOKEN)' : ' (off: set METRICS_TOKEN)'}`,
       '',
       '',
     ].join('\n'),

@@ -4,11 +4,12 @@
  */
 
 import { z } from 'zod';
-import { API_KEY_ACTOR_PREFIX, keyIdOfActor } from '../api-key/api-key.js';
 import {
   type Actor,
+  isReservedActorId,
   PLATFORM_ROLES,
   type PlatformRole,
+  RESERVED_ACTOR_PREFIXES,
   requirePlatformRole,
   requireSiteRole,
   SITE_ROLES,
@@ -26,7 +27,10 @@ const platformRole = z.enum(PLATFORM_ROLES);
 
 export const personCommandSchemas = {
   RegisterPerson: z.strictObject({
-    personId: id.refine((v) => keyIdOfActor(v) === null, `${API_KEY_ACTOR_PREFIX}… names API keys, not people`),
+    personId: id.refine(
+      (v) => !isReservedActorId(v),
+      `system and ids starting ${RESERVED_ACTOR_PREFIXES.join(' or ')} name the platform or machines, not people`,
+    ),
     name,
     unit: name.optional(),
   }),
@@ -68,6 +72,32 @@ export interface PersonState {
 }
 
 const CONTENT_ROLES: readonly SiteRole[] = ['editor', 'reviewer', 'approver'];
+/**
+ * R-PEOPLE-3: whoever works platform-wide (administers the platform, audits it, supervises it) holds no content role
+ * on any site; every platform role is one of these, so a new platform role is bound by the rule as soon as it exists.
+ */
+const PLATFORM_WIDE_ROLES: readonly PlatformRole[] = PLATFORM_ROLES;
+
+/** `siteId`: where the conflicting role is held, when it is a site's. */
+function separationOfDuties(personId: string, held: string, siteId: string | null, wanted: string): DomainError {
+  return new DomainError(
+    'FORBIDDEN',
+    'SEPARATION_OF_DUTIES',
+    `系统管理与内容编辑、审核须分离：${personId} ${siteId ? `在站点 ${siteId} ` : ''}已有 ${held} 角色，不能再授予 ${wanted}`,
+    `administration is separate from editing and review: ${personId} already holds ${held}${siteId ? ` on site ${siteId}` : ''} and cannot also be ${wanted}`,
+    [{ path: 'role', message: `conflicts with ${held}` }],
+    'R-PEOPLE-3',
+  );
+}
+
+/** A content role the person holds on any site, with the site: none may be held beside a platform-wide role. */
+function heldContentRole(state: PersonState): { siteId: string; role: SiteRole } | undefined {
+  for (const [siteId, roles] of state.siteRoles) {
+    const role = CONTENT_ROLES.find((r) => roles.has(r));
+    if (role) return { siteId, role };
+  }
+  return undefined;
+}
 
 function notFound(personId: string): DomainError {
   return new DomainError('NOT_FOUND', 'NOT_FOUND', `人员 ${personId} 不存在`, `person ${personId} does not exist`);
@@ -157,16 +187,10 @@ export const personDecider: Decider<PersonState, PersonCommand, PersonEvent> = {
             : held.has('site_admin')
               ? 'site_admin'
               : undefined;
-        if (clash) {
-          throw new DomainError(
-            'FORBIDDEN',
-            'SEPARATION_OF_DUTIES',
-            `系统管理与内容编辑、审核须分离：${personId} 在站点 ${siteId} 已有 ${clash} 角色，不能再授予 ${role}`,
-            `administration is separate from editing and review: ${personId} already holds ${clash} on site ${siteId} and cannot also be ${role}`,
-            [{ path: 'role', message: `conflicts with ${clash}` }],
-            'R-PEOPLE-3',
-          );
-        }
+        if (clash) throw separationOfDuties(personId, clash, siteId, role);
+        // R-PEOPLE-3: nor may anyone who works platform-wide take a content role on any site.
+        const platformWide = PLATFORM_WIDE_ROLES.find((r) => state.platformRoles.has(r));
+        if (platformWide && CONTENT_ROLES.includes(role)) throw separationOfDuties(personId, platformWide, null, role);
         return decided(actingRole, {
           type: 'SiteRoleGranted',
           data: { personId, siteId, role, grantedBy: actor.personId, reason },
@@ -192,6 +216,8 @@ export const personDecider: Decider<PersonState, PersonCommand, PersonEvent> = {
         const { personId, role, reason } = command.data;
         const actingRole = requirePlatformRole(actor, 'platform_admin');
         if (state.platformRoles.has(role)) return decided(actingRole);
+        const content = PLATFORM_WIDE_ROLES.includes(role) ? heldContentRole(state) : undefined;
+        if (content) throw separationOfDuties(personId, content.role, content.siteId, role);
         return decided(actingRole, {
           type: 'PlatformRoleGranted',
           data: { personId, role, grantedBy: actor.personId, reason },

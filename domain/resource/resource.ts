@@ -138,6 +138,30 @@ export interface ResourceState {
   contributor?: { siteId: string; columnId: string };
 }
 
+/** One refusal for a resource that does not exist and for one the actor may not know of (see isHiddenFrom). */
+export function resourceNotFound(resourceId: string): DomainError {
+  return new DomainError(
+    'NOT_FOUND',
+    'NOT_FOUND',
+    `资源 ${resourceId} 不存在`,
+    `resource ${resourceId} does not exist`,
+  );
+}
+
+/**
+ * R-SEC-2: a resource never published is a site's draft, known only to the site's staff (present ones, and past ones,
+ * who are told their role was revoked), to the partner site that drafted it into a co-built column, and to whoever
+ * works platform-wide. Anyone else is answered as for a resource that does not exist, so that a refusal never tells
+ * an outsider which drafts another site has.
+ */
+export function isHiddenFrom(actor: Actor, state: ResourceState): boolean {
+  if (state.published !== null || actor.system || actor.platformRoles.size > 0) return false;
+  const sites = state.contributor ? [state.siteId, state.contributor.siteId] : [state.siteId];
+  const worksOn = (siteId: string) =>
+    (actor.siteRoles.get(siteId)?.size ?? 0) > 0 || (actor.revokedSiteRoles.get(siteId)?.size ?? 0) > 0;
+  return !sites.some(worksOn);
+}
+
 /** What a person sees: the stage of the working version if any, else the lifecycle of the published one. */
 export function resourceStatus(state: ResourceState): ReviewStage | 'published' | 'withdrawn' | 'archived' {
   if (state.lifecycle !== 'active') return state.lifecycle;
@@ -166,12 +190,19 @@ function working(state: ResourceState, stage: ReviewStage | null, wanted: string
   return state.working;
 }
 
-function selfReview(personId: string, what: string): never {
+/** What the reviewer already did to the version, in each message's own language. */
+const SELF_REVIEW_REASONS = {
+  wrote: { zh: '编写或修改了', en: 'wrote or edited' },
+  secondReviewed: { zh: '复审了', en: 'second-reviewed' },
+} as const;
+
+function selfReview(personId: string, what: keyof typeof SELF_REVIEW_REASONS): never {
+  const { zh, en } = SELF_REVIEW_REASONS[what];
   return refuse(
     'FORBIDDEN',
     'SELF_REVIEW_FORBIDDEN',
-    `严禁信息自编自审自发：${personId} 已${what}，不能再审核此版本`,
-    `no self-edit-self-review-self-publish: ${personId} already ${what} this version and cannot review it`,
+    `严禁信息自编自审自发：${personId} 已${zh}此版本，不能再审核`,
+    `no self-edit-self-review-self-publish: ${personId} already ${en} this version and cannot review it`,
     'R-REVIEW-2',
   );
 }
@@ -230,8 +261,7 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
         },
       });
     }
-    if (!state.exists)
-      refuse('NOT_FOUND', 'NOT_FOUND', `资源 ${resourceId} 不存在`, `resource ${resourceId} does not exist`);
+    if (!state.exists || isHiddenFrom(actor, state)) throw resourceNotFound(resourceId);
     const site = state.siteId;
 
     switch (command.type) {
@@ -266,7 +296,7 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
       case 'PassSecondReview': {
         const role = requireSiteRole(actor, site, ['reviewer']);
         const current = working(state, 'first_review_passed', 'first_review_passed');
-        if (current.writers.includes(by)) selfReview(by, '编写或修改 / wrote or edited');
+        if (current.writers.includes(by)) selfReview(by, 'wrote');
         return decided(role, {
           type: 'SecondReviewPassed',
           data: { resourceId, version: current.version, by, comment: command.data.comment },
@@ -275,8 +305,8 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
       case 'PassFinalReview': {
         const role = requireSiteRole(actor, site, ['approver']);
         const current = working(state, 'second_review_passed', 'second_review_passed');
-        if (current.writers.includes(by)) selfReview(by, '编写或修改 / wrote or edited');
-        if (current.secondReviewer === by) selfReview(by, '复审 / second-reviewed');
+        if (current.writers.includes(by)) selfReview(by, 'wrote');
+        if (current.secondReviewer === by) selfReview(by, 'secondReviewed');
         return decided(role, {
           type: 'FinalReviewPassed',
           data: { resourceId, version: current.version, by, comment: command.data.comment },

@@ -37,6 +37,17 @@ export const SYSTEM_ACTOR: Actor = {
   revokedPlatformRoles: new Set(),
 };
 
+/**
+ * Actor ids that name no person: the platform itself (`system`) and machines, whose ids carry their kind as a prefix
+ * (`apikey:<keyId>`). No person is registered under one, and no bearer token may name one as its subject, so that no
+ * identity provider's token ever acts as a machine or as the platform.
+ */
+export const RESERVED_ACTOR_PREFIXES = ['apikey:', 'system:'] as const;
+
+export function isReservedActorId(actorId: string): boolean {
+  return actorId === SYSTEM_ACTOR.personId || RESERVED_ACTOR_PREFIXES.some((prefix) => actorId.startsWith(prefix));
+}
+
 function revoked(actor: Actor, what: string): DomainError {
   return new DomainError(
     'FORBIDDEN',

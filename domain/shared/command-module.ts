@@ -16,6 +16,7 @@ import type { AggregateReader } from './aggregate-reader.js';
 import type { Aggregate, CommandMeta, Handled, RetryPolicy } from './command-handler.js';
 import type { DomainEvent } from './decider.js';
 import { DomainError } from './domain-error.js';
+import { wellFormedText } from './well-formed-text.js';
 
 /** What a module may use while it runs. */
 export interface CommandEnvironment {
@@ -95,9 +96,22 @@ export type ModuleResult<M extends AnyCommandModule> =
       ? Result
       : never;
 
-/** Checks input with its schema; a bad one is a BAD_USER_INPUT naming each field, and nothing is written. */
+/**
+ * Checks input with its schema; a bad one is a BAD_USER_INPUT naming each field, and nothing is written. Its text is
+ * checked first, and normalised (well-formed-text.ts): text that is not well-formed is an INVALID_TEXT naming each
+ * field.
+ */
 export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unknown): z.output<Schema> {
-  const result = schema.safeParse(input);
+  const text = wellFormedText(input);
+  if (text.problems.length > 0)
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      'INVALID_TEXT',
+      `文本含有不允许的字符：${text.problems.map((p) => p.path || '(整体)').join('、')}`,
+      `text that is not well-formed: ${text.problems.map((p) => `${p.path || '(input)'}: ${p.message}`).join('; ')}`,
+      text.problems,
+    );
+  const result = schema.safeParse(text.value);
   if (result.success) return result.data;
   const details = result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
   throw new DomainError(

@@ -3,9 +3,9 @@ import { z } from 'zod';
 
 /** Ids are chosen by clients (UUIDs or readable slugs) and become part of stream names, so no spaces or slashes. */
 export const id = z
-  .string()
-  .min(1)
-  .max(100)
+  .string('must be a string')
+  .min(1, 'must not be empty')
+  .max(100, 'must have at most 100 characters')
   .regex(/^[\p{L}\p{N}_.:-]+$/u, 'only letters, digits, _ . : - are allowed');
 
 export const reason = z.string().trim().min(1, 'a reason is required').max(2000);

@@ -447,7 +447,15 @@ export const siteDecider: Decider<SiteState, SiteCommand, SiteEvent> = {
         const role = requirePlatformRole(actor, 'platform_admin');
         const { siteId, toSiteId, reason } = command.data;
         const target = command.context?.migrationTarget;
-        if (toSiteId === siteId || !target || target.status === null || target.status === 'closed') {
+        if (toSiteId === siteId)
+          refuse(
+            'BAD_USER_INPUT',
+            'MIGRATION_TO_ITSELF',
+            `站点 ${siteId} 的内容不能迁移到其自身，请选择另一个站点`,
+            `site ${siteId} cannot migrate its content to itself; name another site`,
+            'R-SITE-5',
+          );
+        if (!target || target.status === null || target.status === 'closed') {
           refuse(
             'BAD_USER_INPUT',
             'INVALID_MIGRATION_TARGET',

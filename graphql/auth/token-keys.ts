@@ -5,6 +5,7 @@
  */
 import {
   createRemoteJWKSet,
+  decodeJwt,
   exportJWK,
   generateKeyPair,
   importJWK,
@@ -14,14 +15,19 @@ import {
   type KeyObject,
   SignJWT,
 } from 'jose';
+import { isReservedActorId } from '../../domain/shared/actor.js';
 import { keyFileOnce } from './key-file.js';
 
 export const DEFAULT_ISSUER = 'luan-resource-library';
 export const DEFAULT_AUDIENCE = 'resource-library-api';
+/** Twelve hours: a working day with overtime; the local `token` command issues eight-hour tokens. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 12 * 3600;
 
 export interface TokenSettings {
   issuer: string;
   audience: string;
+  /** Tokens valid for longer than this (from `iat`, or from now when absent) are refused. */
+  maxLifetimeSeconds?: number;
 }
 
 export class InvalidToken extends Error {
@@ -38,6 +44,7 @@ function verifierFor(key: KeyObject | JWTVerifyGetKey, settings: TokenSettings):
   // A token never changes, so once its signature checked out it stays good until it expires; what a person may do
   // is read from their Person stream on every request, so a revocation is not delayed by this.
   const verified = new Map<string, { subject: string; expiresAt: number }>();
+  const maxLifetime = settings.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
   return async (token) => {
     const known = verified.get(token);
     if (known && known.expiresAt > Date.now()) return known.subject;
@@ -45,11 +52,22 @@ function verifierFor(key: KeyObject | JWTVerifyGetKey, settings: TokenSettings):
       const { payload } = await jwtVerify(token, key as never, {
         issuer: settings.issuer,
         audience: settings.audience,
+        requiredClaims: ['exp', 'sub'],
       });
-      if (!payload.sub) throw new InvalidToken('the token names no subject');
+      const subject = payload.sub!;
+      // A token names a person; the platform and machines act under ids no identity provider may hand out.
+      if (isReservedActorId(subject))
+        throw new InvalidToken(`the token's subject ${subject} names the platform or a machine, not a person`);
+      const now = Math.floor(Date.now() / 1000);
+      const issued = typeof payload.iat === 'number' ? Math.min(payload.iat, now) : now;
+      const lifetime = payload.exp! - issued;
+      if (lifetime > maxLifetime)
+        throw new InvalidToken(
+          `the token's lifetime of ${lifetime} s exceeds the maximum of ${maxLifetime} s; ask for a shorter-lived token`,
+        );
       if (verified.size >= VERIFIED_CACHE_SIZE) verified.clear();
-      verified.set(token, { subject: payload.sub, expiresAt: (payload.exp ?? 0) * 1000 });
-      return payload.sub;
+      verified.set(token, { subject, expiresAt: payload.exp! * 1000 });
+      return subject;
     } catch (error) {
       verified.delete(token);
       if (error instanceof InvalidToken) throw error;
@@ -81,8 +99,9 @@ export class LocalSigningKey {
     return new LocalSigningKey(privateKey, publicKey, settings);
   }
 
-  issue(personId: string, expiresIn = '8h'): Promise<string> {
-    return new SignJWT({})
+  /** A token for `personId`; one that the verifier would refuse for its lifetime is not issued. */
+  async issue(personId: string, expiresIn = '8h'): Promise<string> {
+    const token = await new SignJWT({})
       .setProtectedHeader({ alg: 'EdDSA' })
       .setSubject(personId)
       .setIssuer(this.settings.issuer)
@@ -90,6 +109,13 @@ export class LocalSigningKey {
       .setIssuedAt()
       .setExpirationTime(expiresIn)
       .sign(this.privateKey);
+    const { exp = 0, iat = 0 } = decodeJwt(token);
+    const maxLifetime = this.settings.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
+    if (exp - iat > maxLifetime)
+      throw new InvalidToken(
+        `a token valid for ${expiresIn} would outlive the maximum lifetime of ${maxLifetime} s (AUTH_MAX_TOKEN_LIFETIME_SECONDS)`,
+      );
+    return token;
   }
 
   verifier(): TokenVerifier {

@@ -2,17 +2,14 @@
  * The shared library: search, look-up by id, index number or document number, and publications as they happen. The
  * published library is read by any signed-in person, any API key, and anonymous clients where allowed (R-SEC-2).
  */
-import mercurius from 'mercurius';
 import type { Facet, SearchQuery, Sort } from '../../projections/library/search-index.js';
 import { requireLibraryReader } from '../auth/authorise.js';
 import { withoutNulls } from '../commands.js';
 import type { Context } from '../context.js';
 import type { QuerySearchArgs, Resolvers, SubscriptionResourcePublishedArgs } from '../generated/resolvers-types.js';
+import { liveSubscription } from '../live-updates/site-subscription.js';
 import { TOPICS } from '../live-updates/topics.js';
 import { type LibraryResourceModel, libraryResource } from './library-resource.js';
-
-// mercurius is CommonJS: under Node's ESM loader only its default export is reliable.
-const { withFilter } = mercurius;
 
 const SORT: Record<string, Sort> = { RELEVANCE: 'relevance', NEWEST: 'newest', OLDEST: 'oldest' };
 
@@ -80,15 +77,11 @@ export const libraryResolvers: Resolvers = {
     },
   },
   Subscription: {
-    resourcePublished: {
-      subscribe: withFilter(
-        async (_root: unknown, _args: SubscriptionResourcePublishedArgs, context: Context) => {
-          await requireLibraryReader(context);
-          return context.pubsub.subscribe(TOPICS.resourcePublished);
-        },
-        (payload: { resourcePublished: LibraryResourceModel }, args: SubscriptionResourcePublishedArgs) =>
-          publishedConcerns(payload.resourcePublished, args),
-      ),
-    },
+    resourcePublished: liveSubscription({
+      topic: TOPICS.resourcePublished,
+      authorise: (context: Context) => requireLibraryReader(context),
+      concerns: (payload: { resourcePublished: LibraryResourceModel }, args: SubscriptionResourcePublishedArgs) =>
+        publishedConcerns(payload.resourcePublished, args),
+    }),
   },
 };

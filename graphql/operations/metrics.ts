@@ -16,10 +16,12 @@ export class Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
+  // Labels are bounded: `operation` is a registered operation name, `anonymous` or `other`, `root_field` a field of
+  // the schema or `several`, so no client can add series by inventing names.
   readonly operationDuration = new Histogram({
     name: 'graphql_operation_duration_seconds',
-    help: 'GraphQL operation latency',
-    labelNames: ['operation', 'type'],
+    help: 'GraphQL operation latency, by registered operation name (else other), root field and type',
+    labelNames: ['operation', 'root_field', 'type'],
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
@@ -29,10 +31,12 @@ export class Metrics {
     labelNames: ['code'],
     registers: [this.registry],
   });
+  // By site only: key ids are the first half of a credential and would make the scrape a list of them (the log names
+  // the key of every request).
   readonly apiKeyRequests = new Counter({
     name: 'api_key_requests_total',
-    help: 'Requests made with an API key, by key and site',
-    labelNames: ['key_id', 'site'],
+    help: 'Requests made with an API key, by the site the key belongs to',
+    labelNames: ['site'],
     registers: [this.registry],
   });
   readonly appendDuration = new Histogram({

@@ -1,13 +1,21 @@
 /**
  * The operations endpoints and measurements, as a fastify plugin: `/healthz` (the process answers), `/readyz` (the
- * event store answers and every read model is live and close behind the log), `/metrics` (Prometheus), HTTP and
- * GraphQL operation latency.
+ * event store answers and every read model is live and close behind the log), `/metrics` (Prometheus, for the
+ * holder of its own credential only), HTTP and GraphQL operation latency.
+ *
+ * Metrics say how the platform runs, which sites use API keys and how much, what fails: not for every client. And
+ * what they label by must be bounded, or a client inventing operation names grows the scrape without end: an
+ * operation's name is a label only when it is registered (METRICS_OPERATION_NAMES), else it is "other"; its root
+ * field (a field of the schema, or "several") says what it asked.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { OperationDefinitionNode } from 'graphql';
+import { Kind, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { EventStore } from '../../domain/event-store/port.js';
 import type { ReadModels } from '../../projections/runner/read-models.js';
+import { parseAuthorization } from '../auth/viewer.js';
+import { RequestRefused } from '../errors.js';
 import type { Metrics } from './metrics.js';
 
 export interface OperationsOptions {
@@ -16,12 +24,34 @@ export interface OperationsOptions {
   metrics: Metrics;
   /** Ready only while every projection is live and at most this many positions behind the log. */
   readyLag: number;
+  /** What a scraper presents as `Authorization: Bearer <token>`; without it `/metrics` serves nothing. */
+  metricsToken?: string;
+  /** Operation names labelled as themselves; every other name is "other". */
+  operationNames: readonly string[];
 }
 
 /** Routes that are never rate limited: probes and scrapers must always get through. */
 export const OPERATIONS_ROUTES = ['/healthz', '/readyz', '/metrics'];
 
-async function operations(app: FastifyInstance, { eventStore, readModels, metrics, readyLag }: OperationsOptions) {
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/** Whether `authorization` carries `token` as a bearer credential, compared in constant time. */
+function presents(authorization: string | undefined, token: string): boolean {
+  const parsed = authorization ? parseAuthorization(authorization) : null;
+  return parsed?.scheme === 'bearer' && timingSafeEqual(digest(parsed.credential), digest(token));
+}
+
+/** The root field an operation asks for, or "several" (fragments at the root count as several). */
+function rootFieldOf(selectionSet: SelectionSetNode): string {
+  const [only, ...others] = selectionSet.selections;
+  return only?.kind === Kind.FIELD && others.length === 0 ? only.name.value : 'several';
+}
+
+async function operations(
+  app: FastifyInstance,
+  { eventStore, readModels, metrics, readyLag, metricsToken, operationNames }: OperationsOptions,
+) {
+  const registered = new Set(operationNames);
   app.addHook('onResponse', async (request, reply) => {
     metrics.httpDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unknown', status_code: String(reply.statusCode) },
@@ -29,12 +59,17 @@ async function operations(app: FastifyInstance, { eventStore, readModels, metric
     );
   });
 
-  const started = new WeakMap<object, { at: bigint; operation: string; type: string }>();
-  app.graphql.addHook('preExecution', async (_schema, document, context) => {
+  const started = new WeakMap<object, { at: bigint; operation: string; rootField: string; type: string }>();
+  app.graphql.addHook('preExecution', async (schema, document, context) => {
     const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
+    const name = operation?.name?.value;
+    const rootField = operation ? rootFieldOf(operation.selectionSet) : 'several';
+    const rootType = operation ? schema.getRootType(operation.operation) : undefined;
     started.set(context, {
       at: process.hrtime.bigint(),
-      operation: operation?.name?.value ?? 'anonymous',
+      operation: name === undefined ? 'anonymous' : registered.has(name) ? name : 'other',
+      // A field the schema does not have is refused by validation before this runs; guard anyway.
+      rootField: rootField === '__typename' || rootType?.getFields()[rootField] ? rootField : 'several',
       type: operation?.operation ?? 'query',
     });
   });
@@ -42,7 +77,7 @@ async function operations(app: FastifyInstance, { eventStore, readModels, metric
     const start = started.get(context);
     if (start)
       metrics.operationDuration.observe(
-        { operation: start.operation, type: start.type },
+        { operation: start.operation, root_field: start.rootField, type: start.type },
         Number(process.hrtime.bigint() - start.at) / 1e9,
       );
   });
@@ -63,7 +98,25 @@ async function operations(app: FastifyInstance, { eventStore, readModels, metric
     }
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', async (request, reply) => {
+    if (!metricsToken)
+      throw new RequestRefused(
+        'FORBIDDEN',
+        'metrics are served only when METRICS_TOKEN is set, to the scraper that presents it',
+        403,
+        [],
+        'FORBIDDEN',
+      );
+    if (!presents(request.headers.authorization, metricsToken)) {
+      reply.header('www-authenticate', 'Bearer realm="metrics"');
+      throw new RequestRefused(
+        'UNAUTHENTICATED',
+        'metrics need their own credential: Authorization: Bearer <METRICS_TOKEN>',
+        401,
+        [],
+        'UNAUTHENTICATED',
+      );
+    }
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });

@@ -3,7 +3,13 @@
  * every resource's history, read from the workflow read model. A site's drafts, queues and history are its staff's,
  * platform administrators' and auditors' only (R-SEC-2).
  */
-import { type ResourceEvent, type ResourceState, resourceStatus } from '../../domain/resource/resource.js';
+import {
+  isHiddenFrom,
+  type ResourceEvent,
+  type ResourceState,
+  resourceNotFound,
+  resourceStatus,
+} from '../../domain/resource/resource.js';
 import type { Handled } from '../../domain/shared/command-handler.js';
 import { actorOf, requireSiteInsight } from '../auth/viewer.js';
 import { runCommand, withoutNulls } from '../commands.js';
@@ -36,7 +42,8 @@ export const workflowResolvers: Resolvers = {
     reviewHistory: async (_root, args, context) => {
       const actor = await actorOf(context.services.platform.reader, context.viewer);
       const item = context.services.workflow.item(args.resourceId);
-      if (!item) return [];
+      // An outsider is answered alike for another site's draft and for no resource at all (R-SEC-2).
+      if (!item || isHiddenFrom(actor, item.state)) throw resourceNotFound(args.resourceId);
       // The partner site of a co-built draft follows its review at the portal too (R-PUSH-4).
       if (!item.contributorSiteId || (actor.siteRoles.get(item.contributorSiteId)?.size ?? 0) === 0)
         requireSiteInsight(actor, item.siteId);

@@ -6,7 +6,7 @@
  * and what `npm run verify` pins by default on this machine.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NoteSigner, signerKeyText } from '../../domain/audit/note-signer.js';
 import { keyFileOnce } from '../../graphql/auth/key-file.js';
@@ -29,21 +29,26 @@ function newSignerKey(origin: string): string {
 export function loadAuditSigner(config: AuditKeyConfig): NoteSigner {
   const local = join(config.DATA_DIR, SIGNING_KEY_FILE);
   const file = config.AUDIT_SIGNING_KEY_FILE ?? local;
-  if (!existsSync(file)) {
-    if (config.AUDIT_SIGNING_KEY_FILE) throw new Error(`AUDIT_SIGNING_KEY_FILE: ${file} does not exist`);
-    mkdirSync(config.DATA_DIR, { recursive: true });
-    const origin = config.AUDIT_ORIGIN ?? `resource-library.local/${randomBytes(4).toString('hex')}`;
-    writeFileSync(local, `${newSignerKey(origin)}\n`, { mode: 0o600, flag: 'wx' });
-  }
-  const signer = new NoteSigner(readFileSync(file, 'utf8'));
+  if (config.AUDIT_SIGNING_KEY_FILE && !existsSync(file))
+    throw new Error(`AUDIT_SIGNING_KEY_FILE: ${file} does not exist`);
+  const text = config.AUDIT_SIGNING_KEY_FILE
+    ? readFileSync(file, 'utf8')
+    : keyFileOnce(local, () => {
+        const origin = config.AUDIT_ORIGIN ?? `resource-library.local/${randomBytes(4).toString('hex')}`;
+        return `${newSignerKey(origin)}\n`;
+      });
+  const signer = new NoteSigner(text);
   if (config.AUDIT_ORIGIN && signer.name !== config.AUDIT_ORIGIN) {
     throw new Error(`AUDIT_ORIGIN is ${config.AUDIT_ORIGIN}, but the signing key in ${file} is named ${signer.name}`);
   }
   const published = join(config.DATA_DIR, VERIFIER_KEY_FILE);
   const current = existsSync(published) ? readFileSync(published, 'utf8').trim() : null;
   if (current !== signer.verifierKey) {
+    // Written apart and renamed into place: a verifier reading it meanwhile never sees half a key.
     mkdirSync(config.DATA_DIR, { recursive: true });
-    writeFileSync(published, `${signer.verifierKey}\n`);
+    const draft = `${published}.${process.pid}`;
+    writeFileSync(draft, `${signer.verifierKey}\n`);
+    renameSync(draft, published);
   }
   return signer;
 }

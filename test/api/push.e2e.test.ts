@@ -437,7 +437,7 @@ describe('cross-site push and column co-building over HTTP and WebSocket', () =>
       'auditor',
     );
     expect(report.pushDeliveries.edges.map((e) => [e.node.pushId, e.node.siteId])).toEqual([['push-urgent', 'edu']]);
-    const metrics = await (await fetch(`${api.url}/metrics`)).text();
+    const metrics = await api.scrapeMetrics();
     expect(metrics).toMatch(/^push_overdue_deliveries 1$/m);
     const jinan = (await inbox('jinan', 'jinan-editor')).find((d) => d.pushId === 'push-urgent');
     expect(jinan).toMatchObject({ status: 'accepted', deadlineMet: true, overdue: false });

@@ -85,7 +85,8 @@ async function phase(processes: number, dataDir: string, tokens: Record<string, 
     let n = 0;
     const server = () => servers[n++ % servers.length]!;
     async function timed(name: string, work: () => Promise<{ errors?: Array<{ message: string }> } | undefined>) {
-      const f = (figures[name] ??= { count: 0, errors: 0, latencies: [] });
+      figures[name] ??= { count: 0, errors: 0, latencies: [] };
+      const f = figures[name];
       const started = performance.now();
       try {
         const result = await work();

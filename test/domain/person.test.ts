@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { actorOf, type PersonEvent, personDecider } from '../../domain/person/person.js';
-import { requireSiteRole } from '../../domain/shared/actor.js';
+import { apiKeyActorId } from '../../domain/api-key/api-key.js';
+import { actorOf, type PersonEvent, personCommandSchemas, personDecider } from '../../domain/person/person.js';
+import { isReservedActorId, PLATFORM_ROLES, type PlatformRole, requireSiteRole } from '../../domain/shared/actor.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { actor, deciderSpec } from '../support/decider-spec.js';
 
@@ -13,6 +14,10 @@ const registered: PersonEvent = {
   type: 'PersonRegistered',
   data: { personId: 'li', name: '李明', unit: '金安区政府办', registeredBy: 'admin' },
 };
+const platformGrant = (role: PlatformRole): PersonEvent => ({
+  type: 'PlatformRoleGranted',
+  data: { personId: 'li', role, grantedBy: 'admin', reason: '岗位调整' },
+});
 const grant = (role: 'editor' | 'reviewer' | 'approver' | 'site_admin', siteId = 'jinan'): PersonEvent => ({
   type: 'SiteRoleGranted',
   data: { personId: 'li', siteId, role, grantedBy: 'admin', reason: '岗位调整' },
@@ -160,6 +165,80 @@ describe('Person', () => {
         context: { site: online },
       })
       .then((events) => expect(events).toHaveLength(1));
+  });
+
+  it('R-PEOPLE-3: a platform administrator or an auditor is granted no content role on any site', () => {
+    for (const platformRole of PLATFORM_ROLES) {
+      for (const role of ['editor', 'reviewer', 'approver'] as const) {
+        const error = given([registered, platformGrant(platformRole)])
+          .when({
+            type: 'GrantSiteRole',
+            data: { personId: 'li', siteId: 'jinan', role, reason: 'r' },
+            actor: admin,
+            context: { site: online },
+          })
+          .thenRefuses('SEPARATION_OF_DUTIES', 'R-PEOPLE-3');
+        expect(error.category).toBe('FORBIDDEN');
+        expect(error.details).toEqual([{ path: 'role', message: `conflicts with ${platformRole}` }]);
+      }
+    }
+  });
+
+  it('R-PEOPLE-3: a person holding a content role on any site is granted no platform role', () => {
+    for (const platformRole of PLATFORM_ROLES) {
+      for (const role of ['editor', 'reviewer', 'approver'] as const) {
+        given([registered, grant(role, 'shucheng')])
+          .when({
+            type: 'GrantPlatformRole',
+            data: { personId: 'li', role: platformRole, reason: 'r' },
+            actor: admin,
+          })
+          .thenRefuses('SEPARATION_OF_DUTIES', 'R-PEOPLE-3');
+      }
+    }
+  });
+
+  it('R-PEOPLE-3: once the content role is revoked, the platform role may be granted (and the other way round)', () => {
+    const revoked: PersonEvent = {
+      type: 'SiteRoleRevoked',
+      data: { personId: 'li', siteId: 'jinan', role: 'editor', revokedBy: 'admin', reason: '调岗' },
+    };
+    given([registered, grant('editor'), revoked])
+      .when({ type: 'GrantPlatformRole', data: { personId: 'li', role: 'auditor', reason: 'r' }, actor: admin })
+      .then((events) => expect(events.map((e) => e.type)).toEqual(['PlatformRoleGranted']));
+    const unAudited: PersonEvent = {
+      type: 'PlatformRoleRevoked',
+      data: { personId: 'li', role: 'auditor', revokedBy: 'admin', reason: '调岗' },
+    };
+    given([registered, platformGrant('auditor'), unAudited])
+      .when({
+        type: 'GrantSiteRole',
+        data: { personId: 'li', siteId: 'jinan', role: 'editor', reason: 'r' },
+        actor: admin,
+        context: { site: online },
+      })
+      .then((events) => expect(events.map((e) => e.type)).toEqual(['SiteRoleGranted']));
+  });
+
+  it('R-PEOPLE-3: a platform administrator may still be a site administrator (administration, not content)', () => {
+    given([registered, platformGrant('platform_admin')])
+      .when({
+        type: 'GrantSiteRole',
+        data: { personId: 'li', siteId: 'jinan', role: 'site_admin', reason: 'r' },
+        actor: admin,
+        context: { site: online },
+      })
+      .then((events) => expect(events.map((e) => e.type)).toEqual(['SiteRoleGranted']));
+  });
+
+  it('R-PEOPLE-1: no person is registered under the platform’s id or a machine’s (apikey:…), so no token can name one', () => {
+    for (const personId of ['system', apiKeyActorId('0123456789abcdef'), 'system:migration']) {
+      expect(isReservedActorId(personId), personId).toBe(true);
+      expect(personCommandSchemas.RegisterPerson.safeParse({ personId, name: '张三' }).success, personId).toBe(false);
+    }
+    expect(personCommandSchemas.RegisterPerson.safeParse({ personId: 'jinan-editor', name: '张三' }).success).toBe(
+      true,
+    );
   });
 
   it('granting a role already held changes nothing', () => {

@@ -336,4 +336,31 @@ describe('Resource', () => {
       .when(cmd('PublishResource', approver, { columnIds: [] }))
       .thenRefuses('PLACEMENT_REQUIRED');
   });
+
+  it('R-SEC-2: to an outsider another site’s draft is as absent as a resource that does not exist', () => {
+    const outsider = actor('outsider', { sites: { shucheng: ['editor', 'reviewer', 'approver'] } });
+    for (const type of ['SubmitResource', 'PassFirstReview', 'PassFinalReview', 'WithdrawResource'] as const) {
+      const hidden = given([drafted])
+        .when(cmd(type, outsider, { reason: 'r' }))
+        .thenRefuses('NOT_FOUND');
+      const absent = given([])
+        .when(cmd(type, outsider, { reason: 'r' }))
+        .thenRefuses('NOT_FOUND');
+      expect([hidden.message, hidden.messageZh, hidden.category]).toEqual([
+        absent.message,
+        absent.messageZh,
+        absent.category,
+      ]);
+    }
+    // The site's own staff, its former staff and whoever works platform-wide are told what is wrong instead.
+    given([drafted]).when(cmd('PassFinalReview', reviewer)).thenRefuses('FORBIDDEN');
+    given([drafted]).when(cmd('PassSecondReview', revokedReviewer)).thenRefuses('ROLE_REVOKED');
+    given([drafted])
+      .when(cmd('SubmitResource', actor('audit', { platform: ['auditor'] })))
+      .thenRefuses('FORBIDDEN');
+    // Once published, the resource is public: an outsider is refused, not misled.
+    given([drafted, submitted, first, second(), final(), published])
+      .when(cmd('WithdrawResource', outsider, { reason: 'r' }))
+      .thenRefuses('FORBIDDEN');
+  });
 });

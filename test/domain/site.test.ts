@@ -12,7 +12,7 @@ const opened: SiteEvent = {
   data: {
     siteId: 'jinan',
     kind: 'county_portal',
-    hostUnit: { name: '六安市金安区人民政府', code: '11341502003144593X' },
+    hostUnit: { name: '六安市金安区人民政府', code: '11341502003144593K' },
     name: '金安区人民政府',
     domains: { english: 'www.ja.gov.cn', chinese: '六安市金安区人民政府.政务' },
     approvedBy: 'director',
@@ -182,6 +182,14 @@ describe('Site', () => {
           context: { migrationTarget: { status: null } },
         })
         .thenRefuses('INVALID_MIGRATION_TARGET', 'R-SITE-5');
+      given([department])
+        .when({
+          type: 'MigrateSiteContent',
+          data: { siteId: 'edu', toSiteId: 'edu', reason: 'r' },
+          actor: admin,
+          context: { migrationTarget: { status: 'online' } },
+        })
+        .thenRefuses('MIGRATION_TO_ITSELF', 'R-SITE-5');
     });
     it('R-SITE-5: a closed site accepts no further command', () => {
       const closed: SiteEvent = {

@@ -477,7 +477,7 @@ describe('supervision over HTTP and WebSocket', () => {
       .workOrders;
     expect(overdue.map((w) => w.id).sort()).toEqual(run.runCheck.workOrders.map((w) => w.id).sort());
     const everywhere = (await ok<{ workOrders: WorkOrder[] }>(WORK_ORDERS, { overdue: true }, 'supervisor')).workOrders;
-    const metrics = await (await fetch(`${api.url}/metrics`)).text();
+    const metrics = await api.scrapeMetrics();
     expect(metrics).toMatch(new RegExp(`supervision_overdue_work_orders ${everywhere.length}\\b`));
     expect(metrics).toMatch(/supervision_overdue_messages \d+/);
     expect(metrics).toMatch(/supervision_stale_columns \d+/);

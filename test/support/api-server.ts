@@ -40,10 +40,15 @@ export interface ApiServer {
     variables: Record<string, unknown>,
     token?: string,
   ): { client: Client; next(): Promise<Record<string, unknown>>; close(): Promise<void> };
+  /** The Prometheus text of /metrics, fetched with the test server's metrics credential. */
+  scrapeMetrics(): Promise<string>;
   /** Waits until every read model holds everything written so far. */
   settle(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** The credential test servers serve /metrics to (unless a test sets METRICS_TOKEN itself). */
+export const TEST_METRICS_TOKEN = 'test-metrics-credential-0123456789';
 
 /** Real time plus however far a test has moved it on, so a 12-hour deadline passes without waiting. */
 export class TestClock {
@@ -63,7 +68,13 @@ export class TestClock {
 
 export async function startApiServer(env: Record<string, string> = {}): Promise<ApiServer> {
   const dir = tempDir('api');
-  const config = loadConfig({ DATA_DIR: dir.path, PORT: '0', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({
+    DATA_DIR: dir.path,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    METRICS_TOKEN: TEST_METRICS_TOKEN,
+    ...env,
+  });
   const clock = new TestClock();
   const { c, app, readModels } = await composeApiServer(config, clock.now);
   await createDemoPlatform(c.platform);
@@ -130,6 +141,13 @@ export async function startApiServer(env: Record<string, string> = {}): Promise<
               }),
         close: async () => client.dispose(),
       };
+    },
+    async scrapeMetrics() {
+      const response = await fetch(`${url}/metrics`, {
+        headers: { authorization: `Bearer ${config.METRICS_TOKEN}` },
+      });
+      if (response.status !== 200) throw new Error(`/metrics answered ${response.status}`);
+      return response.text();
     },
     async settle() {
       const head = await c.eventStore.headPosition();

@@ -50,7 +50,7 @@ export const CITY_PORTAL = {
 export const COUNTY_SITE = {
   siteId: 'jinan',
   kind: 'county_portal' as const,
-  hostUnit: { name: '六安市金安区人民政府', code: '11341502003144593X' },
+  hostUnit: { name: '六安市金安区人民政府', code: '11341502003144593K' },
   name: '金安区人民政府',
   domains: { english: 'www.ja.gov.cn', chinese: '六安市金安区人民政府.政务' },
   approvedBy: 'director',
