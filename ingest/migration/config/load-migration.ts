@@ -54,7 +54,7 @@ export interface CompiledMigration {
   skip: CompiledSkipRule[];
   derive: [name: string, expression: CompiledExpression][];
   column: CompiledExpression;
-  original: { publishedAt?: CompiledExpression; indexNumber?: CompiledExpression };
+  original: { publishedAt?: CompiledExpression; indexNumber?: CompiledExpression; versions?: CompiledExpression };
   fields: [field: string, expression: CompiledExpression][];
 }
 
@@ -191,6 +191,7 @@ export async function loadMigration(file: string, options: LoadOptions = {}): Pr
   const column = compile(config.destination.column, ['destination', 'column']);
   const publishedAt = optional(config.original.publishedAt, ['original', 'publishedAt']);
   const indexNumber = optional(config.original.indexNumber, ['original', 'indexNumber']);
+  const versions = optional(config.original.versions, ['original', 'versions']);
   const fields: CompiledMigration['fields'] = Object.entries(config.fields)
     .filter(([, spec]) => spec !== undefined)
     .map(([field, spec]) => [field, compile(spec!, ['fields', field])]);
@@ -248,6 +249,7 @@ export async function loadMigration(file: string, options: LoadOptions = {}): Pr
     original: {
       ...(publishedAt === undefined ? {} : { publishedAt }),
       ...(indexNumber === undefined ? {} : { indexNumber }),
+      ...(versions === undefined ? {} : { versions }),
     },
     fields,
   };

@@ -10,6 +10,7 @@ import type { CompiledMigration } from '../config/load-migration.js';
 import { FIELD_STATUSES, type FieldStatus } from '../field-outcome.js';
 import type { RowMessage } from '../migration-item.js';
 import type { PlanOptions, RowOutcome } from '../migration-plan.js';
+import { sourceDigestLine } from '../source-digest.js';
 import { describeValue } from '../values.js';
 
 export type FieldCounts = Record<FieldStatus, number>;
@@ -109,7 +110,7 @@ export class MigrationReportBuilder {
         : outcome.kind === 'item'
           ? outcome.item.rowHash
           : outcome.rowHash;
-    this.#source.update(`${outcome.sequence} ${hash}\n`);
+    this.#source.update(sourceDigestLine(outcome.sequence, hash));
     switch (outcome.kind) {
       case 'unreadable':
         report.rows.unreadable++;
