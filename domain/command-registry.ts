@@ -4,6 +4,7 @@
  */
 import { apiKeyCommands } from './api-key/api-key-commands.js';
 import { calendarCommands } from './calendar/calendar-commands.js';
+import { siteExportCommands } from './export/site-export-commands.js';
 import { subjectCommands } from './metadata/subject-commands.js';
 import { migrationCommands } from './migration/migration-commands.js';
 import { personCommands } from './person/person-commands.js';
@@ -21,6 +22,7 @@ export const COMMANDS = {
   ...subjectCommands,
   ...calendarCommands,
   ...migrationCommands,
+  ...siteExportCommands,
 } satisfies Record<string, AnyCommandModule>;
 
 export type CommandType = keyof typeof COMMANDS;

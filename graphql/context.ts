@@ -4,13 +4,16 @@
  */
 import type { PubSub } from 'mercurius';
 import type { Platform } from '../domain/platform.js';
+import type { SiteExportDirectory } from '../projections/export/site-export-directory.js';
 import type { SearchIndex } from '../projections/library/search-index.js';
+import type { MigrationRunDirectory } from '../projections/migration/migration-run-directory.js';
 import type { ApiKeyDirectory } from '../projections/people/api-key-directory.js';
 import type { PushReadModel } from '../projections/push/push-read-model.js';
 import type { ReadModels } from '../projections/runner/read-models.js';
 import type { SiteDirectory } from '../projections/sites/site-directory.js';
 import type { WorkflowReadModel } from '../projections/workflow/workflow-read-model.js';
 import type { Viewer } from './auth/viewer.js';
+import type { SiteExportService } from './export/site-export-service.js';
 
 export interface Services {
   platform: Platform;
@@ -19,6 +22,11 @@ export interface Services {
   pushes: PushReadModel;
   sites: SiteDirectory;
   apiKeys: ApiKeyDirectory;
+  /** R-LIB-4: migration runs by site. */
+  migrationRuns: MigrationRunDirectory;
+  /** R-LIB-5: site exports by site, and the files behind them. */
+  siteExports: SiteExportDirectory;
+  exportFiles: SiteExportService;
   readModels: ReadModels;
   /** The time commands are stamped with and push deadlines are judged by. */
   clock: () => Date;

@@ -3,8 +3,10 @@
  * defined a field another area defines too is a mistake caught at start-up, not a silent override.
  */
 import type { Context } from './context.js';
+import { exportResolvers } from './export/resolvers.js';
 import type { Resolvers } from './generated/resolvers-types.js';
 import { libraryResolvers } from './library/resolvers.js';
+import { migrationResolvers } from './migration/resolvers.js';
 import { peopleResolvers } from './people/resolvers.js';
 import { pushResolvers } from './push/resolvers.js';
 import { settingsResolvers } from './settings/resolvers.js';
@@ -19,6 +21,8 @@ const AREA_RESOLVERS: Resolvers[] = [
   pushResolvers,
   peopleResolvers,
   settingsResolvers,
+  migrationResolvers,
+  exportResolvers,
 ];
 
 export function mergeResolvers(areas: Resolvers[]): Record<string, Record<string, unknown>> {

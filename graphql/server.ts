@@ -1,7 +1,7 @@
 /**
  * The HTTP server, composed of small plugins: rate limits, authentication, the GraphQL API (mercurius, JIT on,
  * subscriptions over graphql-transport-ws), GraphiQL served from the installed packages, the operations endpoints,
- * and the live updates that feed the subscriptions.
+ * the live updates that feed the subscriptions, and the downloads of site exports.
  */
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -13,6 +13,7 @@ import authentication from './auth/authentication.js';
 import type { TokenVerifier } from './auth/token-keys.js';
 import type { Context, Services } from './context.js';
 import { formatGraphQLError, httpStatusOf } from './errors.js';
+import exportRoutes from './export/export-routes.js';
 import graphiql from './graphiql/graphiql.js';
 import { liveUpdates } from './live-updates/live-updates.js';
 import type { Metrics } from './operations/metrics.js';
@@ -110,5 +111,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     readyLag: options.readyLag ?? 1000,
   });
   await app.register(liveUpdates, { eventStore: options.eventStore, services, runners: options.liveRunners });
+  await app.register(exportRoutes, { services });
   return app;
 }

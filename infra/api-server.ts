@@ -3,7 +3,9 @@
  * with append latency measured. `npm start` and the end-to-end tests build it the same way; starting the projections
  * and listening is left to them.
  */
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { SiteExportService } from '../graphql/export/site-export-service.js';
 import { Metrics } from '../graphql/operations/metrics.js';
 import { buildServer } from '../graphql/server.js';
 import { ProjectionRunner } from '../projections/runner/projection-runner.js';
@@ -25,13 +27,15 @@ export interface ApiPlatform {
 export async function composeApiServer(config: Config, clock: () => Date = () => new Date()): Promise<ApiPlatform> {
   const metrics = new Metrics();
   const c = await compose(config, (store) => measuredEventStore(store, (s) => metrics.appendDuration.observe(s)));
-  const { library, workflow, push, sites, apiKeys } = c.projections;
+  const { library, workflow, push, sites, apiKeys, migrationRuns, siteExports } = c.projections;
   const readModels = new ReadModels({
     library: new ProjectionRunner(c.eventStore, library),
     workflow: new ProjectionRunner(c.eventStore, workflow),
     push: new ProjectionRunner(c.eventStore, push),
     sites: new ProjectionRunner(c.eventStore, sites),
     apiKeys: new ProjectionRunner(c.eventStore, apiKeys),
+    migrationRuns: new ProjectionRunner(c.eventStore, migrationRuns),
+    siteExports: new ProjectionRunner(c.eventStore, siteExports),
   });
   metrics.watchProjections(readModels.all());
   metrics.watchPushes(c.pushes, clock);
@@ -45,6 +49,9 @@ export async function composeApiServer(config: Config, clock: () => Date = () =>
       pushes: c.pushes,
       sites: c.sites,
       apiKeys: c.apiKeys,
+      migrationRuns: c.migrationRuns,
+      siteExports: c.siteExports,
+      exportFiles: new SiteExportService(c.platform, c.eventStore, join(config.DATA_DIR, 'exports'), clock),
       readModels,
       clock,
       anonymousRead: config.ANONYMOUS_READ,

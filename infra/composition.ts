@@ -4,8 +4,13 @@
  */
 import type { EventStore } from '../domain/event-store/port.js';
 import { Platform } from '../domain/platform.js';
+import { openSiteExportDirectory, type SiteExportDirectory } from '../projections/export/site-export-directory.js';
 import { libraryProjection } from '../projections/library/library-projection.js';
 import type { SearchIndex } from '../projections/library/search-index.js';
+import {
+  type MigrationRunDirectory,
+  openMigrationRunDirectory,
+} from '../projections/migration/migration-run-directory.js';
 import { type ApiKeyDirectory, openApiKeyDirectory } from '../projections/people/api-key-directory.js';
 import { openPushReadModel, type PushReadModel } from '../projections/push/push-read-model.js';
 import type { Projection } from '../projections/runner/projection.js';
@@ -25,6 +30,8 @@ export interface Composition {
   pushes: PushReadModel;
   sites: SiteDirectory;
   apiKeys: ApiKeyDirectory;
+  migrationRuns: MigrationRunDirectory;
+  siteExports: SiteExportDirectory;
   /** Every read model's projection, by name. */
   projections: {
     library: Projection;
@@ -32,6 +39,8 @@ export interface Composition {
     push: Projection;
     sites: Projection;
     apiKeys: Projection;
+    migrationRuns: Projection;
+    siteExports: Projection;
   };
   close(): Promise<void>;
 }
@@ -51,6 +60,8 @@ export async function compose(
   const pushes = openPushReadModel(config.DATA_DIR);
   const sites = openSiteDirectory(config.DATA_DIR);
   const apiKeys = openApiKeyDirectory(config.DATA_DIR);
+  const migrationRuns = openMigrationRunDirectory(config.DATA_DIR);
+  const siteExports = openSiteExportDirectory(config.DATA_DIR);
   return {
     config,
     eventStore,
@@ -60,12 +71,16 @@ export async function compose(
     pushes,
     sites,
     apiKeys,
+    migrationRuns,
+    siteExports,
     projections: {
       library: libraryProjection(searchIndex),
       workflow: workflow.projection(),
       push: pushes.projection(),
       sites: sites.projection(),
       apiKeys: apiKeys.projection(),
+      migrationRuns: migrationRuns.projection(),
+      siteExports: siteExports.projection(),
     },
     async close() {
       await searchIndex.close();
@@ -73,6 +88,8 @@ export async function compose(
       pushes.close();
       sites.close();
       apiKeys.close();
+      migrationRuns.close();
+      siteExports.close();
       await raw.close();
     },
   };

@@ -511,6 +511,8 @@ describe('GraphQL API over HTTP and WebSocket', () => {
         ['push', 'live'],
         ['sites', 'live'],
         ['api-keys', 'live'],
+        ['migration-runs', 'live'],
+        ['site-exports', 'live'],
       ]);
       const metrics = await (await fetch(`${api.url}/metrics`)).text();
       for (const name of [
