@@ -61,6 +61,12 @@ export interface CompiledMigration {
 export interface LoadOptions {
   /** The taxonomy in force (base plus administrators' extensions); the published base by default. */
   taxonomy?: SubjectTaxonomy;
+  /**
+   * The export to read instead of the one the configuration names (its `path` or `directory`): one configuration
+   * serves every export of the same old system. Checked like the configuration's own; the run's source digest
+   * covers its content.
+   */
+  source?: string;
 }
 
 interface RawProblem {
@@ -117,6 +123,11 @@ export async function loadMigration(file: string, options: LoadOptions = {}): Pr
   }
 
   const config = parsed.data;
+  if (options.source !== undefined) {
+    const reader = config.source.reader;
+    const source = resolve(options.source);
+    config.source.reader = reader.type === 'html' ? { ...reader, directory: source } : { ...reader, path: source };
+  }
   const directory = dirname(path);
   const problems: RawProblem[] = [];
   const taxonomy = options.taxonomy ?? SubjectTaxonomy.base();
