@@ -67,6 +67,8 @@ export interface LoadOptions {
    * covers its content.
    */
   source?: string;
+  /** The site to migrate into instead of the configuration's `destination.site` (an export of one site into another). */
+  site?: string;
 }
 
 interface RawProblem {
@@ -123,6 +125,7 @@ export async function loadMigration(file: string, options: LoadOptions = {}): Pr
   }
 
   const config = parsed.data;
+  if (options.site !== undefined) config.destination.site = options.site;
   if (options.source !== undefined) {
     const reader = config.source.reader;
     const source = resolve(options.source);

@@ -8,6 +8,7 @@
  *                          (GraphQL) by an approver of the site, or ends at once with --no-wait
  *   --incremental          only rows past the high-water mark of the last completed run of this configuration
  *   --source <path>        reads this export instead of the one the configuration names
+ *   --site <siteId>        migrates into this site instead of the configuration's
  *   --run <id>             the new run's id (default: <migration>-<time>)
  *   --out <folder>         where reports go (default: data/migration-reports)
  *
@@ -35,7 +36,7 @@ import { destinationSite, dryRunReport, executeMigrationRun, startMigrationRun }
 export class MigrateUsageError extends Error {}
 
 export const MIGRATE_USAGE =
-  'npm run cli -- migrate <config.yaml> [--dry-run] [--as <site administrator>] [--approved-by <approver>] [--incremental] [--source <export>] [--run <id>] [--out <folder>] [--no-wait]';
+  'npm run cli -- migrate <config.yaml> [--dry-run] [--as <site administrator>] [--approved-by <approver>] [--incremental] [--source <export>] [--site <siteId>] [--run <id>] [--out <folder>] [--no-wait]';
 
 export interface MigrateEnvironment {
   platform: Platform;
@@ -111,6 +112,7 @@ export async function migrateCommand(argv: string[], environment: MigrateEnviron
       'approved-by': { type: 'string' },
       incremental: { type: 'boolean', default: false },
       source: { type: 'string' },
+      site: { type: 'string' },
       run: { type: 'string' },
       out: { type: 'string', default: join('data', 'migration-reports') },
       'no-wait': { type: 'boolean', default: false },
@@ -126,6 +128,7 @@ export async function migrateCommand(argv: string[], environment: MigrateEnviron
   const migration = await loadMigration(file, {
     taxonomy: await platform.reader.subjectTaxonomy(),
     ...(values.source === undefined ? {} : { source: values.source }),
+    ...(values.site === undefined ? {} : { site: values.site }),
   });
   await destinationSite(platform, migration);
   const bar = () => (environment.progress ? migrationProgressBar(migration.name, environment.progress) : undefined);
