@@ -23,6 +23,11 @@ const WEAK_EVIDENCE = 2;
 
 const keywordsSchema = z.record(z.string(), z.array(z.string().trim().min(1)).min(1));
 
+/** Two UTF-16 units as one number: a set of them costs no strings. */
+function pairOf(text: string, at: number): number {
+  return text.charCodeAt(at) * 65_536 + text.charCodeAt(at + 1);
+}
+
 function occurrences(text: string, word: string, max: number): number {
   let count = 0;
   for (let at = text.indexOf(word); at !== -1 && count < max; at = text.indexOf(word, at + word.length)) count++;
@@ -54,6 +59,10 @@ export class KeywordClassifier implements SubjectClassifier {
 
   propose({ title, body }: ClassifiedText, within?: string): SubjectCandidate[] {
     const opening = body.slice(0, OPENING_CHARACTERS);
+    // Most words of most lists are not in a given text: a word whose first two characters never stand together in
+    // the opening cannot occur there, so only the others are searched (a migration classifies every row).
+    const pairs = new Set<number>();
+    for (let i = 0; i + 1 < opening.length; i++) pairs.add(pairOf(opening, i));
     const scored: { subject: string; score: number; evidence: string[] }[] = [];
     for (const [subject, words] of this.#keywords) {
       if (within !== undefined && !subject.startsWith(`${within}${SUBJECT_SEPARATOR}`)) continue;
@@ -61,7 +70,7 @@ export class KeywordClassifier implements SubjectClassifier {
       const evidence: string[] = [];
       for (const word of words) {
         const inTitle = title.includes(word);
-        const inBody = occurrences(opening, word, MAX_BODY_HITS);
+        const inBody = word.length >= 2 && !pairs.has(pairOf(word, 0)) ? 0 : occurrences(opening, word, MAX_BODY_HITS);
         if (!inTitle && inBody === 0) continue;
         score += (inTitle ? TITLE_WEIGHT : 0) + inBody;
         evidence.push(`${word}${inTitle ? ' (title)' : ''}${inBody > 0 ? ` ×${inBody}` : ''}`);
