@@ -205,14 +205,21 @@ const migrateItem = processCommand({
     let indexNumber: Awaited<ReturnType<typeof indexNumberOf>> | undefined;
     if (decision.kind === 'create') {
       const key = sourceRowKey(provenance.system, provenance.originalId);
-      try {
-        await environment.run(
-          claimValue,
-          { scope: 'migration-source', value: key, owner: resourceId, at: meta.occurredAt },
-          itemMeta,
-        );
-      } catch (error) {
-        if (!isCode(error, 'SOURCE_ROW_MIGRATED')) throw error;
+      // The row's claim and the index number are independent appends: made at once, they share commits. (A row
+      // that turns out to be migrated already leaves a number unused: a gap, which index numbers allow.)
+      const [claimed, number] = await Promise.all([
+        environment
+          .run(claimValue, { scope: 'migration-source', value: key, owner: resourceId, at: meta.occurredAt }, itemMeta)
+          .then(
+            () => true,
+            (error: unknown) => {
+              if (!isCode(error, 'SOURCE_ROW_MIGRATED')) throw error;
+              return false;
+            },
+          ),
+        indexNumberOf(input, itemMeta, environment),
+      ]);
+      if (!claimed) {
         const holder = (await environment.reader.claim('migration-source', key)).owner;
         return {
           outcome: 'conflicts',
@@ -221,7 +228,7 @@ const migrateItem = processCommand({
           position: null,
         };
       }
-      indexNumber = await indexNumberOf(input, itemMeta, environment);
+      indexNumber = number;
     }
     try {
       const handled = await environment.run(

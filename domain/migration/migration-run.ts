@@ -108,6 +108,12 @@ export const migrationRunCommandSchemas = {
     after: text(100).optional(),
     resourceIdPrefix: text(50),
     report: reportSummarySchema,
+    /**
+     * Rows per batch, and the digest of each batch's rows as the dry run read them: the run writes a batch only if
+     * its rows are still those, so nothing its approver did not see is ever written.
+     */
+    batchSize: z.int().min(1).max(MAX_BATCH),
+    batchDigests: z.array(digest).max(100_000),
   }),
   ApproveMigrationRun: z.strictObject({ runId: id, comment: z.string().trim().max(2000).optional() }),
   RejectMigrationRun: z.strictObject({ runId: id, reason }),
@@ -197,6 +203,8 @@ export interface MigrationRunState {
   after?: string;
   resourceIdPrefix: string;
   report: ReportSummary | null;
+  batchSize: number;
+  batchDigests: string[];
   status: MigrationRunStatus;
   startedBy: string;
   startedAt: string;
@@ -224,9 +232,8 @@ export function announcedResources(state: MigrationRunState): string[] {
 
 /** Where a run that stopped goes on: the first row of the first batch not recorded as written. */
 export function resumePoint(state: MigrationRunState): { batch: number; fromSequence: number } {
-  const done = state.batches.filter((b) => b.counts !== undefined);
-  const last = done.at(-1);
-  return { batch: done.length + 1, fromSequence: last ? last.throughSequence + 1 : 1 };
+  const done = state.batches.filter((b) => b.counts !== undefined).length;
+  return { batch: done + 1, fromSequence: done * state.batchSize + 1 };
 }
 
 function refuse(category: ErrorCategory, code: string, zh: string, en: string, rule = 'R-LIB-4'): never {
@@ -273,6 +280,8 @@ export const migrationRunDecider: Decider<MigrationRunState, MigrationRunCommand
     migratedAt: '',
     resourceIdPrefix: '',
     report: null,
+    batchSize: 1,
+    batchDigests: [],
     status: 'awaiting_approval',
     startedBy: '',
     startedAt: '',
@@ -349,7 +358,15 @@ export const migrationRunDecider: Decider<MigrationRunState, MigrationRunCommand
         if (state.status !== 'approved') notApproved(state);
         const { batch, fromSequence, throughSequence } = command.data;
         const next = resumePoint(state);
-        if (batch !== next.batch || fromSequence < next.fromSequence || throughSequence < fromSequence)
+        // Batches are the approved ones: cut at the run's batch size, one digest each.
+        const first = (batch - 1) * state.batchSize + 1;
+        if (
+          batch !== next.batch ||
+          batch > state.batchDigests.length ||
+          fromSequence !== first ||
+          throughSequence < fromSequence ||
+          throughSequence >= first + state.batchSize
+        )
           refuse(
             'CONFLICT',
             'BATCH_OUT_OF_ORDER',
@@ -384,12 +401,12 @@ export const migrationRunDecider: Decider<MigrationRunState, MigrationRunCommand
         const role = requireSystem(actor);
         if (state.status === 'completed') return decided(role);
         if (state.status !== 'approved') notApproved(state);
-        if (state.batches.some((b) => b.counts === undefined))
+        if (state.batches.some((b) => b.counts === undefined) || state.batches.length !== state.batchDigests.length)
           refuse(
             'CONFLICT',
             'BATCH_OUT_OF_ORDER',
             `迁移批次 ${runId} 还有未写完的批`,
-            `migration run ${runId} has a batch that was started and not recorded`,
+            `migration run ${runId} has an approved batch that is not written yet`,
           );
         return decided(role, {
           type: 'MigrationRunCompleted',

@@ -7,6 +7,7 @@ import { apiBenchmark } from './api.js';
 import { commandsBenchmark } from './commands.js';
 import { eventStoreBenchmark } from './eventstore.js';
 import { libraryBenchmark } from './library.js';
+import { migrateBenchmark } from './migrate.js';
 import { pushBenchmark } from './push.js';
 
 const benchmarks: Record<string, () => Promise<unknown>> = {
@@ -15,6 +16,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   library: libraryBenchmark,
   api: apiBenchmark,
   push: pushBenchmark,
+  migrate: migrateBenchmark,
 };
 
 const wanted = process.argv.slice(2);

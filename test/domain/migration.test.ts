@@ -49,6 +49,8 @@ const startData = {
   migratedAt: at,
   resourceIdPrefix: 'jinan-crawl-',
   report,
+  batchSize: 10,
+  batchDigests: [DIGEST, DIGEST],
 };
 const runCommand = (type: MigrationRunCommand['type'], who: MigrationRunCommand['actor'], data: object) =>
   ({ type, data: { runId: 'run-1', ...data }, actor: who, context: { occurredAt: at, site } }) as MigrationRunCommand;

@@ -11,6 +11,7 @@
  *   by this very run, and counted once.
  */
 
+import { createHash, type Hash } from 'node:crypto';
 import {
   addOutcomes,
   type MigrationRunState,
@@ -28,16 +29,25 @@ import { DomainError } from '../../../domain/shared/domain-error.js';
 import { type SiteContext, siteContextOf } from '../../../domain/site/site.js';
 import type { CompiledMigration } from '../config/load-migration.js';
 import type { MigrationItem } from '../migration-item.js';
-import { highWaterMark, type PlanProgress, planMigration, type RowOutcome } from '../migration-plan.js';
+import {
+  highWaterMark,
+  type PlanOptions,
+  type PlanProgress,
+  planMigration,
+  type RowOutcome,
+} from '../migration-plan.js';
 import { type MigrationReport, MigrationReportBuilder } from '../report/migration-report.js';
-import { sourceDigest } from '../source-digest.js';
+import { batchDigest, batchOf, outcomeHash, sourceDigestLine } from '../source-digest.js';
 import { checkDestination } from './destination.js';
 import { migrateItemInput } from './item-input.js';
 
-/** Rows per batch: a stop repeats at most one batch, and each batch is two small appends to the run's stream. */
+/**
+ * Rows per batch: a stop repeats at most one batch, each batch is two small appends to the run's stream, and the
+ * run's start records one digest per batch.
+ */
 export const DEFAULT_BATCH_SIZE = 200;
 /** Items written at once: concurrent appends share the event store's commits. */
-export const DEFAULT_CONCURRENCY = 32;
+export const DEFAULT_CONCURRENCY = 64;
 
 export interface RunProgress extends PlanProgress {
   counts: OutcomeCounts;
@@ -65,17 +75,45 @@ export interface DryRunOptions {
   onProgress?: (progress: PlanProgress) => void;
 }
 
+export interface DryRun {
+  report: MigrationReport;
+  /** The digest of each batch of `batchSize` rows, in order. */
+  batchDigests: string[];
+}
+
+/** The report of what a run would do, with the destination's columns checked, and its batches' digests; writes nothing. */
+export async function dryRun(
+  platform: Platform,
+  migration: CompiledMigration,
+  options: DryRunOptions & { batchSize?: number },
+): Promise<DryRun> {
+  const site = await destinationSite(platform, migration);
+  const plan = planMigration(migration, options);
+  const report = new MigrationReportBuilder(migration, options);
+  const size = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const batchDigests: string[] = [];
+  let digest: Hash | undefined;
+  let batch = 0;
+  for await (const outcome of plan.outcomes()) {
+    report.add(checkDestination(outcome, site, migration.siteId));
+    if (batchOf(outcome.sequence, size) !== batch) {
+      if (digest) batchDigests.push(digest.digest('hex'));
+      digest = createHash('sha256');
+      batch = batchOf(outcome.sequence, size);
+    }
+    digest!.update(sourceDigestLine(outcome.sequence, outcomeHash(outcome)));
+  }
+  if (digest) batchDigests.push(digest.digest('hex'));
+  return { report: report.build(), batchDigests };
+}
+
 /** The report of what a run would do, with the destination's columns checked; writes nothing. */
 export async function dryRunReport(
   platform: Platform,
   migration: CompiledMigration,
   options: DryRunOptions,
 ): Promise<MigrationReport> {
-  const site = await destinationSite(platform, migration);
-  const plan = planMigration(migration, options);
-  const report = new MigrationReportBuilder(migration, options);
-  for await (const outcome of plan.outcomes()) report.add(checkDestination(outcome, site, migration.siteId));
-  return report.build();
+  return (await dryRun(platform, migration, options)).report;
 }
 
 export function reportSummary(report: MigrationReport): ReportSummary {
@@ -95,6 +133,7 @@ export interface StartOptions extends DryRunOptions {
   /** Who starts it: a site administrator of the destination site (or a platform administrator). */
   actorId: string;
   occurredAt: string;
+  batchSize?: number;
 }
 
 export async function startMigrationRun(
@@ -102,7 +141,8 @@ export async function startMigrationRun(
   migration: CompiledMigration,
   options: StartOptions,
 ): Promise<{ report: MigrationReport; state: MigrationRunState }> {
-  const report = await dryRunReport(platform, migration, options);
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const { report, batchDigests } = await dryRun(platform, migration, { ...options, batchSize });
   const { state } = await platform.execute(
     'StartMigrationRun',
     {
@@ -116,6 +156,8 @@ export async function startMigrationRun(
       ...(options.after === undefined ? {} : { after: options.after }),
       resourceIdPrefix: migration.resourceIdPrefix,
       report: reportSummary(report),
+      batchSize,
+      batchDigests,
     },
     { actorId: options.actorId, occurredAt: options.occurredAt, correlationId: options.runId },
   );
@@ -137,7 +179,6 @@ export class MigrationChanged extends DomainError {
 }
 
 export interface ExecuteOptions {
-  batchSize?: number;
   concurrency?: number;
   /** The time commands are stamped with; real time by default (the executor is at the edge, like an API). */
   now?: () => string;
@@ -185,10 +226,9 @@ export async function executeMigrationRun(
     );
   if (migration.digest !== state.configurationDigest || migration.siteId !== state.siteId)
     throw new MigrationChanged(runId, 'configuration');
-  if ((await sourceDigest(migration)) !== state.sourceDigest) throw new MigrationChanged(runId, 'export');
 
   const site = await destinationSite(platform, migration);
-  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const batchSize = state.batchSize;
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const resume = resumePoint(state);
   let counts = noOutcomes();
@@ -198,6 +238,8 @@ export async function executeMigrationRun(
   let progress: PlanProgress | undefined;
 
   const writeBatch = async (outcomes: RowOutcome[]) => {
+    // Its rows must be those the approver approved (a changed export is refused before this batch writes).
+    if (batchDigest(outcomes) !== state.batchDigests[batch - 1]) throw new MigrationChanged(runId, 'export');
     const ready = outcomes.flatMap((o) => (o.kind === 'item' && o.item.ready ? [o.item] : []));
     const range = {
       runId,
@@ -253,7 +295,7 @@ export async function executeMigrationRun(
     if (progress) options.onProgress?.({ ...progress, counts: addOutcomes(recordedOutcomes(state), counts) });
   };
 
-  const plan = planMigration(migration, {
+  const planOptions: PlanOptions = {
     runId,
     migratedAt: state.migratedAt,
     ...(state.after === undefined ? {} : { after: state.after }),
@@ -261,17 +303,20 @@ export async function executeMigrationRun(
       progress = p;
       options.onProgress?.({ ...p, counts: addOutcomes(recordedOutcomes(state), counts) });
     },
-  });
-  for await (const outcome of plan.outcomes()) {
-    if (outcome.kind === 'item') items.push(outcome.item);
+  };
+  const outcomes = planMigration(migration, planOptions).outcomes();
+  for await (const outcome of outcomes) {
+    if (outcome.kind === 'item') items.push({ watermark: outcome.item.watermark });
     if (outcome.sequence < resume.fromSequence) continue;
-    pending.push(checkDestination(outcome, site, migration.siteId));
-    if (pending.length >= batchSize) {
+    if (pending.length > 0 && batchOf(outcome.sequence, batchSize) !== batch) {
       await writeBatch(pending);
       pending = [];
     }
+    pending.push(checkDestination(outcome, site, migration.siteId));
   }
   if (pending.length > 0) await writeBatch(pending);
+  // More batches approved than the export now has rows for: it changed.
+  if (batch - 1 < state.batchDigests.length) throw new MigrationChanged(runId, 'export');
   const mark = highWaterMark(items, state.after);
   await platform.execute(
     'CompleteMigrationRun',

@@ -56,6 +56,8 @@ describe('R-LIB-4 a migration run killed with SIGKILL resumes where it stopped',
       migratedAt: MIGRATED_AT,
       actorId: 'jinan-webmaster',
       occurredAt: new Date().toISOString(),
+      // Small batches: a kill lands inside one often.
+      batchSize: 15,
     });
     await platform.execute(
       'ApproveMigrationRun',
@@ -67,7 +69,7 @@ describe('R-LIB-4 a migration run killed with SIGKILL resumes where it stopped',
 
     let batchesBeforeKills = 0;
     for (let round = 0; round < 2; round++) {
-      const run = start(dir.path, MIGRATION_EXAMPLES.jinan, runId, '15');
+      const run = start(dir.path, MIGRATION_EXAMPLES.jinan, runId);
       // Once it writes, kill it at a random moment of its work.
       while (run.lines.length === 0) await sleep(20);
       await sleep(Math.floor(Math.random() * 600));
@@ -80,9 +82,7 @@ describe('R-LIB-4 a migration run killed with SIGKILL resumes where it stopped',
 
     store = openSqliteEventStore(dir.path);
     platform = new Platform(store);
-    const resumed = await executeMigrationRun(platform, await loadMigration(MIGRATION_EXAMPLES.jinan), runId, {
-      batchSize: 15,
-    });
+    const resumed = await executeMigrationRun(platform, await loadMigration(MIGRATION_EXAMPLES.jinan), runId);
     expect(resumed.resumedFrom).toBeGreaterThan(1);
     expect(resumed.state.status).toBe('completed');
     expect(resumed.state.completion!.counts).toMatchObject({
