@@ -5,8 +5,10 @@
 import { apiKeyCommands } from './api-key/api-key-commands.js';
 import { calendarCommands } from './calendar/calendar-commands.js';
 import { contentCheckCommands } from './content-check/content-check-commands.js';
+import { siteExportCommands } from './export/site-export-commands.js';
 import { messageCommands } from './message/message-commands.js';
 import { subjectCommands } from './metadata/subject-commands.js';
+import { migrationCommands } from './migration/migration-commands.js';
 import { personCommands } from './person/person-commands.js';
 import { pushCommands } from './push/push-commands.js';
 import { resourceCommands } from './resource/resource-commands.js';
@@ -26,6 +28,8 @@ export const COMMAND_AREAS = {
   message: messageCommands,
   workOrder: workOrderCommands,
   contentCheck: contentCheckCommands,
+  migration: migrationCommands,
+  siteExport: siteExportCommands,
 } satisfies Record<string, Record<string, AnyCommandModule>>;
 
 type UnionToIntersection<U> = (U extends unknown ? (k: U) => void : never) extends (k: infer I) => void ? I : never;

@@ -6,7 +6,9 @@ import type { PubSub } from 'mercurius';
 import type { Platform } from '../domain/platform.js';
 import type { AuditLogReader } from '../projections/audit-log/audit-log-reader.js';
 import type { AuditTrailReadModel } from '../projections/audit-trail/audit-trail-read-model.js';
+import type { SiteExportDirectory } from '../projections/export/site-export-directory.js';
 import type { SearchIndex } from '../projections/library/search-index.js';
+import type { MigrationRunDirectory } from '../projections/migration/migration-run-directory.js';
 import type { ApiKeyDirectory } from '../projections/people/api-key-directory.js';
 import type { PushReadModel } from '../projections/push/push-read-model.js';
 import type { ReadModels } from '../projections/runner/read-models.js';
@@ -15,6 +17,7 @@ import type { ContentCheckReadModel } from '../projections/supervision/content-c
 import type { SupervisionReadModel } from '../projections/supervision/supervision-read-model.js';
 import type { WorkflowReadModel } from '../projections/workflow/workflow-read-model.js';
 import type { Viewer } from './auth/viewer.js';
+import type { SiteExportService } from './export/site-export-service.js';
 
 export interface Services {
   platform: Platform;
@@ -27,6 +30,11 @@ export interface Services {
   auditTrail: AuditTrailReadModel;
   supervision: SupervisionReadModel;
   contentChecks: ContentCheckReadModel;
+  /** R-LIB-4: migration runs by site. */
+  migrationRuns: MigrationRunDirectory;
+  /** R-LIB-5: site exports by site, and the files behind them. */
+  siteExports: SiteExportDirectory;
+  exportFiles: SiteExportService;
   readModels: ReadModels;
   /** The time commands are stamped with and push deadlines are judged by. */
   clock: () => Date;

@@ -4,8 +4,10 @@
  */
 import { auditResolvers } from './audit/resolvers.js';
 import type { Context } from './context.js';
+import { exportResolvers } from './export/resolvers.js';
 import type { Resolvers } from './generated/resolvers-types.js';
 import { libraryResolvers } from './library/resolvers.js';
+import { migrationResolvers } from './migration/resolvers.js';
 import { peopleResolvers } from './people/resolvers.js';
 import { pushResolvers } from './push/resolvers.js';
 import { settingsResolvers } from './settings/resolvers.js';
@@ -23,6 +25,8 @@ const AREA_RESOLVERS: Resolvers[] = [
   settingsResolvers,
   auditResolvers,
   supervisionResolvers,
+  migrationResolvers,
+  exportResolvers,
 ];
 
 export function mergeResolvers(areas: Resolvers[]): Record<string, Record<string, unknown>> {

@@ -1,7 +1,7 @@
 /**
  * The HTTP server, composed of small plugins: authentication, rate limits, the request guard, the GraphQL API
  * (mercurius, JIT on, subscriptions over graphql-transport-ws), GraphiQL served from the installed packages, the
- * operations endpoints, and the live updates that feed the subscriptions.
+ * operations endpoints, the live updates that feed the subscriptions, and the downloads of site exports.
  *
  * One set of limits holds on every path: the same validation rules (the standard ones and query-cost.ts) for a query
  * over HTTP and a subscription over the socket, the same argument checks for every root field, the same error
@@ -21,6 +21,7 @@ import { authorizationFrom, clientKey } from './auth/viewer.js';
 import type { Context, Services } from './context.js';
 import { BudgetSpent, CostBudget, costOf } from './cost-budget.js';
 import { formatErrors, OperationErrors } from './errors.js';
+import exportRoutes from './export/export-routes.js';
 import graphiql from './graphiql/graphiql.js';
 import { liveUpdates } from './live-updates/live-updates.js';
 import { formatSocketErrors } from './live-updates/socket-errors.js';
@@ -215,5 +216,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     runner: options.liveRunners.supervision,
   });
   await app.register(summaryRoutes, { services });
+  await app.register(exportRoutes, { services });
   return app;
 }

@@ -3,7 +3,9 @@
  * with append latency measured. `npm start` and the end-to-end tests build it the same way; starting the projections
  * and listening is left to them.
  */
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { SiteExportService } from '../graphql/export/site-export-service.js';
 import { Metrics } from '../graphql/operations/metrics.js';
 import { buildServer } from '../graphql/server.js';
 import { watchSupervision } from '../graphql/supervision/supervision-metrics.js';
@@ -27,7 +29,18 @@ export interface ApiPlatform {
 export async function composeApiServer(config: Config, clock: () => Date = () => new Date()): Promise<ApiPlatform> {
   const metrics = new Metrics();
   const c = await compose(config, (store) => measuredEventStore(store, (s) => metrics.appendDuration.observe(s)));
-  const { library, workflow, push, sites, apiKeys, auditTrail, supervision, contentChecks } = c.projections;
+  const {
+    library,
+    workflow,
+    push,
+    sites,
+    apiKeys,
+    auditTrail,
+    supervision,
+    contentChecks,
+    migrationRuns,
+    siteExports,
+  } = c.projections;
   const readModels = new ReadModels({
     library: new ProjectionRunner(c.eventStore, library),
     workflow: new ProjectionRunner(c.eventStore, workflow),
@@ -39,6 +52,8 @@ export async function composeApiServer(config: Config, clock: () => Date = () =>
     auditTrail: new ProjectionRunner(c.eventStore, auditTrail),
     supervision: new ProjectionRunner(c.eventStore, supervision),
     contentChecks: new ProjectionRunner(c.eventStore, contentChecks),
+    migrationRuns: new ProjectionRunner(c.eventStore, migrationRuns),
+    siteExports: new ProjectionRunner(c.eventStore, siteExports),
   });
   metrics.watchProjections(readModels.all());
   metrics.watchPushes(c.pushes, clock);
@@ -57,6 +72,9 @@ export async function composeApiServer(config: Config, clock: () => Date = () =>
       auditTrail: c.auditTrail,
       supervision: c.supervision,
       contentChecks: c.contentChecks,
+      migrationRuns: c.migrationRuns,
+      siteExports: c.siteExports,
+      exportFiles: new SiteExportService(c.platform, c.eventStore, join(config.DATA_DIR, 'exports'), clock),
       readModels,
       clock,
       anonymousRead: config.ANONYMOUS_READ,

@@ -5,6 +5,9 @@
  *   projections rebuild <name>    rebuilds a read model from the start of the log into a fresh generation, with a
  *                                 progress bar, and promotes it once it has caught up (the old one serves meanwhile)
  *   demo [corpus.jsonl]           creates the sample platform and loads the sample corpus through the command path
+ *                                 (`demo --no-corpus`: the sites and staff alone, e.g. to migrate the corpus instead)
+ *   migrate <config> [--dry-run]  migrates an old site's export by its configuration (R-LIB-4), with a progress
+ *                                 bar and the report; see ingest/migration/write/migrate-command.ts for the options
  *   search <text…>                searches the shared library (what the server's projections have indexed)
  *   token <personId> [expiry]     issues a bearer token for a registered person, signed with the local key
  *                                 (the embedded default; in production the identity provider issues them)
@@ -12,7 +15,10 @@
  *                                 every AUDIT_CHECKPOINT_INTERVAL_MS) and prints it
  */
 import { SingleBar } from 'cli-progress';
+import { DomainError } from '../domain/shared/domain-error.js';
 import { InvalidToken } from '../graphql/auth/token-keys.js';
+import { MigrationConfigError } from '../ingest/migration/config/config-error.js';
+import { MIGRATE_USAGE, MigrateUsageError, migrateCommand } from '../ingest/migration/write/migrate-command.js';
 import { SAMPLE_CORPUS_PATH } from '../ingest/sample-corpus.js';
 import { openAuditLog } from '../projections/audit-log/audit-log.js';
 import { generationOf } from '../projections/runner/projection.js';
@@ -25,7 +31,8 @@ import { localSigningKey } from './token-verifier.js';
 
 const USAGE = `usage: npm run cli -- projections status
        npm run cli -- projections rebuild <name>
-       npm run cli -- demo [corpus.jsonl]
+       npm run cli -- demo [corpus.jsonl | --no-corpus]
+       ${MIGRATE_USAGE}
        npm run cli -- search <text…>
        npm run cli -- token <personId> [expiry, e.g. 8h]
        npm run cli -- audit checkpoint`;
@@ -47,6 +54,7 @@ async function token(c: Composition, personId: string, expiry = '8h'): Promise<v
 async function demo(c: Composition, corpusPath = SAMPLE_CORPUS_PATH): Promise<void> {
   await createDemoPlatform(c.platform);
   process.stdout.write('sample platform: city portal and three sub-sites with staff in every role\n');
+  if (corpusPath === '--no-corpus') return;
   const bar = new SingleBar({
     format: 'loading corpus [{bar}] {value}/{total} regulations | ETA {eta_formatted}',
     hideCursor: true,
@@ -142,11 +150,19 @@ async function main(): Promise<void> {
     (area === 'projections' && (command === 'status' || command === 'rebuild')) ||
     area === 'demo' ||
     (area === 'audit' && command === 'checkpoint') ||
+    (area === 'migrate' && command) ||
     ((area === 'search' || area === 'token') && command);
   if (!known) throw new UsageError(USAGE);
   const c = await compose(loadConfig());
   try {
     if (area === 'demo') await demo(c, command);
+    else if (area === 'migrate')
+      await migrateCommand(process.argv.slice(3), {
+        platform: c.platform,
+        eventStore: c.eventStore,
+        out: process.stdout,
+        progress: process.stderr,
+      });
     else if (area === 'search') await search(c, [command!, argument ?? '', ...rest].filter(Boolean));
     else if (area === 'token') await token(c, command!, argument);
     else if (area === 'audit') await auditCheckpoint(c);
@@ -158,8 +174,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof UsageError || error instanceof ConfigError ? error.message : (error as Error).stack}\n`,
-  );
-  process.exit(error instanceof UsageError ? 2 : 1);
+  const usage = error instanceof UsageError || error instanceof MigrateUsageError;
+  const known = usage || error instanceof ConfigError || error instanceof MigrationConfigError;
+  const refused = error instanceof DomainError ? `${error.code}: ${error.message}` : undefined;
+  process.stderr.write(`${refused ?? (known ? (error as Error).message : (error as Error).stack)}\n`);
+  process.exit(usage ? 2 : 1);
 });

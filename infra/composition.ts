@@ -6,8 +6,13 @@ import type { EventStore } from '../domain/event-store/port.js';
 import { Platform } from '../domain/platform.js';
 import { type AuditLog, openAuditLog } from '../projections/audit-log/audit-log.js';
 import { type AuditTrailReadModel, openAuditTrail } from '../projections/audit-trail/audit-trail-read-model.js';
+import { openSiteExportDirectory, type SiteExportDirectory } from '../projections/export/site-export-directory.js';
 import { libraryProjection } from '../projections/library/library-projection.js';
 import type { SearchIndex } from '../projections/library/search-index.js';
+import {
+  type MigrationRunDirectory,
+  openMigrationRunDirectory,
+} from '../projections/migration/migration-run-directory.js';
 import { type ApiKeyDirectory, openApiKeyDirectory } from '../projections/people/api-key-directory.js';
 import { openPushReadModel, type PushReadModel } from '../projections/push/push-read-model.js';
 import type { Projection } from '../projections/runner/projection.js';
@@ -41,6 +46,8 @@ export interface Composition {
   auditTrail: AuditTrailReadModel;
   supervision: SupervisionReadModel;
   contentChecks: ContentCheckReadModel;
+  migrationRuns: MigrationRunDirectory;
+  siteExports: SiteExportDirectory;
   /** Every read model's projection, by name. */
   projections: {
     library: Projection;
@@ -52,6 +59,8 @@ export interface Composition {
     auditTrail: Projection;
     supervision: Projection;
     contentChecks: Projection;
+    migrationRuns: Projection;
+    siteExports: Projection;
   };
   close(): Promise<void>;
 }
@@ -85,6 +94,8 @@ export async function compose(
   const auditTrail = openAuditTrail(config.DATA_DIR);
   const supervision = openSupervisionReadModel(config.DATA_DIR);
   const contentChecks = openContentCheckReadModel(config.DATA_DIR);
+  const migrationRuns = openMigrationRunDirectory(config.DATA_DIR);
+  const siteExports = openSiteExportDirectory(config.DATA_DIR);
   return {
     config,
     eventStore,
@@ -98,6 +109,8 @@ export async function compose(
     auditTrail,
     supervision,
     contentChecks,
+    migrationRuns,
+    siteExports,
     projections: {
       library: libraryProjection(searchIndex),
       workflow: workflow.projection(),
@@ -108,6 +121,8 @@ export async function compose(
       auditTrail: auditTrail.projection(),
       supervision: supervision.projection(),
       contentChecks: contentChecks.projection(),
+      migrationRuns: migrationRuns.projection(),
+      siteExports: siteExports.projection(),
     },
     async close() {
       await searchIndex.close();
@@ -119,6 +134,8 @@ export async function compose(
       auditTrail.close();
       supervision.close();
       contentChecks.close();
+      migrationRuns.close();
+      siteExports.close();
       await raw.close();
     },
   };

@@ -1,7 +1,8 @@
 /**
  * A sample platform for newcomers and demos, built through the real command path: the city portal and three
  * sub-sites with channels and columns, staff in every role on each, and the sample corpus of national regulations
- * published on the portal. Running it again adds only what is missing.
+ * published on the portal. Running it again adds only what is missing (columns added since included). The columns
+ * include those the example migrations of `ingest/migration/examples/` map the old sites' content into.
  */
 import { readFileSync } from 'node:fs';
 import { messageAggregate, messageStream } from '../domain/message/message.js';
@@ -9,6 +10,20 @@ import type { Platform } from '../domain/platform.js';
 import type { CommandMeta } from '../domain/shared/command-handler.js';
 import { type LoadReport, loadRegulations } from '../ingest/load-regulations.js';
 import { parseRegulations, STATE_COUNCIL } from '../ingest/national-regulations.js';
+
+/** Disclosure columns the example migrations place the old sites' content in (R-LIB-4). */
+const disclosureColumn = (columnId: string, name: string) =>
+  ({
+    channelId: 'disclosure',
+    columnId,
+    name,
+    path: `/disclosure/${columnId}`,
+    updateCycle: 'notices_policy',
+  }) as const;
+const LAWS = disclosureColumn('laws', '法律法规');
+const POLICIES = disclosureColumn('policies', '政策文件');
+const INTERPRETATIONS = disclosureColumn('interpretations', '政策解读');
+const RULES = disclosureColumn('rules', '规章');
 
 const SYSTEM = (): CommandMeta => ({ actorId: 'system', system: true, occurredAt: new Date().toISOString() });
 const by = (actorId: string): CommandMeta => ({ actorId, occurredAt: new Date().toISOString() });
@@ -46,6 +61,8 @@ export const DEMO_SITES = [
         updateCycle: 'notices_policy',
       },
       { channelId: 'news', columnId: 'county-news', name: '金安动态', path: '/news/county', updateCycle: 'news' },
+      LAWS,
+      POLICIES,
     ],
   },
   {
@@ -62,6 +79,9 @@ export const DEMO_SITES = [
         path: '/disclosure/notices',
         updateCycle: 'notices_policy',
       },
+      POLICIES,
+      LAWS,
+      INTERPRETATIONS,
     ],
   },
   {
@@ -78,6 +98,9 @@ export const DEMO_SITES = [
         path: '/disclosure/notices',
         updateCycle: 'notices_policy',
       },
+      INTERPRETATIONS,
+      LAWS,
+      RULES,
     ],
   },
 ] as const;
@@ -108,12 +131,13 @@ export async function createDemoPlatform(platform: Platform): Promise<void> {
     );
   }
   for (const site of DEMO_SITES) {
-    if (!(await platform.reader.site(site.siteId)).exists) {
-      const { columns, ...open } = site;
+    const { columns, ...open } = site;
+    if (!(await platform.reader.site(site.siteId)).exists)
       await platform.execute('OpenSite', { ...open, approvedBy: 'admin', reason: '迁入集约化平台' }, by('admin'));
-      for (const column of columns)
+    const existing = (await platform.reader.site(site.siteId)).columns;
+    for (const column of columns)
+      if (!existing.has(column.columnId))
         await platform.execute('AddColumn', { siteId: site.siteId, ...column }, by('admin'));
-    }
     for (const role of DEMO_ROLES) {
       const personId = `${site.siteId}-${role}`;
       if ((await platform.reader.person(personId)).exists) continue;

@@ -13,6 +13,14 @@ import { type Decider, decided } from '../shared/decider.js';
 import { DomainError, type ErrorCategory } from '../shared/domain-error.js';
 import { id, isoDateTime, reason } from '../shared/schemas.js';
 import type { SiteContext } from '../site/site.js';
+import {
+  decideMigration,
+  editedSinceMigration,
+  type MigratedFrom,
+  migratedPublicationTime,
+  migrationProvenance,
+  versionSummary,
+} from './resource-migration.js';
 
 export const resourceStream = (resourceId: string) => `resource-${resourceId}`;
 
@@ -43,6 +51,25 @@ export const resourceCommandSchemas = {
   CorrectResource: z.strictObject({ resourceId: id, metadata: metadataInput, reason }),
   WithdrawResource: z.strictObject({ resourceId: id, reason }),
   ArchiveResource: z.strictObject({ resourceId: id, reason }),
+  /** R-LIB-4: an item of an approved migration run, written by the platform (domain/migration). */
+  MigrateResource: z.strictObject({
+    resourceId: id,
+    siteId: id,
+    columnId: id,
+    metadata: metadataInput,
+    provenance: migrationProvenance.omit({ approvedBy: true, indexNumber: true }),
+    /** For a resource the run creates: the number the migration process kept or had assigned, and why. */
+    indexNumber: z
+      .strictObject({
+        value: z.string().min(1).max(200),
+        origin: z.enum(['kept', 'assigned']),
+        reason: z.string().max(2000).optional(),
+      })
+      .optional(),
+    history: z.array(versionSummary).max(1000).optional(),
+  }),
+  /** R-LIB-4: a rollback of a migration run withdraws what the run created, unless it was edited since. */
+  WithdrawMigratedResource: z.strictObject({ resourceId: id, runId: id, reason }),
 };
 
 const version = z.int().min(1);
@@ -87,8 +114,35 @@ export const resourceEventSchemas = {
     by: id,
   }),
   ResourceCorrectionStarted: z.strictObject({ resourceId: id, version, metadata, by: id, reason }),
-  ResourceWithdrawn: z.strictObject({ resourceId: id, version, by: id, reason }),
+  ResourceWithdrawn: z.strictObject({
+    resourceId: id,
+    version,
+    by: id,
+    reason,
+    /** Withdrawn by the rollback of this migration run (R-LIB-4): a later run may migrate it again. */
+    migrationRunId: id.optional(),
+  }),
   ResourceArchived: z.strictObject({ resourceId: id, by: id, reason }),
+  /**
+   * R-LIB-4: a historical publication from an old site, published by the approval of its migration run: its
+   * original dates, its provenance and row hash, its old index number when it was kept. A changed row of a later
+   * run is a new version of the same resource.
+   */
+  ResourceMigrated: z.strictObject({
+    resourceId: id,
+    siteId: id,
+    version,
+    metadata,
+    placements: z.array(placement),
+    indexNumber: z.string(),
+    /** When this version counts as published: the old site's publication for the first, the run's time after. */
+    publishedAt: isoDateTime,
+    firstPublishedAt: isoDateTime,
+    /** Versions the old system published before this one (summaries): the library lists them too. */
+    history: z.array(versionSummary).max(1000).optional(),
+    migration: migrationProvenance,
+    by: id,
+  }),
 };
 
 type Schemas<T extends Record<string, z.ZodType>> = { [K in keyof T]: { type: K; data: z.output<T[K]> } }[keyof T];
@@ -104,6 +158,8 @@ export interface ResourceCommandContext {
   occurredAt?: string;
   /** The subject taxonomy in force, with the administrators' extensions; the published base when absent. */
   taxonomy?: SubjectTaxonomy;
+  /** The migration run an item belongs to (R-LIB-4), as its stream says now. */
+  run?: { runId: string; siteId: string; status: string; approvedBy?: string };
 }
 export type ResourceCommand = Schemas<typeof resourceCommandSchemas> & {
   actor: Actor;
@@ -136,6 +192,8 @@ export interface ResourceState {
   lifecycle: 'active' | 'withdrawn' | 'archived';
   /** Set when a partner site's editors drafted it into a co-built portal column (R-PUSH-4). */
   contributor?: { siteId: string; columnId: string };
+  /** Set for a resource migrated from an old site (R-LIB-4): its entry of the migration's id map. */
+  migration?: MigratedFrom;
 }
 
 /** One refusal for a resource that does not exist and for one the actor may not know of (see isHiddenFrom). */
@@ -261,6 +319,7 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
         },
       });
     }
+    if (command.type === 'MigrateResource') return decideMigrateResource(command.data, actor, context, state);
     if (!state.exists || isHiddenFrom(actor, state)) throw resourceNotFound(resourceId);
     const site = state.siteId;
 
@@ -403,6 +462,33 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
           wrongStage(state, 'published or withdrawn');
         return decided(role, { type: 'ResourceArchived', data: { resourceId, by, reason: command.data.reason } });
       }
+      case 'WithdrawMigratedResource': {
+        // The run's own parties undo it: its approver, or the site administrator who started it.
+        const role = requireSiteRole(actor, site, ['approver', 'site_admin']);
+        const { runId, reason } = command.data;
+        const migrated = state.migration;
+        if (!migrated || migrated.createdByRun !== runId)
+          refuse(
+            'CONFLICT',
+            'NOT_CREATED_BY_RUN',
+            `资源 ${resourceId} 不是迁移批次 ${runId} 创建的`,
+            `resource ${resourceId} was not created by migration run ${runId}`,
+            'R-LIB-4',
+          );
+        if (migrated.withdrawnByRun === runId) return decided(role);
+        if (editedSinceMigration(state) || !state.published)
+          refuse(
+            'CONFLICT',
+            'EDITED_SINCE_MIGRATION',
+            `资源 ${resourceId} 迁移后已在平台上修改、撤稿或归档，回滚时保留`,
+            `resource ${resourceId} was edited, withdrawn or archived on the platform since it was migrated; a rollback keeps it`,
+            'R-LIB-4',
+          );
+        return decided(role, {
+          type: 'ResourceWithdrawn',
+          data: { resourceId, version: state.published.version, by, reason, migrationRunId: runId },
+        });
+      }
     }
   },
 
@@ -463,9 +549,42 @@ export const resourceDecider: Decider<ResourceState, ResourceCommand, ResourceEv
             writers: [event.data.by],
           },
         };
-      case 'ResourceWithdrawn':
+      case 'ResourceWithdrawn': {
         // A correction under way has nothing left to correct.
-        return { ...state, lifecycle: 'withdrawn', working: null };
+        const byRun = event.data.migrationRunId;
+        const migration = byRun && state.migration ? { ...state.migration, withdrawnByRun: byRun } : state.migration;
+        return { ...state, lifecycle: 'withdrawn', working: null, ...(migration ? { migration } : {}) };
+      }
+      case 'ResourceMigrated': {
+        const { data } = event;
+        const { migration } = data;
+        // A revision keeps the run that created it; a first migration, or one after a rollback, is a creation.
+        const revised = state.exists && state.lifecycle !== 'withdrawn' && state.migration !== undefined;
+        return {
+          ...state,
+          exists: true,
+          resourceId: data.resourceId,
+          siteId: data.siteId,
+          working: null,
+          lifecycle: 'active',
+          indexNumber: data.indexNumber,
+          published: {
+            version: data.version,
+            metadata: data.metadata,
+            placements: data.placements,
+            publishedAt: data.publishedAt,
+          },
+          migration: {
+            system: migration.system,
+            originalId: migration.originalId,
+            rowHash: migration.rowHash,
+            runId: migration.runId,
+            createdByRun: revised ? state.migration!.createdByRun : migration.runId,
+            version: data.version,
+            firstPublishedAt: data.firstPublishedAt,
+          },
+        };
+      }
       case 'ResourceArchived':
         return { ...state, lifecycle: 'archived', working: null };
     }
@@ -476,6 +595,104 @@ export const resourceAggregate: Aggregate<ResourceState, ResourceCommand, Resour
   decider: resourceDecider,
   eventSchemas: resourceEventSchemas,
 };
+
+type MigrateResourceData = z.output<typeof resourceCommandSchemas.MigrateResource>;
+
+/**
+ * R-LIB-4: an item of an approved run enters the library as a publication. Written by the platform for the run
+ * (the approval was its review); decided again on the resource's state as it is now, so a retry or a resumed run
+ * never writes a row twice.
+ */
+function decideMigrateResource(
+  data: MigrateResourceData,
+  actor: Actor,
+  context: ResourceCommandContext | undefined,
+  state: ResourceState,
+) {
+  if (!actor.system)
+    refuse(
+      'FORBIDDEN',
+      'FORBIDDEN',
+      '迁移数据只能由平台按已审批的迁移批次写入',
+      'migrated items are written by the platform for an approved run, not by a person',
+      'R-LIB-4',
+    );
+  const { resourceId, siteId, columnId, provenance } = data;
+  const run = context?.run;
+  if (!run || run.runId !== provenance.runId || run.status !== 'approved' || !run.approvedBy)
+    refuse(
+      'CONFLICT',
+      'MIGRATION_NOT_APPROVED',
+      `迁移批次 ${provenance.runId} 未经站点负责人审批，不能写入`,
+      `migration run ${provenance.runId} is not approved by the site's approver; nothing is written`,
+      'R-LIB-4',
+    );
+  if (run.siteId !== siteId || (state.exists && state.siteId !== siteId))
+    refuse(
+      'CONFLICT',
+      'RESOURCE_EXISTS',
+      `资源 ${resourceId} 不属于迁移批次的站点 ${run.siteId}`,
+      `resource ${resourceId} does not belong to the run's site ${run.siteId}`,
+      'R-LIB-4',
+    );
+  const site = requireOpenSite(context, siteId);
+  if (!site.activeColumns.has(columnId))
+    refuse(
+      'BAD_USER_INPUT',
+      'UNKNOWN_COLUMN',
+      `栏目 ${columnId} 不属于站点 ${siteId} 或已归档`,
+      `column ${columnId} is not an active column of site ${siteId}`,
+    );
+  const metadata = checkedMetadata(data.metadata, context);
+  const decision = decideMigration(state, provenance);
+  const role = 'system';
+  switch (decision.kind) {
+    case 'unchanged':
+    case 'written':
+      return decided<ResourceEvent>(role);
+    case 'conflict':
+      return refuse('CONFLICT', decision.code, decision.reason, decision.reason, 'R-LIB-4');
+    case 'create':
+    case 'revive':
+    case 'revise':
+      break;
+  }
+  // A first migration, and one after a rollback, enters the library with the old site's dates; a revision is
+  // published when the run takes it in.
+  const created = decision.kind === 'create';
+  const anew = decision.kind !== 'revise';
+  const history = created ? (data.history ?? []) : [];
+  const indexNumber = created ? data.indexNumber : { value: state.indexNumber ?? '', origin: 'existing' as const };
+  if (!indexNumber?.value) throw new Error('the migration process must give a new resource its index number');
+  const version = created ? (history.at(-1)?.version ?? 0) + 1 : state.published!.version + 1;
+  const publishedAt = anew
+    ? migratedPublicationTime(provenance.original.publishedAt, provenance.migratedAt)
+    : provenance.migratedAt;
+  const firstPublishedAt = anew ? (history[0]?.publishedAt ?? publishedAt) : state.migration!.firstPublishedAt;
+  return decided<ResourceEvent>(role, {
+    type: 'ResourceMigrated',
+    data: {
+      resourceId,
+      siteId,
+      version,
+      metadata,
+      placements: [{ siteId, columnId }],
+      indexNumber: indexNumber.value,
+      publishedAt,
+      firstPublishedAt,
+      ...(history.length > 0 ? { history } : {}),
+      migration: {
+        ...provenance,
+        approvedBy: run.approvedBy,
+        indexNumber: {
+          origin: indexNumber.origin,
+          ...('reason' in indexNumber && indexNumber.reason ? { reason: indexNumber.reason } : {}),
+        },
+      },
+      by: actor.personId,
+    },
+  });
+}
 
 function requireOpenSite(context: ResourceCommandContext | undefined, siteId: string) {
   const site = context?.site;

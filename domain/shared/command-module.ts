@@ -39,6 +39,11 @@ export interface CommandServices {
 export interface IndexNumbers {
   /** The index number a first publication of `resourceId` by `publisherCode` gets, in the year of `occurredAt`. */
   assign(resourceId: string, publisherCode: string, meta: CommandMeta): Promise<string>;
+  /**
+   * Records that a migrated `resourceId` keeps the well-formed old `indexNumber` (R-LIB-4), so that its sequence never
+   * hands the number out; `taken` when the sequence already gave it to another resource.
+   */
+  keep(resourceId: string, indexNumber: string, meta: CommandMeta): Promise<'kept' | 'taken'>;
 }
 
 export interface StreamCommand<Schema extends z.ZodType, State, Command, Event extends DomainEvent, Context>

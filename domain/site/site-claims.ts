@@ -45,6 +45,7 @@ function usesValue(site: SiteState, scope: ClaimScope, value: string): boolean {
     case 'domain':
       return site.domains.english === value.toLowerCase() || site.domains.chinese === value;
     case 'index-number':
+    case 'migration-source':
       return false;
   }
 }

@@ -13,7 +13,8 @@
  * claims are exactly the values of the sites' final states (R-SITE-7). A reservation whose command never settled (its
  * process died) lapses after `STALE_CLAIM_MS`.
  *
- * Index numbers are claimed for good by the resource that carries them (`ValueClaimed`).
+ * Index numbers are claimed for good by the resource that carries them (`ValueClaimed`), and so are the rows of old
+ * systems by the resources migrated from them.
  */
 import { z } from 'zod';
 import type { Aggregate } from '../shared/command-handler.js';
@@ -49,6 +50,16 @@ export const CLAIM_SCOPES = {
     rule: 'R-LIB-2',
     zh: '该索引号已被使用',
     en: 'this index number is already in use',
+  },
+  /**
+   * R-LIB-4: the id map of migrations, key side: one resource per row of an old system (the value is the SHA-256 of
+   * the system and the original id), whatever configuration migrates it.
+   */
+  'migration-source': {
+    code: 'SOURCE_ROW_MIGRATED',
+    rule: 'R-LIB-4',
+    zh: '该旧系统记录已迁移为另一资源',
+    en: 'this row of the old system was migrated as another resource',
   },
 } as const;
 export type ClaimScope = keyof typeof CLAIM_SCOPES;

@@ -88,6 +88,13 @@ export type Query = {
   contentExpressions: Array<ContentExpression>;
   /** Checks a text against the list in force, before it is saved (any signed-in person). */
   checkContent: Array<ContentAdvisory>;
+  /** R-LIB-4: a site's migration runs, newest first: its site administrators and approvers, platform administrators and auditors. */
+  migrationRuns: Array<MigrationRun>;
+  /** R-LIB-4: one migration run with its report, what it wrote and its rollback. */
+  migrationRun: Maybe<MigrationRun>;
+  /** R-LIB-5: a unit's exports, newest first: the unit's own staff and auditors. */
+  siteExports: Array<SiteExport>;
+  siteExport: Maybe<SiteExport>;
 };
 
 
@@ -278,6 +285,30 @@ export type QueryCheckContentArgs = {
   text: Scalars['String']['input'];
 };
 
+
+/** Each area of the API adds its fields to the three roots. */
+export type QueryMigrationRunsArgs = {
+  siteId: Scalars['ID']['input'];
+};
+
+
+/** Each area of the API adds its fields to the three roots. */
+export type QueryMigrationRunArgs = {
+  runId: Scalars['ID']['input'];
+};
+
+
+/** Each area of the API adds its fields to the three roots. */
+export type QuerySiteExportsArgs = {
+  siteId: Scalars['ID']['input'];
+};
+
+
+/** Each area of the API adds its fields to the three roots. */
+export type QuerySiteExportArgs = {
+  exportId: Scalars['ID']['input'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** R-SITE-3: platform administrators open a site, with who approved it and why. */
@@ -362,6 +393,14 @@ export type Mutation = {
   /** Platform administrators add (or change) wrong and sensitive expressions. */
   addContentExpressions: ContentExpressionsPayload;
   removeContentExpressions: ContentExpressionsPayload;
+  /** R-LIB-4: the site's approver approves a run after reading its report; nothing is written before. */
+  approveMigrationRun: MigrationRunPayload;
+  /** R-LIB-4: the site's approver refuses a run, with a reason; it never writes anything. */
+  rejectMigrationRun: MigrationRunPayload;
+  /** R-LIB-4: withdraws what the run created, keeping what was edited since; asked again, it goes on where it stopped. */
+  rollBackMigrationRun: MigrationRunPayload;
+  /** R-LIB-5: a site administrator requests an export of the unit's data, as it stands now; its files are written at once. */
+  requestSiteExport: SiteExportPayload;
 };
 
 
@@ -622,6 +661,26 @@ export type MutationAddContentExpressionsArgs = {
 
 export type MutationRemoveContentExpressionsArgs = {
   input: RemoveContentExpressionsInput;
+};
+
+
+export type MutationApproveMigrationRunArgs = {
+  input: ApproveMigrationRunInput;
+};
+
+
+export type MutationRejectMigrationRunArgs = {
+  input: RejectMigrationRunInput;
+};
+
+
+export type MutationRollBackMigrationRunArgs = {
+  input: RollBackMigrationRunInput;
+};
+
+
+export type MutationRequestSiteExportArgs = {
+  input: RequestSiteExportInput;
 };
 
 export type Subscription = {
@@ -1851,6 +1910,178 @@ export type RemoveContentExpressionsInput = {
   reason: Scalars['String']['input'];
 };
 
+export type MigrationRunStatus =
+  | 'awaiting_approval'
+  | 'rejected'
+  | 'approved'
+  | 'completed'
+  | 'rolling_back'
+  | 'rolled_back';
+
+export type MigrationRun = {
+  __typename?: 'MigrationRun';
+  runId: Scalars['ID']['output'];
+  siteId: Scalars['ID']['output'];
+  /** The configuration's name. */
+  migration: Scalars['String']['output'];
+  /** The old system, as the provenance names it. */
+  system: Scalars['String']['output'];
+  status: MigrationRunStatus;
+  startedBy: Scalars['ID']['output'];
+  startedAt: Scalars['DateTime']['output'];
+  approvedBy: Maybe<Scalars['ID']['output']>;
+  approvedAt: Maybe<Scalars['DateTime']['output']>;
+  approvalComment: Maybe<Scalars['String']['output']>;
+  rejectedBy: Maybe<Scalars['ID']['output']>;
+  rejectionReason: Maybe<Scalars['String']['output']>;
+  /** SHA-256 of the configuration (with its tables and keyword lists) and of every row of the export: what was approved. */
+  configurationDigest: Scalars['String']['output'];
+  sourceDigest: Scalars['String']['output'];
+  /** When the run's items count as migrated (their provenance's migratedAt). */
+  migratedAt: Scalars['DateTime']['output'];
+  /** An incremental run: only rows past this high-water mark. */
+  after: Maybe<Scalars['String']['output']>;
+  /** The highest watermark of the run's rows, once it is completed: the next incremental run's `after`. */
+  highWaterMark: Maybe<Scalars['String']['output']>;
+  /** The dry run's cleansing report. */
+  report: MigrationReport;
+  /** What the run's recorded batches add up to. */
+  outcome: MigrationOutcome;
+  batches: Scalars['Int']['output'];
+  /** Rows a person should look at: conflicts and refused writes. */
+  messages: Array<MigrationRowMessage>;
+  completedAt: Maybe<Scalars['DateTime']['output']>;
+  rollback: Maybe<MigrationRollback>;
+};
+
+export type MigrationReport = {
+  __typename?: 'MigrationReport';
+  rows: MigrationReportRows;
+  /** Per metadata field: how many values were given, normalised, defaulted, proposed, flagged or missing. */
+  fields: Scalars['JSON']['output'];
+  skippedByReason: Scalars['JSON']['output'];
+  oldIndexNumbers: OldIndexNumberCounts;
+  proposals: Scalars['Int']['output'];
+  flags: Scalars['Int']['output'];
+  notices: Array<Scalars['String']['output']>;
+  highWaterMark: Maybe<Scalars['String']['output']>;
+};
+
+export type MigrationReportRows = {
+  __typename?: 'MigrationReportRows';
+  read: Scalars['Int']['output'];
+  items: Scalars['Int']['output'];
+  ready: Scalars['Int']['output'];
+  held: Scalars['Int']['output'];
+  skipped: Scalars['Int']['output'];
+  duplicates: Scalars['Int']['output'];
+  conflicts: Scalars['Int']['output'];
+  unreadable: Scalars['Int']['output'];
+};
+
+export type OldIndexNumberCounts = {
+  __typename?: 'OldIndexNumberCounts';
+  wellFormed: Scalars['Int']['output'];
+  malformed: Scalars['Int']['output'];
+  none: Scalars['Int']['output'];
+};
+
+export type MigrationOutcome = {
+  __typename?: 'MigrationOutcome';
+  created: Scalars['Int']['output'];
+  revised: Scalars['Int']['output'];
+  unchanged: Scalars['Int']['output'];
+  conflicts: Scalars['Int']['output'];
+  held: Scalars['Int']['output'];
+  skipped: Scalars['Int']['output'];
+  duplicates: Scalars['Int']['output'];
+  unreadable: Scalars['Int']['output'];
+  failed: Scalars['Int']['output'];
+};
+
+export type MigrationRowMessage = {
+  __typename?: 'MigrationRowMessage';
+  sequence: Scalars['Int']['output'];
+  originalId: Maybe<Scalars['String']['output']>;
+  outcome: Scalars['String']['output'];
+  code: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+};
+
+export type MigrationRollback = {
+  __typename?: 'MigrationRollback';
+  requestedBy: Scalars['ID']['output'];
+  requestedAt: Scalars['DateTime']['output'];
+  reason: Scalars['String']['output'];
+  done: Scalars['Boolean']['output'];
+  withdrawn: Maybe<Scalars['Int']['output']>;
+  /** Resources the rollback left: edited on the platform since, or only revised by the run. */
+  kept: Array<MigrationKeptResource>;
+};
+
+export type MigrationKeptResource = {
+  __typename?: 'MigrationKeptResource';
+  resourceId: Scalars['ID']['output'];
+  reason: Scalars['String']['output'];
+};
+
+export type MigrationRunPayload = {
+  __typename?: 'MigrationRunPayload';
+  run: MigrationRun;
+  /** Types of the events the command recorded (empty when it changed nothing). */
+  events: Array<Scalars['String']['output']>;
+};
+
+export type ApproveMigrationRunInput = {
+  runId: Scalars['ID']['input'];
+  comment?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type RejectMigrationRunInput = {
+  runId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+export type RollBackMigrationRunInput = {
+  runId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+export type SiteExportStatus =
+  | 'requested'
+  | 'completed';
+
+/** A batch export of a site's data: every resource, every version, placements and review history, as JSON Lines. */
+export type SiteExport = {
+  __typename?: 'SiteExport';
+  exportId: Scalars['ID']['output'];
+  siteId: Scalars['ID']['output'];
+  status: SiteExportStatus;
+  requestedBy: Scalars['ID']['output'];
+  requestedAt: Scalars['DateTime']['output'];
+  /** The last log position the export covers. */
+  throughPosition: Scalars['Int']['output'];
+  completedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Counts and SHA-256 digests, once the files are written. */
+  manifest: Maybe<Scalars['JSON']['output']>;
+  downloads: Scalars['Int']['output'];
+  /** Paths on this server (GET, with the same Authorization header). */
+  resourcesPath: Scalars['String']['output'];
+  manifestPath: Scalars['String']['output'];
+};
+
+export type SiteExportPayload = {
+  __typename?: 'SiteExportPayload';
+  siteExport: SiteExport;
+  events: Array<Scalars['String']['output']>;
+};
+
+export type RequestSiteExportInput = {
+  siteId: Scalars['ID']['input'];
+  /** Chosen by the client, or made up by the server. */
+  exportId?: InputMaybe<Scalars['ID']['input']>;
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -2089,6 +2320,23 @@ export type ResolversTypes = {
   ContentExpressionInput: ContentExpressionInput;
   AddContentExpressionsInput: AddContentExpressionsInput;
   RemoveContentExpressionsInput: RemoveContentExpressionsInput;
+  MigrationRunStatus: MigrationRunStatus;
+  MigrationRun: ResolverTypeWrapper<MigrationRun>;
+  MigrationReport: ResolverTypeWrapper<MigrationReport>;
+  MigrationReportRows: ResolverTypeWrapper<MigrationReportRows>;
+  OldIndexNumberCounts: ResolverTypeWrapper<OldIndexNumberCounts>;
+  MigrationOutcome: ResolverTypeWrapper<MigrationOutcome>;
+  MigrationRowMessage: ResolverTypeWrapper<MigrationRowMessage>;
+  MigrationRollback: ResolverTypeWrapper<MigrationRollback>;
+  MigrationKeptResource: ResolverTypeWrapper<MigrationKeptResource>;
+  MigrationRunPayload: ResolverTypeWrapper<MigrationRunPayload>;
+  ApproveMigrationRunInput: ApproveMigrationRunInput;
+  RejectMigrationRunInput: RejectMigrationRunInput;
+  RollBackMigrationRunInput: RollBackMigrationRunInput;
+  SiteExportStatus: SiteExportStatus;
+  SiteExport: ResolverTypeWrapper<SiteExport>;
+  SiteExportPayload: ResolverTypeWrapper<SiteExportPayload>;
+  RequestSiteExportInput: RequestSiteExportInput;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -2229,6 +2477,21 @@ export type ResolversParentTypes = {
   ContentExpressionInput: ContentExpressionInput;
   AddContentExpressionsInput: AddContentExpressionsInput;
   RemoveContentExpressionsInput: RemoveContentExpressionsInput;
+  MigrationRun: MigrationRun;
+  MigrationReport: MigrationReport;
+  MigrationReportRows: MigrationReportRows;
+  OldIndexNumberCounts: OldIndexNumberCounts;
+  MigrationOutcome: MigrationOutcome;
+  MigrationRowMessage: MigrationRowMessage;
+  MigrationRollback: MigrationRollback;
+  MigrationKeptResource: MigrationKeptResource;
+  MigrationRunPayload: MigrationRunPayload;
+  ApproveMigrationRunInput: ApproveMigrationRunInput;
+  RejectMigrationRunInput: RejectMigrationRunInput;
+  RollBackMigrationRunInput: RollBackMigrationRunInput;
+  SiteExport: SiteExport;
+  SiteExportPayload: SiteExportPayload;
+  RequestSiteExportInput: RequestSiteExportInput;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -2276,6 +2539,10 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   monthlySummary?: Resolver<ResolversTypes['MonthlySummary'], ParentType, ContextType, RequireFields<QueryMonthlySummaryArgs, 'siteId' | 'month'>>;
   contentExpressions?: Resolver<Array<ResolversTypes['ContentExpression']>, ParentType, ContextType>;
   checkContent?: Resolver<Array<ResolversTypes['ContentAdvisory']>, ParentType, ContextType, RequireFields<QueryCheckContentArgs, 'text'>>;
+  migrationRuns?: Resolver<Array<ResolversTypes['MigrationRun']>, ParentType, ContextType, RequireFields<QueryMigrationRunsArgs, 'siteId'>>;
+  migrationRun?: Resolver<Maybe<ResolversTypes['MigrationRun']>, ParentType, ContextType, RequireFields<QueryMigrationRunArgs, 'runId'>>;
+  siteExports?: Resolver<Array<ResolversTypes['SiteExport']>, ParentType, ContextType, RequireFields<QuerySiteExportsArgs, 'siteId'>>;
+  siteExport?: Resolver<Maybe<ResolversTypes['SiteExport']>, ParentType, ContextType, RequireFields<QuerySiteExportArgs, 'exportId'>>;
 };
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -2331,6 +2598,10 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   reopenWorkOrder?: Resolver<ResolversTypes['WorkOrderPayload'], ParentType, ContextType, RequireFields<MutationReopenWorkOrderArgs, 'input'>>;
   addContentExpressions?: Resolver<ResolversTypes['ContentExpressionsPayload'], ParentType, ContextType, RequireFields<MutationAddContentExpressionsArgs, 'input'>>;
   removeContentExpressions?: Resolver<ResolversTypes['ContentExpressionsPayload'], ParentType, ContextType, RequireFields<MutationRemoveContentExpressionsArgs, 'input'>>;
+  approveMigrationRun?: Resolver<ResolversTypes['MigrationRunPayload'], ParentType, ContextType, RequireFields<MutationApproveMigrationRunArgs, 'input'>>;
+  rejectMigrationRun?: Resolver<ResolversTypes['MigrationRunPayload'], ParentType, ContextType, RequireFields<MutationRejectMigrationRunArgs, 'input'>>;
+  rollBackMigrationRun?: Resolver<ResolversTypes['MigrationRunPayload'], ParentType, ContextType, RequireFields<MutationRollBackMigrationRunArgs, 'input'>>;
+  requestSiteExport?: Resolver<ResolversTypes['SiteExportPayload'], ParentType, ContextType, RequireFields<MutationRequestSiteExportArgs, 'input'>>;
 };
 
 export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
@@ -2897,6 +3168,118 @@ export type ContentExpressionsPayloadResolvers<ContextType = Context, ParentType
   events?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type MigrationRunResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MigrationRun'] = ResolversParentTypes['MigrationRun']> = {
+  runId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  siteId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  migration?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  system?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['MigrationRunStatus'], ParentType, ContextType>;
+  startedBy?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  approvedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  approvedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  approvalComment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  rejectedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  rejectionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  configurationDigest?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sourceDigest?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  migratedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  after?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  highWaterMark?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  report?: Resolver<ResolversTypes['MigrationReport'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['MigrationOutcome'], ParentType, ContextType>;
+  batches?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  messages?: Resolver<Array<ResolversTypes['MigrationRowMessage']>, ParentType, ContextType>;
+  completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  rollback?: Resolver<Maybe<ResolversTypes['MigrationRollback']>, ParentType, ContextType>;
+};
+
+export type MigrationReportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MigrationReport'] = ResolversParentTypes['MigrationReport']> = {
+  rows?: Resolver<ResolversTypes['MigrationReportRows'], ParentType, ContextType>;
+  fields?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  skippedByReason?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  oldIndexNumbers?: Resolver<ResolversTypes['OldIndexNumberCounts'], ParentType, ContextType>;
+  proposals?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  flags?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  notices?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  highWaterMark?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type MigrationReportRowsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MigrationReportRows'] = ResolversParentTypes['MigrationReportRows']> = {
+  read?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  items?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ready?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  held?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  skipped?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  duplicates?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  conflicts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unreadable?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type OldIndexNumberCountsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OldIndexNumberCounts'] = ResolversParentTypes['OldIndexNumberCounts']> = {
+  wellFormed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  malformed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  none?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type MigrationOutcomeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MigrationOutcome'] = ResolversParentTypes['MigrationOutcome']> = {
+  created?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  revised?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unchanged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  conflicts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  held?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  skipped?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  duplicates?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unreadable?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type MigrationRowMessageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MigrationRowMessage'] = ResolversParentTypes['MigrationRowMessage']> = {
+  sequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  originalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type MigrationRollbackResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MigrationRollback'] = ResolversParentTypes['MigrationRollback']> = {
+  requestedBy?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  requestedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  done?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  withdrawn?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  kept?: Resolver<Array<ResolversTypes['MigrationKeptResource']>, ParentType, ContextType>;
+};
+
+export type MigrationKeptResourceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MigrationKeptResource'] = ResolversParentTypes['MigrationKeptResource']> = {
+  resourceId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type MigrationRunPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MigrationRunPayload'] = ResolversParentTypes['MigrationRunPayload']> = {
+  run?: Resolver<ResolversTypes['MigrationRun'], ParentType, ContextType>;
+  events?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type SiteExportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SiteExport'] = ResolversParentTypes['SiteExport']> = {
+  exportId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  siteId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['SiteExportStatus'], ParentType, ContextType>;
+  requestedBy?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  requestedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  throughPosition?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  manifest?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  downloads?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resourcesPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  manifestPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type SiteExportPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SiteExportPayload'] = ResolversParentTypes['SiteExportPayload']> = {
+  siteExport?: Resolver<ResolversTypes['SiteExport'], ParentType, ContextType>;
+  events?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = Context> = {
   DateTime?: GraphQLScalarType;
   Date?: GraphQLScalarType;
@@ -2971,5 +3354,16 @@ export type Resolvers<ContextType = Context> = {
   ContentExpression?: ContentExpressionResolvers<ContextType>;
   ContentAdvisory?: ContentAdvisoryResolvers<ContextType>;
   ContentExpressionsPayload?: ContentExpressionsPayloadResolvers<ContextType>;
+  MigrationRun?: MigrationRunResolvers<ContextType>;
+  MigrationReport?: MigrationReportResolvers<ContextType>;
+  MigrationReportRows?: MigrationReportRowsResolvers<ContextType>;
+  OldIndexNumberCounts?: OldIndexNumberCountsResolvers<ContextType>;
+  MigrationOutcome?: MigrationOutcomeResolvers<ContextType>;
+  MigrationRowMessage?: MigrationRowMessageResolvers<ContextType>;
+  MigrationRollback?: MigrationRollbackResolvers<ContextType>;
+  MigrationKeptResource?: MigrationKeptResourceResolvers<ContextType>;
+  MigrationRunPayload?: MigrationRunPayloadResolvers<ContextType>;
+  SiteExport?: SiteExportResolvers<ContextType>;
+  SiteExportPayload?: SiteExportPayloadResolvers<ContextType>;
 };
 

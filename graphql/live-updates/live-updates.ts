@@ -30,6 +30,10 @@ export async function liveUpdates(app: FastifyInstance, { eventStore, services, 
   };
 
   async function onResourceEvent(event: RecordedEvent): Promise<void> {
+    // A migrated resource (R-LIB-4) is a historical publication, not news: subscribers to new publications are not
+    // told of every row of an old site's export, and it never waits in a review queue. (A rollback's withdrawals
+    // are told, below, like any withdrawal.)
+    if (event.type === 'ResourceMigrated') return;
     const resourceId = (event.data as { resourceId: string }).resourceId;
     if (event.type === 'ResourcePublished') {
       await runners.library.waitFor(event.position);

@@ -1,7 +1,8 @@
 /**
  * The dry run of a migration for the platform team: loads and checks the configuration, reads the whole export
  * through it with a progress bar, and writes the cleansing and classification report (JSON and CSV) without writing
- * anything to the platform. Until the write side's `migrate` command exists, it runs on its own:
+ * anything to the platform. It needs no platform at all; `npm run cli -- migrate <config> --dry-run` is the same
+ * dry run with the destination site's columns checked too:
  *
  *   npx tsx ingest/migration/dry-run-command.ts <config.yaml> [--out <folder>] [--after <high-water mark>] [--run <id>]
  *

@@ -16,3 +16,9 @@ export const MIGRATION_EXAMPLES = {
   /** The sample corpus of national regulations: Markdown in JSON Lines. */
   nationalRegulations: example('national-regulations'),
 } as const;
+
+/**
+ * A batch export of a site of this platform (R-LIB-5), migrated by its own format: give the export with `source` (or
+ * `--source`) and the site with `site` (or `--site`).
+ */
+export const SITE_EXPORT_MIGRATION = example('site-export');

@@ -9,7 +9,7 @@ import { DomainError, type FieldProblem } from '../../domain/shared/domain-error
 import type { CompiledMigration } from './config/load-migration.js';
 import { evaluateExpression } from './expression.js';
 import type { FieldOutcome } from './field-outcome.js';
-import type { MigrationItem, OldIndexNumber, RowMessage } from './migration-item.js';
+import type { MigrationItem, OldIndexNumber, RowMessage, VersionSummary } from './migration-item.js';
 import type { SourceRow } from './readers/source-reader.js';
 import { derivedResourceId, rowHash } from './row-hash.js';
 import { describeValue, isMissing, type SourceRecord, type Value } from './values.js';
@@ -136,6 +136,16 @@ export function mapRow(migration: CompiledMigration, row: SourceRow, context: Ma
     if (indexNumber !== undefined) original.indexNumber = indexNumber;
   }
 
+  const originalProblems: FieldProblem[] = [];
+  if (migration.original.versions !== undefined) {
+    const outcome = keep('original.versions', evaluate(migration.original.versions));
+    if (!isMissing(outcome.value)) {
+      const versions = versionList(outcome.value);
+      if (typeof versions === 'string') originalProblems.push({ path: 'original.versions', message: versions });
+      else if (versions.length > 0) original.versions = versions;
+    }
+  }
+
   let watermark: string | undefined;
   if (migration.watermark !== undefined) watermark = text(keep('watermark', evaluate(migration.watermark)).value);
 
@@ -156,7 +166,7 @@ export function mapRow(migration: CompiledMigration, row: SourceRow, context: Ma
     }
   }
 
-  const problems: FieldProblem[] = [];
+  const problems: FieldProblem[] = [...originalProblems];
   let metadata: MigrationItem['metadata'];
   try {
     metadata = validateResourceMetadata(metadataInput, migration.taxonomy);
@@ -197,6 +207,32 @@ export function mapRow(migration: CompiledMigration, row: SourceRow, context: Ma
     messages,
   };
   return { kind: 'item', item };
+}
+
+const OFFSET_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Earlier versions as a list of {version, publishedAt, title}, oldest first; or what is wrong with the value. */
+function versionList(value: Value): VersionSummary[] | string {
+  const wanted =
+    'must be a list of {version, publishedAt, title}, oldest first, with ISO date-times and increasing versions';
+  if (!Array.isArray(value)) return wanted;
+  const versions: VersionSummary[] = [];
+  for (const entry of value) {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return wanted;
+    const { version, publishedAt, title } = entry as Record<string, Value>;
+    if (
+      typeof version !== 'number' ||
+      !Number.isInteger(version) ||
+      version <= (versions.at(-1)?.version ?? 0) ||
+      typeof publishedAt !== 'string' ||
+      !OFFSET_DATE_TIME.test(publishedAt) ||
+      typeof title !== 'string' ||
+      title.trim() === ''
+    )
+      return wanted;
+    versions.push({ version, publishedAt, title: title.trim() });
+  }
+  return versions;
 }
 
 function oldIndexNumber(outcome: FieldOutcome): OldIndexNumber | undefined {

@@ -27,6 +27,12 @@ export type OldIndexNumber =
   /** A malformed number is recorded here and in the report; the write side assigns a new one. */
   | { value: string; wellFormed: false; reason: string };
 
+export interface VersionSummary {
+  version: number;
+  publishedAt: string;
+  title: string;
+}
+
 export interface AttachmentReference {
   /** As the export names or links the file: it is not in the export, so it cannot enter the metadata yet. */
   reference: string;
@@ -68,6 +74,8 @@ export interface MigrationItem {
     /** When the old site published it: ISO date-time with offset, or a date when the source gave no time. */
     publishedAt?: string;
     indexNumber?: OldIndexNumber;
+    /** Versions the old system published before this one, oldest first. */
+    versions?: VersionSummary[];
   };
   provenance: Provenance;
   /** Values a classifier proposed (the subject): marked, with confidence and evidence, for a person to confirm. */

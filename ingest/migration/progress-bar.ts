@@ -19,6 +19,9 @@ export function migrationProgressBar(name: string, stream: NodeJS.WritableStream
     hideCursor: true,
     etaBuffer: 50,
     stream,
+    // Piped into a log (CI, a file), it still says how far it got: a line every few seconds and at the end.
+    noTTYOutput: true,
+    notTTYSchedule: 5000,
   });
   let started = false;
   return {

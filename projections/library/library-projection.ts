@@ -1,7 +1,9 @@
 /**
  * The shared library: published resources with their metadata, placements, version history and index number
  * (R-LIB-1). A correction replaces the document when it is published (R-REVIEW-4); a withdrawal removes it; an
- * archived resource stays, marked; a site's content migration moves the placements in its columns (R-SITE-5).
+ * archived resource stays, marked; a site's content migration moves the placements in its columns (R-SITE-5). A
+ * resource migrated from an old site (R-LIB-4) is a publication like any other, with the old site's dates and the
+ * versions its old system published before; a changed row migrated again is its next version.
  */
 import type { Position, RecordedEvent } from '../../domain/event-store/event.js';
 import { type PushEvent, pushEventSchemas } from '../../domain/push/push.js';
@@ -10,11 +12,12 @@ import { toDomainEvent } from '../../domain/shared/command-handler.js';
 import { type SiteEvent, siteEventSchemas } from '../../domain/site/site.js';
 import type { Projection, ProjectionTarget } from '../runner/projection.js';
 import type { LibraryChange, LibraryDocument } from './library-document.js';
+import { placedAfterSiteMigration, placedByAcceptance, placedByPublication } from './placements.js';
 import type { LibraryGeneration, SearchIndex } from './search-index.js';
 
 /**
  * 2: placements of pushed resources accepted by other sites. 3: the embedded index keeps two-character words in its
- * bigram columns only.
+ * bigram columns only. (Migrated resources came without a new version: no log held ResourceMigrated before.)
  */
 export const LIBRARY_PROJECTION_VERSION = 3;
 
@@ -60,10 +63,14 @@ async function project(view: BatchView, recorded: RecordedEvent): Promise<void> 
   const event = toDomainEvent<ResourceEvent | SiteEvent | PushEvent>(recorded, schemas);
   const position = recorded.position;
   switch (event.type) {
-    case 'ResourcePublished': {
+    case 'ResourcePublished':
+    case 'ResourceMigrated': {
       const { resourceId, version, metadata, placements, indexNumber, publishedAt } = event.data;
       const previous = await view.get(resourceId);
-      const siteId = recorded.metadata.siteId ?? placements[0]?.siteId ?? '';
+      const migrated = event.type === 'ResourceMigrated' ? event.data : null;
+      const siteId = migrated?.siteId ?? recorded.metadata.siteId ?? placements[0]?.siteId ?? '';
+      // The versions an old system published before the migrated one come first, as it had them.
+      const earlier = previous?.versions ?? migrated?.history ?? [];
       view.put({
         resourceId,
         indexNumber,
@@ -71,10 +78,9 @@ async function project(view: BatchView, recorded: RecordedEvent): Promise<void> 
         status: 'published',
         version,
         publishedAt,
-        firstPublishedAt: previous?.firstPublishedAt ?? publishedAt,
-        // A correction names the owning site's columns again; the places other sites took it into stay (R-PUSH-1).
-        placements: [...placements, ...(previous?.placements.filter((p) => p.siteId !== siteId) ?? [])],
-        versions: [...(previous?.versions ?? []), { version, publishedAt, title: metadata.title }],
+        firstPublishedAt: previous?.firstPublishedAt ?? migrated?.firstPublishedAt ?? publishedAt,
+        placements: placedByPublication(siteId, placements, previous?.placements),
+        versions: [...earlier, { version, publishedAt, title: metadata.title }],
         metadata,
         position,
       });
@@ -87,8 +93,9 @@ async function project(view: BatchView, recorded: RecordedEvent): Promise<void> 
       // The same resource, one more place (R-LIB-1); a withdrawn original is no longer in the library to place.
       const { resourceId, siteId, columnId } = event.data;
       const document = await view.get(resourceId);
-      if (!document || document.placements.some((p) => p.siteId === siteId && p.columnId === columnId)) return;
-      view.put({ ...document, placements: [...document.placements, { siteId, columnId }], position });
+      if (!document) return;
+      const placements = placedByAcceptance(document.placements, siteId, columnId);
+      if (placements !== document.placements) view.put({ ...document, placements, position });
       return;
     }
     case 'ResourceArchived': {
@@ -99,9 +106,7 @@ async function project(view: BatchView, recorded: RecordedEvent): Promise<void> 
     case 'SiteContentMigrated': {
       const { siteId, toSiteId, columnIds } = event.data;
       for (const document of await view.placedIn(siteId, columnIds)) {
-        const placements = document.placements.map((p) =>
-          p.siteId === siteId && columnIds.includes(p.columnId) ? { siteId: toSiteId, columnId: p.columnId } : p,
-        );
+        const placements = placedAfterSiteMigration(document.placements, siteId, toSiteId, columnIds);
         view.put({ ...document, placements, position });
       }
       return;
@@ -115,7 +120,14 @@ export function libraryProjection(index: SearchIndex): Projection {
   return {
     name: 'library',
     version: LIBRARY_PROJECTION_VERSION,
-    eventTypes: ['ResourcePublished', 'ResourceWithdrawn', 'ResourceArchived', 'SiteContentMigrated', 'PushAccepted'],
+    eventTypes: [
+      'ResourcePublished',
+      'ResourceMigrated',
+      'ResourceWithdrawn',
+      'ResourceArchived',
+      'SiteContentMigrated',
+      'PushAccepted',
+    ],
     activeGeneration: () => index.activeGeneration(),
     promote: (generation) => index.promote(generation),
     async openGeneration(name): Promise<ProjectionTarget> {

@@ -103,7 +103,8 @@ export class PushReadModel {
     return {
       name: 'push',
       version: PUSH_PROJECTION_VERSION,
-      eventTypes: [...Object.keys(pushEventSchemas), 'ResourcePublished', 'ResourceWithdrawn'],
+      // A migrated version (R-LIB-4) retitles deliveries like a published correction.
+      eventTypes: [...Object.keys(pushEventSchemas), 'ResourcePublished', 'ResourceMigrated', 'ResourceWithdrawn'],
       activeGeneration: async () => this.generations.active(),
       promote: async (generation) => this.generations.promote(generation),
       openGeneration: async (generation) => this.target(generation),
@@ -214,6 +215,7 @@ export class PushReadModel {
               });
               break;
             case 'ResourcePublished':
+            case 'ResourceMigrated':
               retitle.run(event.data.metadata.title, event.data.version, event.data.resourceId);
               break;
             default:

@@ -2,7 +2,8 @@
  * Each site's drafts and review queues (R-SEC-2: a site's staff see their own site's only), and every resource's
  * review history (R-REVIEW-5). Kept apart from the shared library, which holds only what is published. A row is the
  * resource's state as the domain folds it, so the queue and the decider can never disagree about what stage a
- * resource is in.
+ * resource is in. A migrated resource (R-LIB-4) is published from its first event and never waits in a queue; its
+ * history names the run whose approval reviewed it.
  */
 import type Database from 'better-sqlite3';
 import type { Position, RecordedEvent } from '../../domain/event-store/event.js';
@@ -235,8 +236,17 @@ export class WorkflowReadModel {
   }
 }
 
-function reviewAction(recorded: RecordedEvent): ReviewAction {
-  const data = recorded.data as { version?: number; reason?: string; comment?: string };
+export function reviewAction(recorded: RecordedEvent): ReviewAction {
+  const data = recorded.data as {
+    version?: number;
+    reason?: string;
+    comment?: string;
+    migration?: { runId: string; approvedBy: string };
+  };
+  // A migrated version was reviewed by the approval of its run (R-LIB-4): the history says whose, and which run.
+  const comment = data.migration
+    ? `migration run ${data.migration.runId}, approved by ${data.migration.approvedBy}`
+    : (data.comment ?? null);
   return {
     type: recorded.type,
     actorId: recorded.metadata.actorId,
@@ -244,7 +254,7 @@ function reviewAction(recorded: RecordedEvent): ReviewAction {
     occurredAt: recorded.metadata.occurredAt,
     version: data.version ?? null,
     reason: data.reason ?? null,
-    comment: data.comment ?? null,
+    comment,
   };
 }
 

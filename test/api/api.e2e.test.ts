@@ -515,6 +515,8 @@ describe('GraphQL API over HTTP and WebSocket', () => {
         ['audit-trail', 'live'],
         ['supervision', 'live'],
         ['content-checks', 'live'],
+        ['migration-runs', 'live'],
+        ['site-exports', 'live'],
       ]);
       const metrics = await api.scrapeMetrics();
       for (const name of [

@@ -9,6 +9,7 @@ import { commandsBenchmark } from './commands.js';
 import { eventStoreBenchmark } from './eventstore.js';
 import { libraryBenchmark } from './library.js';
 import { loadBenchmark } from './load.js';
+import { migrateBenchmark } from './migrate.js';
 import { pushBenchmark } from './push.js';
 import { supervisionBenchmark } from './supervision.js';
 
@@ -21,6 +22,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   load: loadBenchmark,
   audit: auditBenchmark,
   supervision: supervisionBenchmark,
+  migrate: migrateBenchmark,
 };
 
 const wanted = process.argv.slice(2);

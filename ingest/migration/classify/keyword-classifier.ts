@@ -23,6 +23,17 @@ const WEAK_EVIDENCE = 2;
 
 const keywordsSchema = z.record(z.string(), z.array(z.string().trim().min(1)).min(1));
 
+/** Two UTF-16 units as one number: a set of them costs no strings. */
+function pairOf(text: string, at: number): number {
+  return text.charCodeAt(at) * 65_536 + text.charCodeAt(at + 1);
+}
+
+/** A small hash of a pair, for a bitmap that rules most pairs of a text out before any lookup. */
+const PAIR_BITS = 20;
+function pairHash(text: string, at: number): number {
+  return ((text.charCodeAt(at) * 40_503) ^ text.charCodeAt(at + 1)) & ((1 << PAIR_BITS) - 1);
+}
+
 function occurrences(text: string, word: string, max: number): number {
   let count = 0;
   for (let at = text.indexOf(word); at !== -1 && count < max; at = text.indexOf(word, at + word.length)) count++;
@@ -32,9 +43,24 @@ function occurrences(text: string, word: string, max: number): number {
 export class KeywordClassifier implements SubjectClassifier {
   readonly name = 'keyword-lists';
   readonly #keywords: ReadonlyMap<string, readonly string[]>;
+  /** Every word of every list, numbered, and the numbers of the words that begin with each pair of characters. */
+  readonly #words: string[] = [];
+  readonly #byFirstPair = new Map<number, number[]>();
+  readonly #firstPairBits = new Uint32Array((1 << PAIR_BITS) / 32);
 
   private constructor(keywords: ReadonlyMap<string, readonly string[]>) {
     this.#keywords = keywords;
+    for (const words of keywords.values())
+      for (const word of words) {
+        const number = this.#words.push(word) - 1;
+        if (word.length < 2) continue;
+        const pair = pairOf(word, 0);
+        const hash = pairHash(word, 0);
+        this.#firstPairBits[hash >>> 5]! |= 1 << (hash & 31);
+        const list = this.#byFirstPair.get(pair);
+        if (list) list.push(number);
+        else this.#byFirstPair.set(pair, [number]);
+      }
   }
 
   /**
@@ -54,14 +80,29 @@ export class KeywordClassifier implements SubjectClassifier {
 
   propose({ title, body }: ClassifiedText, within?: string): SubjectCandidate[] {
     const opening = body.slice(0, OPENING_CHARACTERS);
+    // Most words of most lists are not in a given text: one pass over the opening finds the words whose first two
+    // characters stand together there, and only those are searched (a migration classifies every row).
+    const candidate = new Uint8Array(this.#words.length);
+    const bits = this.#firstPairBits;
+    for (let i = 0; i + 1 < opening.length; i++) {
+      const hash = pairHash(opening, i);
+      if ((bits[hash >>> 5]! & (1 << (hash & 31))) === 0) continue;
+      const numbers = this.#byFirstPair.get(pairOf(opening, i));
+      if (numbers) for (const number of numbers) candidate[number] = 1;
+    }
     const scored: { subject: string; score: number; evidence: string[] }[] = [];
+    let number = 0;
     for (const [subject, words] of this.#keywords) {
-      if (within !== undefined && !subject.startsWith(`${within}${SUBJECT_SEPARATOR}`)) continue;
+      if (within !== undefined && !subject.startsWith(`${within}${SUBJECT_SEPARATOR}`)) {
+        number += words.length;
+        continue;
+      }
       let score = 0;
       const evidence: string[] = [];
       for (const word of words) {
+        const searched = word.length < 2 || candidate[number++] === 1;
         const inTitle = title.includes(word);
-        const inBody = occurrences(opening, word, MAX_BODY_HITS);
+        const inBody = searched ? occurrences(opening, word, MAX_BODY_HITS) : 0;
         if (!inTitle && inBody === 0) continue;
         score += (inTitle ? TITLE_WEIGHT : 0) + inBody;
         evidence.push(`${word}${inTitle ? ' (title)' : ''}${inBody > 0 ? ` ×${inBody}` : ''}`);

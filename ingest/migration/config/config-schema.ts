@@ -105,6 +105,11 @@ export const migrationConfigSchema = z.strictObject({
       publishedAt: expressionSchema.optional(),
       /** The old site's index number (索引号): kept when well-formed, recorded as malformed otherwise. */
       indexNumber: expressionSchema.optional(),
+      /**
+       * Versions the old system published before the current one, as a list of {version, publishedAt, title} (an
+       * export of this platform has them): the library lists them in the resource's history.
+       */
+      versions: expressionSchema.optional(),
     })
     .default({}),
   fields: z.strictObject(fieldsShape),

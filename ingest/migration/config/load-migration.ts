@@ -54,13 +54,21 @@ export interface CompiledMigration {
   skip: CompiledSkipRule[];
   derive: [name: string, expression: CompiledExpression][];
   column: CompiledExpression;
-  original: { publishedAt?: CompiledExpression; indexNumber?: CompiledExpression };
+  original: { publishedAt?: CompiledExpression; indexNumber?: CompiledExpression; versions?: CompiledExpression };
   fields: [field: string, expression: CompiledExpression][];
 }
 
 export interface LoadOptions {
   /** The taxonomy in force (base plus administrators' extensions); the published base by default. */
   taxonomy?: SubjectTaxonomy;
+  /**
+   * The export to read instead of the one the configuration names (its `path` or `directory`): one configuration
+   * serves every export of the same old system. Checked like the configuration's own; the run's source digest
+   * covers its content.
+   */
+  source?: string;
+  /** The site to migrate into instead of the configuration's `destination.site` (an export of one site into another). */
+  site?: string;
 }
 
 interface RawProblem {
@@ -117,6 +125,12 @@ export async function loadMigration(file: string, options: LoadOptions = {}): Pr
   }
 
   const config = parsed.data;
+  if (options.site !== undefined) config.destination.site = options.site;
+  if (options.source !== undefined) {
+    const reader = config.source.reader;
+    const source = resolve(options.source);
+    config.source.reader = reader.type === 'html' ? { ...reader, directory: source } : { ...reader, path: source };
+  }
   const directory = dirname(path);
   const problems: RawProblem[] = [];
   const taxonomy = options.taxonomy ?? SubjectTaxonomy.base();
@@ -191,6 +205,7 @@ export async function loadMigration(file: string, options: LoadOptions = {}): Pr
   const column = compile(config.destination.column, ['destination', 'column']);
   const publishedAt = optional(config.original.publishedAt, ['original', 'publishedAt']);
   const indexNumber = optional(config.original.indexNumber, ['original', 'indexNumber']);
+  const versions = optional(config.original.versions, ['original', 'versions']);
   const fields: CompiledMigration['fields'] = Object.entries(config.fields)
     .filter(([, spec]) => spec !== undefined)
     .map(([field, spec]) => [field, compile(spec!, ['fields', field])]);
@@ -248,6 +263,7 @@ export async function loadMigration(file: string, options: LoadOptions = {}): Pr
     original: {
       ...(publishedAt === undefined ? {} : { publishedAt }),
       ...(indexNumber === undefined ? {} : { indexNumber }),
+      ...(versions === undefined ? {} : { versions }),
     },
     fields,
   };

@@ -10,6 +10,7 @@ import type { CompiledMigration } from '../config/load-migration.js';
 import { FIELD_STATUSES, type FieldStatus } from '../field-outcome.js';
 import type { RowMessage } from '../migration-item.js';
 import type { PlanOptions, RowOutcome } from '../row-outcome.js';
+import { outcomeHash, sourceDigestLine } from '../source-digest.js';
 import { describeValue } from '../values.js';
 
 export type FieldCounts = Record<FieldStatus, number>;
@@ -103,13 +104,7 @@ export class MigrationReportBuilder {
   add(outcome: RowOutcome): void {
     const report = this.#report;
     report.rows.read++;
-    const hash =
-      outcome.kind === 'unreadable'
-        ? `unreadable ${outcome.error}`
-        : outcome.kind === 'item'
-          ? outcome.item.rowHash
-          : outcome.rowHash;
-    this.#source.update(`${outcome.sequence} ${hash}\n`);
+    this.#source.update(sourceDigestLine(outcome.sequence, outcomeHash(outcome)));
     switch (outcome.kind) {
       case 'unreadable':
         report.rows.unreadable++;

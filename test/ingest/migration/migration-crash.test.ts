@@ -1,0 +1,113 @@
+/**
+ * R-LIB-4: a run that crashed resumes where it stopped. A child process writes an approved run of the 金安 crawl
+ * (old index numbers kept and claimed, others assigned) and is killed with SIGKILL at random moments while it
+ * writes; running it again goes on after the last recorded batch, with nothing to reset. At the end every ready
+ * item is in the log exactly once, every index number once, and the run's totals are its report's.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Platform } from '../../../domain/platform.js';
+import { createDemoPlatform } from '../../../infra/demo-platform.js';
+import { openSqliteEventStore } from '../../../infra/event-store/sqlite-event-store.js';
+import { loadMigration, MIGRATION_EXAMPLES } from '../../../ingest/migration/index.js';
+import { executeMigrationRun, startMigrationRun } from '../../../ingest/migration/write/migration-runs.js';
+import { eventsAfter, MIGRATED_AT } from '../../support/migration-runs.js';
+import { tempDir } from '../../support/temp-dir.js';
+
+const worker = new URL('../../support/migration-worker.ts', import.meta.url).pathname;
+const children = new Set<ChildProcess>();
+
+function start(...args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', worker, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  const lines: string[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  createInterface({ input: child.stdout! }).on('line', (line) => lines.push(line));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => {
+      children.delete(child);
+      if (code !== 0 && code !== null) console.error(stderr);
+      resolve(code);
+    }),
+  );
+  return { child, lines, exited };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+afterEach(() => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+describe('R-LIB-4 a migration run killed with SIGKILL resumes where it stopped', () => {
+  it('R-LIB-4 kill -9 of a run, twice, then resume: every item exactly once, every index number once', async () => {
+    const dir = tempDir('migration-kill');
+    const runId = 'jinan-kill';
+    let store = openSqliteEventStore(dir.path);
+    let platform = new Platform(store);
+    await createDemoPlatform(platform);
+    const migration = await loadMigration(MIGRATION_EXAMPLES.jinan);
+    const { report } = await startMigrationRun(platform, migration, {
+      runId,
+      migratedAt: MIGRATED_AT,
+      actorId: 'jinan-webmaster',
+      occurredAt: new Date().toISOString(),
+      // Small batches: a kill lands inside one often.
+      batchSize: 15,
+    });
+    await platform.execute(
+      'ApproveMigrationRun',
+      { runId },
+      { actorId: 'jinan-approver', occurredAt: new Date().toISOString() },
+    );
+    const head = await store.headPosition();
+    await store.close();
+
+    let batchesBeforeKills = 0;
+    for (let round = 0; round < 2; round++) {
+      const run = start(dir.path, MIGRATION_EXAMPLES.jinan, runId);
+      // Once it writes, kill it at a random moment of its work.
+      while (run.lines.length === 0) await sleep(20);
+      await sleep(Math.floor(Math.random() * 600));
+      run.child.kill('SIGKILL');
+      await run.exited;
+      batchesBeforeKills += run.lines.length;
+      expect(run.lines.some((line) => line.includes('"done"'))).toBe(false);
+    }
+    expect(batchesBeforeKills).toBeGreaterThan(1);
+
+    store = openSqliteEventStore(dir.path);
+    platform = new Platform(store);
+    const resumed = await executeMigrationRun(platform, await loadMigration(MIGRATION_EXAMPLES.jinan), runId);
+    expect(resumed.resumedFrom).toBeGreaterThan(1);
+    expect(resumed.state.status).toBe('completed');
+    expect(resumed.state.completion!.counts).toMatchObject({
+      created: report.rows.ready,
+      held: report.rows.held,
+      failed: 0,
+      conflicts: 0,
+    });
+
+    const migrated = await eventsAfter(store, head, ['ResourceMigrated']);
+    const perStream = new Map<string, number>();
+    for (const event of migrated) perStream.set(event.streamId, (perStream.get(event.streamId) ?? 0) + 1);
+    expect(perStream.size).toBe(report.rows.ready);
+    expect([...perStream.values()].every((n) => n === 1)).toBe(true);
+    const numbers = migrated.map((e) => (e.data as { indexNumber: string }).indexNumber);
+    expect(new Set(numbers).size).toBe(numbers.length);
+    const kept = migrated.filter(
+      (e) => (e.data as { migration: { indexNumber: { origin: string } } }).migration.indexNumber.origin === 'kept',
+    );
+    expect(kept.length).toBeGreaterThanOrEqual(248);
+    // Every row's key is claimed by its resource once, whatever the process that wrote it.
+    const keys = await eventsAfter(store, head, ['ValueClaimed']);
+    const sources = keys.filter((e) => (e.data as { scope: string }).scope === 'migration-source');
+    expect(sources).toHaveLength(report.rows.ready);
+    await store.close();
+    dir.remove();
+  }, 240_000);
+});
