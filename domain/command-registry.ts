@@ -6,6 +6,7 @@ import { apiKeyCommands } from './api-key/api-key-commands.js';
 import { calendarCommands } from './calendar/calendar-commands.js';
 import { subjectCommands } from './metadata/subject-commands.js';
 import { personCommands } from './person/person-commands.js';
+import { provincialCommands } from './provincial/provincial-commands.js';
 import { pushCommands } from './push/push-commands.js';
 import { resourceCommands } from './resource/resource-commands.js';
 import type { AnyCommandModule, ModuleInput, ModuleResult } from './shared/command-module.js';
@@ -19,6 +20,7 @@ export const COMMANDS = {
   ...apiKeyCommands,
   ...subjectCommands,
   ...calendarCommands,
+  ...provincialCommands,
 } satisfies Record<string, AnyCommandModule>;
 
 export type CommandType = keyof typeof COMMANDS;

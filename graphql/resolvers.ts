@@ -3,6 +3,7 @@
  * defined a field another area defines too is a mistake caught at start-up, not a silent override.
  */
 import type { Context } from './context.js';
+import { feedResolvers } from './feed/resolvers.js';
 import type { Resolvers } from './generated/resolvers-types.js';
 import { libraryResolvers } from './library/resolvers.js';
 import { peopleResolvers } from './people/resolvers.js';
@@ -19,6 +20,7 @@ const AREA_RESOLVERS: Resolvers[] = [
   pushResolvers,
   peopleResolvers,
   settingsResolvers,
+  feedResolvers,
 ];
 
 export function mergeResolvers(areas: Resolvers[]): Record<string, Record<string, unknown>> {

@@ -16,7 +16,7 @@ import { formatGraphQLError, httpStatusOf } from './errors.js';
 import graphiql from './graphiql/graphiql.js';
 import { liveUpdates } from './live-updates/live-updates.js';
 import type { Metrics } from './operations/metrics.js';
-import operations, { OPERATIONS_ROUTES } from './operations/operations.js';
+import operations, { OPERATIONS_ROUTES, type ReadinessCheck } from './operations/operations.js';
 import { queryCostRule } from './query-cost.js';
 import { loaders, resolvers } from './resolvers.js';
 import { typeDefs } from './schema/type-defs.js';
@@ -30,6 +30,8 @@ export interface ServerOptions {
   metrics: Metrics;
   /** Ready only while every projection is live and at most this many positions behind the log. */
   readyLag?: number;
+  /** Further parts of readiness (the provincial feed). */
+  readinessChecks?: readonly ReadinessCheck[];
   /** Requests per minute per client (token or address). */
   rateLimitPerMinute?: number;
   logLevel?: string;
@@ -108,6 +110,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     readModels: services.readModels,
     metrics,
     readyLag: options.readyLag ?? 1000,
+    checks: options.readinessChecks ?? [],
   });
   await app.register(liveUpdates, { eventStore: options.eventStore, services, runners: options.liveRunners });
   return app;

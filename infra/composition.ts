@@ -13,6 +13,7 @@ import { openSiteDirectory, type SiteDirectory } from '../projections/sites/site
 import { openWorkflowReadModel, type WorkflowReadModel } from '../projections/workflow/workflow-read-model.js';
 import type { Config } from './config.js';
 import { openEventStore } from './event-store/open-event-store.js';
+import { composeFeed, type FeedComposition } from './feed/open-feed.js';
 import { openOpenSearchIndex } from './search/opensearch/opensearch-search-index.js';
 import { openSqliteSearchIndex } from './search/sqlite/sqlite-search-index.js';
 
@@ -25,6 +26,8 @@ export interface Composition {
   pushes: PushReadModel;
   sites: SiteDirectory;
   apiKeys: ApiKeyDirectory;
+  /** The provincial library's feed out and in (R-LIB-3); not a read model the API reads, so writes never wait for it. */
+  feed: FeedComposition;
   /** Every read model's projection, by name. */
   projections: {
     library: Projection;
@@ -36,10 +39,11 @@ export interface Composition {
   close(): Promise<void>;
 }
 
-/** `wrapStore` lets the server measure appends without the rest knowing. */
+/** `wrapStore` lets the server measure appends without the rest knowing; `clock` stamps what the feed takes in. */
 export async function compose(
   config: Config,
   wrapStore: (store: EventStore) => EventStore = (s) => s,
+  clock: () => Date = () => new Date(),
 ): Promise<Composition> {
   const raw = openEventStore(config);
   const eventStore = wrapStore(raw);
@@ -51,10 +55,13 @@ export async function compose(
   const pushes = openPushReadModel(config.DATA_DIR);
   const sites = openSiteDirectory(config.DATA_DIR);
   const apiKeys = openApiKeyDirectory(config.DATA_DIR);
+  const platform = new Platform(eventStore);
+  const feed = composeFeed(config, platform, clock);
   return {
     config,
     eventStore,
-    platform: new Platform(eventStore),
+    platform,
+    feed,
     searchIndex,
     workflow,
     pushes,
@@ -68,6 +75,7 @@ export async function compose(
       apiKeys: apiKeys.projection(),
     },
     async close() {
+      await feed.close();
       await searchIndex.close();
       workflow.close();
       pushes.close();

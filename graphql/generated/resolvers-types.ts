@@ -198,6 +198,12 @@ export type Mutation = {
   addSubject: SubjectPayload;
   /** Platform administrators record a year's holiday arrangement (R-SUP-2) for years the calendar package lacks. */
   recordCalendarYear: CalendarYearPayload;
+  /**
+   * R-LIB-3: a site asks for a shared resource of the provincial library (found in the shared library, owner
+   * `province:anhui`) for one of its columns. It arrives as a push from the provincial library: the site's own second
+   * and final review come before `acceptPush` places it (R-PUSH-1), or the site declines it.
+   */
+  takeProvincialResource: PushPayload;
 };
 
 
@@ -403,6 +409,11 @@ export type MutationAddSubjectArgs = {
 
 export type MutationRecordCalendarYearArgs = {
   input: RecordCalendarYearInput;
+};
+
+
+export type MutationTakeProvincialResourceArgs = {
+  input: TakeProvincialResourceInput;
 };
 
 export type Subscription = {
@@ -1088,6 +1099,16 @@ export type RecordCalendarYearInput = {
   reason: Scalars['String']['input'];
 };
 
+export type TakeProvincialResourceInput = {
+  pushId: Scalars['ID']['input'];
+  /** The provincial resource's id in the shared library. */
+  resourceId: Scalars['ID']['input'];
+  siteId: Scalars['ID']['input'];
+  /** The column it is meant for; the acceptance may name another. */
+  columnId?: InputMaybe<Scalars['ID']['input']>;
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1268,6 +1289,7 @@ export type ResolversTypes = {
   CalendarYearPayload: ResolverTypeWrapper<CalendarYearPayload>;
   AddSubjectInput: AddSubjectInput;
   RecordCalendarYearInput: RecordCalendarYearInput;
+  TakeProvincialResourceInput: TakeProvincialResourceInput;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1362,6 +1384,7 @@ export type ResolversParentTypes = {
   CalendarYearPayload: CalendarYearPayload;
   AddSubjectInput: AddSubjectInput;
   RecordCalendarYearInput: RecordCalendarYearInput;
+  TakeProvincialResourceInput: TakeProvincialResourceInput;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -1434,6 +1457,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   revokeApiKey?: Resolver<ResolversTypes['ApiKeyPayload'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'input'>>;
   addSubject?: Resolver<ResolversTypes['SubjectPayload'], ParentType, ContextType, RequireFields<MutationAddSubjectArgs, 'input'>>;
   recordCalendarYear?: Resolver<ResolversTypes['CalendarYearPayload'], ParentType, ContextType, RequireFields<MutationRecordCalendarYearArgs, 'input'>>;
+  takeProvincialResource?: Resolver<ResolversTypes['PushPayload'], ParentType, ContextType, RequireFields<MutationTakeProvincialResourceArgs, 'input'>>;
 };
 
 export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {

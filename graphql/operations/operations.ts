@@ -16,12 +16,20 @@ export interface OperationsOptions {
   metrics: Metrics;
   /** Ready only while every projection is live and at most this many positions behind the log. */
   readyLag: number;
+  /** Further parts of readiness (the provincial feed), each reported under its name. */
+  checks?: readonly ReadinessCheck[];
 }
+
+/** One part of readiness beside the read models: whether it is ready, and what to show about it. */
+export type ReadinessCheck = () => Promise<{ name: string; ready: boolean; [detail: string]: unknown }>;
 
 /** Routes that are never rate limited: probes and scrapers must always get through. */
 export const OPERATIONS_ROUTES = ['/healthz', '/readyz', '/metrics'];
 
-async function operations(app: FastifyInstance, { eventStore, readModels, metrics, readyLag }: OperationsOptions) {
+async function operations(
+  app: FastifyInstance,
+  { eventStore, readModels, metrics, readyLag, checks = [] }: OperationsOptions,
+) {
   app.addHook('onResponse', async (request, reply) => {
     metrics.httpDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unknown', status_code: String(reply.statusCode) },
@@ -56,8 +64,12 @@ async function operations(app: FastifyInstance, { eventStore, readModels, metric
       const projections = await Promise.all(
         readModels.all().map(async (runner) => ({ ...runner.status(), lag: await runner.lag() })),
       );
-      const ready = projections.every((p) => p.state === 'live' && p.lag <= readyLag);
-      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', headPosition, projections });
+      const parts = await Promise.all(checks.map((check) => check()));
+      const ready = projections.every((p) => p.state === 'live' && p.lag <= readyLag) && parts.every((p) => p.ready);
+      const more = Object.fromEntries(parts.map(({ name, ...part }) => [name, part]));
+      return reply
+        .code(ready ? 200 : 503)
+        .send({ status: ready ? 'ready' : 'not ready', headPosition, projections, ...more });
     } catch (error) {
       return reply.code(503).send({ status: 'not ready', reason: (error as Error).message });
     }

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 
 /** Each area is a folder of its own with its SDL and its resolvers. */
-export const AREAS = ['library', 'sites', 'workflow', 'push', 'people', 'settings'] as const;
+export const AREAS = ['library', 'sites', 'workflow', 'push', 'people', 'settings', 'feed'] as const;
 
 const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8');
 

@@ -6,6 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Position, RecordedEvent } from '../../domain/event-store/event.js';
+import { type ProvincialEvent, provincialEventSchemas } from '../../domain/provincial/provincial-resource.js';
 import { type DeliveryStage, OPEN_STAGES, type PushEvent, pushEventSchemas } from '../../domain/push/push.js';
 import { type ResourceEvent, resourceEventSchemas } from '../../domain/resource/resource.js';
 import { toDomainEvent } from '../../domain/shared/command-handler.js';
@@ -82,7 +83,7 @@ interface Row {
   deadline_met: number | null;
 }
 
-const schemas = { ...pushEventSchemas, ...resourceEventSchemas };
+const schemas = { ...pushEventSchemas, ...resourceEventSchemas, ...provincialEventSchemas };
 
 export class PushReadModel {
   private readonly db: Database.Database;
@@ -103,7 +104,13 @@ export class PushReadModel {
     return {
       name: 'push',
       version: PUSH_PROJECTION_VERSION,
-      eventTypes: [...Object.keys(pushEventSchemas), 'ResourcePublished', 'ResourceWithdrawn'],
+      eventTypes: [
+        ...Object.keys(pushEventSchemas),
+        'ResourcePublished',
+        'ResourceWithdrawn',
+        'ProvincialResourceWithdrawn',
+        'ProvincialResourceUpdated',
+      ],
       activeGeneration: async () => this.generations.active(),
       promote: async (generation) => this.generations.promote(generation),
       openGeneration: async (generation) => this.target(generation),
@@ -156,7 +163,7 @@ export class PushReadModel {
 
     const apply = this.db.transaction((events: RecordedEvent[], checkpoint: Position) => {
       for (const recorded of events) {
-        const event = toDomainEvent<PushEvent | ResourceEvent>(recorded, schemas);
+        const event = toDomainEvent<PushEvent | ResourceEvent | ProvincialEvent>(recorded, schemas);
         const at = recorded.metadata.occurredAt;
         switch (event.type) {
           case 'ResourcePushed': {
@@ -213,6 +220,18 @@ export class PushReadModel {
             });
             break;
           case 'ResourcePublished':
+            retitle.run(event.data.metadata.title, event.data.version, event.data.resourceId);
+            break;
+          // A provincial resource a site took in is withdrawn or corrected by the province (R-LIB-3).
+          case 'ProvincialResourceWithdrawn':
+            withdraw.run({
+              resourceId: event.data.resourceId,
+              decidedAt: at,
+              decidedBy: recorded.metadata.actorId,
+              reason: event.data.reason ?? '省级资源库已撤回',
+            });
+            break;
+          case 'ProvincialResourceUpdated':
             retitle.run(event.data.metadata.title, event.data.version, event.data.resourceId);
             break;
           default:

@@ -10,6 +10,7 @@ import { COMMANDS, type CommandInput, type CommandResult } from '../../domain/co
 import { subjectCommands } from '../../domain/metadata/subject-commands.js';
 import type { PersonEvent, PersonState } from '../../domain/person/person.js';
 import { personCommands } from '../../domain/person/person-commands.js';
+import { provincialCommands } from '../../domain/provincial/provincial-commands.js';
 import { type PushRecall, pushCommands } from '../../domain/push/push-commands.js';
 import type { ResourceEvent, ResourceState } from '../../domain/resource/resource.js';
 import { resourceCommands } from '../../domain/resource/resource-commands.js';
@@ -26,6 +27,7 @@ const AREAS = [
   apiKeyCommands,
   subjectCommands,
   calendarCommands,
+  provincialCommands,
 ];
 
 describe('command registry', () => {
