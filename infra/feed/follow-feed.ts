@@ -62,6 +62,8 @@ export async function followFeed(config: Config, options: FollowOptions): Promis
     for await (const message of client.follow(options.topic, options.from ?? 0, {
       untilEnd: options.untilEnd,
       signal: options.signal,
+      onRetry: (error, waitMs) =>
+        process.stderr.write(`feed: ${(error as Error).message}; trying again in ${waitMs} ms\n`),
     }))
       take(message);
     return count;

@@ -77,13 +77,24 @@ export class HttpFeedClient {
     };
   }
 
-  /** Every message from `from` on, as it arrives, until `signal` aborts (or, with `untilEnd`, the end is reached). */
+  /**
+   * Every message from `from` on, as it arrives, until `signal` aborts (or, with `untilEnd`, the end is reached).
+   * A server that cannot be reached or answers 5xx (restarting, say) is tried again with backoff, from the same
+   * offset; a refusal (4xx: a bad credential, an unknown topic) ends the following with its error.
+   */
   async *follow(
     topic: string,
     from: number,
-    options: { waitMs?: number; signal?: AbortSignal; untilEnd?: boolean; limit?: number } = {},
+    options: {
+      waitMs?: number;
+      signal?: AbortSignal;
+      untilEnd?: boolean;
+      limit?: number;
+      onRetry?: (error: unknown, waitMs: number) => void;
+    } = {},
   ): AsyncGenerator<FeedMessage> {
     let next = from;
+    let backoff = 250;
     while (!options.signal?.aborted) {
       let page: HttpFeedPage;
       try {
@@ -92,9 +103,15 @@ export class HttpFeedClient {
           limit: options.limit ?? 500,
           signal: options.signal,
         });
+        backoff = 250;
       } catch (error) {
         if (options.signal?.aborted) return;
-        throw error;
+        const refused = error instanceof HttpFeedError && error.status < 500;
+        if (refused || options.untilEnd) throw error;
+        options.onRetry?.(error, backoff);
+        await new Promise((resolve) => setTimeout(resolve, backoff));
+        backoff = Math.min(backoff * 2, 10_000);
+        continue;
       }
       for (const message of page.messages) yield message;
       next = page.nextOffset;
