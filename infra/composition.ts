@@ -56,7 +56,7 @@ export async function compose(
   const sites = openSiteDirectory(config.DATA_DIR);
   const apiKeys = openApiKeyDirectory(config.DATA_DIR);
   const platform = new Platform(eventStore);
-  const feed = composeFeed(config, platform, clock);
+  const feed = composeFeed(config, platform, eventStore, clock);
   return {
     config,
     eventStore,

@@ -2,6 +2,7 @@
  * The provincial feed as the configuration names it (FEED=sqlite, the default, or FEED=kafka), its topics, the
  * outbound projection and the inbound consumer, and the province's credentials for the embedded feed's HTTP routes.
  */
+import type { EventStore } from '../../domain/event-store/port.js';
 import type { Feed } from '../../domain/feed/feed-port.js';
 import type { Platform } from '../../domain/platform.js';
 import { ProvincialInbound as Inbound, type ProvincialInbound } from '../../ingest/provincial/provincial-inbound.js';
@@ -35,7 +36,12 @@ export function openFeed(config: Config): Feed {
     : openSqliteFeed(config.DATA_DIR, { synchronous: config.SQLITE_SYNCHRONOUS });
 }
 
-export function composeFeed(config: Config, platform: Platform, clock: () => Date = () => new Date()): FeedComposition {
+export function composeFeed(
+  config: Config,
+  platform: Platform,
+  log: EventStore,
+  clock: () => Date = () => new Date(),
+): FeedComposition {
   const port = openFeed(config);
   const topics: FeedTopics = {
     outbound: config.FEED_TOPIC,
@@ -45,6 +51,7 @@ export function composeFeed(config: Config, platform: Platform, clock: () => Dat
   };
   const outbound = openOutboundFeed(config.DATA_DIR, {
     feed: port,
+    log,
     topic: topics.outbound,
     ...(topics.compacted ? { compactedTopic: topics.compacted } : {}),
     source: config.FEED_SOURCE,

@@ -15,6 +15,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Position, RecordedEvent } from '../../domain/event-store/event.js';
+import type { EventStore } from '../../domain/event-store/port.js';
 import type { Feed, FeedRecord } from '../../domain/feed/feed-port.js';
 import { InvalidFeedInput } from '../../domain/feed/feed-port.js';
 import {
@@ -40,6 +41,8 @@ const FOLDED = ['PushAccepted', 'SiteContentMigrated'];
 
 export interface OutboundFeedOptions {
   feed: Feed;
+  /** The log, for the body of a resource archived in a later batch than its publication. */
+  log: Pick<EventStore, 'readStream'>;
   /** `feed-outbound.sqlite` under DATA_DIR. */
   filename: string;
   topic: string;
@@ -122,6 +125,7 @@ export class OutboundFeed {
       generation: documents.generation,
       checkpoint: async () => documents.checkpoint(),
       project: async (events, checkpoint) => {
+        documents.forget();
         const { records, compacted, changes, held } = await this.messagesOf(documents, events);
         if (records.length > 0) {
           await this.publish(this.options.topic, records);
@@ -159,12 +163,22 @@ export class OutboundFeed {
       const reason = event.type === 'ResourceWithdrawn' ? String(event.data.reason) : undefined;
       // The version history the province sees holds only versions it was sent: not even the title of one that was
       // 不予共享 leaves the city.
-      const shared = { ...document, versions: document.versions.filter((v) => versions.includes(v.version)) };
+      let shared = { ...document, versions: document.versions.filter((v) => versions.includes(v.version)) };
+      if (told.change === 'archived' && shared.metadata.body === undefined)
+        shared = { ...shared, metadata: { ...shared.metadata, ...(await this.bodyBefore(event)) } };
       const made = outboundRecords(told, event, shared, this.options.source, reason);
       records.push(made.record);
       compacted.push(made.compacted);
     }
     return { records, compacted, changes: view.changes(), held };
+  }
+
+  /** The body of the version published last before `event` (nothing more can be published after an archiving). */
+  private async bodyBefore(event: RecordedEvent): Promise<{ body?: string }> {
+    const history = await this.options.log.readStream(event.streamId, { direction: 'backwards' });
+    const published = history.find((e) => e.type === 'ResourcePublished' && e.position < event.position);
+    const body = (published?.data.metadata as { body?: unknown } | undefined)?.body;
+    return typeof body === 'string' ? { body } : {};
   }
 
   private publish(topic: string, records: FeedRecord[]): Promise<unknown> {

@@ -7,6 +7,7 @@ import { apiBenchmark } from './api.js';
 import { auditBenchmark } from './audit.js';
 import { commandsBenchmark } from './commands.js';
 import { eventStoreBenchmark } from './eventstore.js';
+import { feedBenchmark } from './feed.js';
 import { libraryBenchmark } from './library.js';
 import { pushBenchmark } from './push.js';
 
@@ -17,6 +18,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   api: apiBenchmark,
   push: pushBenchmark,
   audit: auditBenchmark,
+  feed: feedBenchmark,
 };
 
 const wanted = process.argv.slice(2);

@@ -164,7 +164,12 @@ function killTest(adapter: string, brokers?: string) {
       const feed: Feed = brokers
         ? new KafkaFeed({ brokers: brokers.split(','), partitions: 3 })
         : openSqliteFeed(dir.path);
-      const outbound = openOutboundFeed(dir.path, { feed, topic, source: 'https://www.luan.gov.cn/resource-library' });
+      const outbound = openOutboundFeed(dir.path, {
+        feed,
+        log: store,
+        topic,
+        source: 'https://www.luan.gov.cn/resource-library',
+      });
       const runner = new ProjectionRunner(store, outbound.projection());
       await runner.start();
       await runner.stop();

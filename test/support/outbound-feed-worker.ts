@@ -35,7 +35,12 @@ const feed: Feed = {
   committedOffsets: (t, g) => real.committedOffsets(t, g),
   close: () => real.close(),
 };
-const outbound = openOutboundFeed(dataDir, { feed, topic, source: 'https://www.luan.gov.cn/resource-library' });
+const outbound = openOutboundFeed(dataDir, {
+  feed,
+  log: store,
+  topic,
+  source: 'https://www.luan.gov.cn/resource-library',
+});
 // Small batches: more publishes and commits, so kills land between and inside them often.
 const runner = new ProjectionRunner(store, outbound.projection(), { batchSize: 4 });
 await runner.start();
