@@ -192,6 +192,24 @@ describe('R-LIB-3: the provincial feed over HTTP', () => {
     expect(new Set(mine.map((m) => m.headers.ce_id)).size).toBe(3);
   });
 
+  it('R-LIB-3: an archiving reaches the province as the resource, marked archived, with its whole metadata', async () => {
+    const body = '第一条 为做好政务信息资源归档工作，制定本规定。第二条 归档资源仍可查询。';
+    await publish('archive-1', sampleMetadata({ title: '政务信息资源归档规定', body }));
+    await ok(
+      `mutation { archiveResource(input: { resourceId: "archive-1", reason: "专题结束" }) { status } }`,
+      {},
+      'portal-approver',
+    );
+    const mine = (await outboundNow()).filter((m) => m.key === 'archive-1');
+    expect(mine.map((m) => m.headers.ce_type)).toEqual([`${TYPE}.published.v1`, `${TYPE}.archived.v1`]);
+    expect(data(mine[1]!)).toMatchObject({
+      resourceId: 'archive-1',
+      status: 'archived',
+      version: 1,
+      metadata: { body },
+    });
+  });
+
   it('R-LIB-3: a resource marked 不予共享 never appears in the feed; 有条件共享 goes with its condition; a correction to 不予共享 withdraws it from the province', async () => {
     await publish('internal-1', sampleMetadata({ title: '内部工作规程', sharing: '不予共享' }));
     const condition = '仅限省级政务公开目录使用，不得商用';
