@@ -10,6 +10,7 @@ import { messageCommands } from './message/message-commands.js';
 import { subjectCommands } from './metadata/subject-commands.js';
 import { migrationCommands } from './migration/migration-commands.js';
 import { personCommands } from './person/person-commands.js';
+import { provincialCommands } from './provincial/provincial-commands.js';
 import { pushCommands } from './push/push-commands.js';
 import { resourceCommands } from './resource/resource-commands.js';
 import type { AnyCommandModule, ModuleInput, ModuleResult } from './shared/command-module.js';
@@ -30,6 +31,7 @@ export const COMMAND_AREAS = {
   contentCheck: contentCheckCommands,
   migration: migrationCommands,
   siteExport: siteExportCommands,
+  provincial: provincialCommands,
 } satisfies Record<string, Record<string, AnyCommandModule>>;
 
 type UnionToIntersection<U> = (U extends unknown ? (k: U) => void : never) extends (k: infer I) => void ? I : never;

@@ -5,6 +5,7 @@
 import { auditResolvers } from './audit/resolvers.js';
 import type { Context } from './context.js';
 import { exportResolvers } from './export/resolvers.js';
+import { feedResolvers } from './feed/resolvers.js';
 import type { Resolvers } from './generated/resolvers-types.js';
 import { libraryResolvers } from './library/resolvers.js';
 import { migrationResolvers } from './migration/resolvers.js';
@@ -27,6 +28,7 @@ const AREA_RESOLVERS: Resolvers[] = [
   supervisionResolvers,
   migrationResolvers,
   exportResolvers,
+  feedResolvers,
 ];
 
 export function mergeResolvers(areas: Resolvers[]): Record<string, Record<string, unknown>> {

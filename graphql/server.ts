@@ -26,7 +26,7 @@ import graphiql from './graphiql/graphiql.js';
 import { liveUpdates } from './live-updates/live-updates.js';
 import { formatSocketErrors } from './live-updates/socket-errors.js';
 import type { Metrics } from './operations/metrics.js';
-import operations, { OPERATIONS_ROUTES } from './operations/operations.js';
+import operations, { OPERATIONS_ROUTES, type ReadinessCheck } from './operations/operations.js';
 import { QUERY_LIMITS, queryCostRule } from './query-cost.js';
 import requestGuard, { guardOperations, requestedOperation } from './request-guard.js';
 import { loaders, resolvers } from './resolvers.js';
@@ -45,6 +45,8 @@ export interface ServerOptions {
   readyLag?: number;
   /** Whether clients on this machine read the audit log's entry bundles without a token. */
   auditEntriesOpenToLoopback?: boolean;
+  /** Further parts of readiness (the provincial feed). */
+  readinessChecks?: readonly ReadinessCheck[];
   /** Requests per minute per client (the person or API key it authenticates as, else its address). */
   rateLimitPerMinute?: number;
   /** Query cost a client may spend per minute (see cost-budget.ts). */
@@ -207,6 +209,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     readyLag: options.readyLag ?? 1000,
     ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
     operationNames: options.metricsOperationNames ?? [],
+    checks: options.readinessChecks ?? [],
   });
   await app.register(auditRoutes, { services, entriesOpenToLoopback: options.auditEntriesOpenToLoopback ?? true });
   await app.register(liveUpdates, { eventStore: options.eventStore, services, runners: options.liveRunners });

@@ -6,6 +6,8 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { SiteExportService } from '../graphql/export/site-export-service.js';
+import { type FeedWatch, feedReadiness, watchFeed } from '../graphql/feed/feed-metrics.js';
+import { feedRoutes } from '../graphql/feed/feed-routes.js';
 import { Metrics } from '../graphql/operations/metrics.js';
 import { buildServer } from '../graphql/server.js';
 import { watchSupervision } from '../graphql/supervision/supervision-metrics.js';
@@ -23,12 +25,28 @@ export interface ApiPlatform {
   c: Composition;
   app: FastifyInstance;
   readModels: ServedReadModels;
+  feed: ServedFeed;
+}
+
+/**
+ * The provincial feed as the server runs it: the outbound projection (its own runner, outside the read models, so a
+ * write never waits for the broker) and the inbound consumer.
+ */
+export interface ServedFeed {
+  runner: ProjectionRunner;
+  /** Resolves once the outbound feed is live and the inbound consumer runs. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 /** `clock`: the time commands are stamped with and deadlines are judged by (tests move it; production is the wall clock). */
 export async function composeApiServer(config: Config, clock: () => Date = () => new Date()): Promise<ApiPlatform> {
   const metrics = new Metrics();
-  const c = await compose(config, (store) => measuredEventStore(store, (s) => metrics.appendDuration.observe(s)));
+  const c = await compose(
+    config,
+    (store) => measuredEventStore(store, (s) => metrics.appendDuration.observe(s)),
+    clock,
+  );
   const {
     library,
     workflow,
@@ -58,6 +76,17 @@ export async function composeApiServer(config: Config, clock: () => Date = () =>
   metrics.watchProjections(readModels.all());
   metrics.watchPushes(c.pushes, clock);
   watchSupervision(metrics, c.supervision, clock);
+  const feedRunner = new ProjectionRunner(c.eventStore, c.feed.outbound.projection());
+  metrics.watchProjections([feedRunner]);
+  const { inbound, outbound } = c.feed;
+  const feedWatch: FeedWatch = {
+    outbound: () => outbound.status(),
+    outboundLive: () => feedRunner.status().state === 'live',
+    outboundLag: () => feedRunner.lag(),
+    inbound: () => inbound.status(),
+    inboundLag: () => inbound.lag(),
+  };
+  watchFeed(metrics.registry, feedWatch);
   const { runners } = readModels;
   const app = await buildServer({
     eventStore: c.eventStore,
@@ -88,6 +117,7 @@ export async function composeApiServer(config: Config, clock: () => Date = () =>
     verifyToken: await tokenVerifier(config),
     metrics,
     readyLag: config.READY_MAX_LAG,
+    readinessChecks: [feedReadiness(feedWatch, config.READY_MAX_LAG)],
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     auditEntriesOpenToLoopback: config.AUDIT_ENTRIES_LOOPBACK,
     queryCostPerMinute: config.QUERY_COST_PER_MINUTE,
@@ -100,5 +130,25 @@ export async function composeApiServer(config: Config, clock: () => Date = () =>
     },
     logLevel: config.LOG_LEVEL,
   });
-  return { c, app, readModels };
+  const { embedded, topics, credentials } = c.feed;
+  if (embedded)
+    await app.register(feedRoutes, {
+      log: embedded,
+      readable: [topics.outbound, topics.compacted, topics.inbound, topics.deadLetter].filter((t) => t !== null),
+      inbound: topics.inbound,
+      authenticate: (credential) => credentials.verify(credential)?.name ?? null,
+    });
+  const feed: ServedFeed = {
+    runner: feedRunner,
+    async start() {
+      await feedRunner.start();
+      await inbound.start();
+    },
+    async stop() {
+      outbound.interrupt();
+      await inbound.stop();
+      await feedRunner.stop();
+    },
+  };
+  return { c, app, readModels, feed };
 }

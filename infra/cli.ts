@@ -13,6 +13,14 @@
  *                                 (the embedded default; in production the identity provider issues them)
  *   audit checkpoint              signs a checkpoint of the audit tree as it stands now (the server also signs one
  *                                 every AUDIT_CHECKPOINT_INTERVAL_MS) and prints it
+ *   feed follow <topic> [--from <offset>] [--partition <n>] [--out <file.jsonl>] [--until-end] [--group <id>]
+ *                                 the reference consumer of the provincial feed (R-LIB-3): prints (or appends to a
+ *                                 file) each message as a CloudEvent in JSON, following the topic as it grows; on the
+ *                                 embedded feed it reads the server (FEED_URL, default http://HOST:PORT) with the
+ *                                 credential in FEED_CREDENTIAL, on Kafka (FEED=kafka) the brokers in KAFKA_BROKERS
+ *   feed credential <name>        issues the province a credential for the embedded feed's HTTP routes (shown once)
+ *   feed credential revoke <id>   revokes one; `feed credentials` lists them
+ *   feed status                   the outbound feed's last acknowledged position and lag, the inbound group's lag
  */
 import { SingleBar } from 'cli-progress';
 import { DomainError } from '../domain/shared/domain-error.js';
@@ -25,8 +33,10 @@ import { generationOf } from '../projections/runner/projection.js';
 import { ProjectionRunner } from '../projections/runner/projection-runner.js';
 import { loadAuditSigner } from './audit/audit-signing-key.js';
 import { type Composition, compose } from './composition.js';
-import { ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 import { createDemoPlatform, createSupervisionDemo, loadDemoCorpus } from './demo-platform.js';
+import { FeedCredentials } from './feed/feed-credentials.js';
+import { followFeed } from './feed/follow-feed.js';
 import { localSigningKey } from './token-verifier.js';
 
 const USAGE = `usage: npm run cli -- projections status
@@ -35,7 +45,9 @@ const USAGE = `usage: npm run cli -- projections status
        ${MIGRATE_USAGE}
        npm run cli -- search <text…>
        npm run cli -- token <personId> [expiry, e.g. 8h]
-       npm run cli -- audit checkpoint`;
+       npm run cli -- audit checkpoint
+       npm run cli -- feed follow <topic> [--from <offset>] [--partition <n>] [--out <file>] [--until-end] [--group <id>]
+       npm run cli -- feed credential <name> | feed credential revoke <id> | feed credentials | feed status`;
 
 async function token(c: Composition, personId: string, expiry = '8h'): Promise<void> {
   if (c.config.AUTH_JWKS_URL) throw new UsageError('tokens come from the identity provider when AUTH_JWKS_URL is set');
@@ -144,8 +156,84 @@ async function auditCheckpoint(c: Composition): Promise<void> {
 
 class UsageError extends Error {}
 
+function option(args: string[], name: string): string | undefined {
+  const at = args.indexOf(`--${name}`);
+  if (at < 0) return undefined;
+  const value = args[at + 1];
+  if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
+  return value;
+}
+
+function wholeNumber(args: string[], name: string): number | undefined {
+  const value = option(args, name);
+  if (value === undefined) return undefined;
+  if (!/^\d{1,15}$/.test(value)) throw new UsageError(`--${name} is a whole number, 0 or more`);
+  return Number(value);
+}
+
+/** `feed …`: the reference consumer needs no platform of its own (it may run on the province's machine). */
+async function feedCommand(config: Config, args: string[]): Promise<void> {
+  const [command, argument, third] = args;
+  const credentials = () =>
+    new FeedCredentials(config.FEED_CREDENTIALS_FILE ?? `${config.DATA_DIR}/feed-credentials.json`);
+  if (command === 'follow' && argument && !argument.startsWith('--')) {
+    const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+    const controller = new AbortController();
+    process.once('SIGINT', () => controller.abort());
+    const out = option(args, 'out');
+    const count = await followFeed(config, {
+      topic: argument,
+      from: wholeNumber(args, 'from'),
+      partition: wholeNumber(args, 'partition'),
+      ...(out ? { out } : {}),
+      untilEnd: args.includes('--until-end'),
+      url: process.env.FEED_URL ?? `http://${host}:${config.PORT}`,
+      credential: process.env.FEED_CREDENTIAL,
+      group: option(args, 'group'),
+      signal: controller.signal,
+    });
+    process.stderr.write(`${count} messages${out ? ` appended to ${out}` : ''}\n`);
+    return;
+  }
+  if (command === 'credential' && argument === 'revoke' && third) {
+    if (!credentials().revoke(third)) throw new UsageError(`no credential ${third} in force`);
+    process.stdout.write(`revoked ${third}\n`);
+    return;
+  }
+  if (command === 'credential' && argument) {
+    const { id, credential } = credentials().issue(argument);
+    process.stderr.write(`credential ${id} for ${argument}; shown once, give it to them as FEED_CREDENTIAL:\n`);
+    process.stdout.write(`${credential}\n`);
+    return;
+  }
+  if (command === 'credentials') {
+    for (const c of credentials().list())
+      process.stdout.write(
+        `${c.id}  ${c.name}  issued ${c.createdAt}${c.revokedAt ? `  revoked ${c.revokedAt}` : ''}\n`,
+      );
+    return;
+  }
+  if (command === 'status') {
+    const c = await compose(config);
+    try {
+      const checkpoint = c.feed.outbound.storedCheckpoint();
+      const head = (await c.eventStore.headPosition()) ?? 0;
+      const inboundLag = await c.feed.inbound.lag().catch((e: unknown) => `unknown (${(e as Error).message})`);
+      process.stdout.write(
+        `outbound  ${c.feed.topics.outbound} on ${c.feed.port.kind}: last acknowledged position ${checkpoint ?? '-'}, lag ${head - (checkpoint ?? 0)}\n` +
+          `inbound   ${c.feed.topics.inbound} group ${config.FEED_INBOUND_GROUP}: ${inboundLag} messages waiting\n`,
+      );
+    } finally {
+      await c.close();
+    }
+    return;
+  }
+  throw new UsageError(USAGE);
+}
+
 async function main(): Promise<void> {
   const [area, command, argument, ...rest] = process.argv.slice(2);
+  if (area === 'feed') return feedCommand(loadConfig(), process.argv.slice(3));
   const known =
     (area === 'projections' && (command === 'status' || command === 'rebuild')) ||
     area === 'demo' ||

@@ -29,6 +29,7 @@ import { openWorkflowReadModel, type WorkflowReadModel } from '../projections/wo
 import { loadAuditSigner } from './audit/audit-signing-key.js';
 import type { Config } from './config.js';
 import { openEventStore } from './event-store/open-event-store.js';
+import { composeFeed, type FeedComposition } from './feed/open-feed.js';
 import { openOpenSearchIndex } from './search/opensearch/opensearch-search-index.js';
 import { openSqliteSearchIndex } from './search/sqlite/sqlite-search-index.js';
 
@@ -48,6 +49,8 @@ export interface Composition {
   contentChecks: ContentCheckReadModel;
   migrationRuns: MigrationRunDirectory;
   siteExports: SiteExportDirectory;
+  /** The provincial library's feed out and in (R-LIB-3); not a read model the API reads, so writes never wait for it. */
+  feed: FeedComposition;
   /** Every read model's projection, by name. */
   projections: {
     library: Projection;
@@ -66,12 +69,14 @@ export interface Composition {
 }
 
 /**
- * `wrapStore` lets the server measure appends without the rest knowing; `onAuditError` hears of a timed checkpoint
- * that could not be signed (a changed history: the tree no longer extends the last checkpoint).
+ * `wrapStore` lets the server measure appends without the rest knowing; `clock` stamps what the feed takes in;
+ * `onAuditError` hears of a timed checkpoint that could not be signed (a changed history: the tree no longer extends
+ * the last checkpoint).
  */
 export async function compose(
   config: Config,
   wrapStore: (store: EventStore) => EventStore = (s) => s,
+  clock: () => Date = () => new Date(),
   onAuditError: (error: unknown) => void = (error) =>
     process.stderr.write(`audit checkpoint failed: ${String(error)}\n`),
 ): Promise<Composition> {
@@ -96,10 +101,13 @@ export async function compose(
   const contentChecks = openContentCheckReadModel(config.DATA_DIR);
   const migrationRuns = openMigrationRunDirectory(config.DATA_DIR);
   const siteExports = openSiteExportDirectory(config.DATA_DIR);
+  const platform = new Platform(eventStore);
+  const feed = composeFeed(config, platform, eventStore, clock);
   return {
     config,
     eventStore,
-    platform: new Platform(eventStore),
+    platform,
+    feed,
     searchIndex,
     workflow,
     pushes,
@@ -125,6 +133,7 @@ export async function compose(
       siteExports: siteExports.projection(),
     },
     async close() {
+      await feed.close();
       await searchIndex.close();
       workflow.close();
       pushes.close();

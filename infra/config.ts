@@ -5,6 +5,13 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
+/** Kafka's own rule for topic names, which the embedded feed keeps too. */
+const topic = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'a topic name: 1 to 249 of A-Z a-z 0-9 . _ -');
+const flag = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((v) => v === 'true');
+
 const configSchema = z
   .object({
     HOST: z.string().min(1).default('127.0.0.1'),
@@ -73,6 +80,37 @@ const configSchema = z
       .string()
       .regex(/^[a-z0-9_-]*$/, 'lower-case letters, digits, - and _')
       .default(''),
+    // The provincial library's feed (R-LIB-3).
+    FEED: z.enum(['sqlite', 'kafka']).default('sqlite'),
+    FEED_TOPIC: topic.default('luan.library.resources'),
+    FEED_COMPACTED_TOPIC: topic.optional(),
+    FEED_INBOUND_TOPIC: topic.default('anhui.library.shared-resources'),
+    FEED_DEAD_LETTER_TOPIC: topic.default('anhui.library.shared-resources.dead-letter'),
+    FEED_INBOUND_GROUP: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,255}$/, 'a consumer group id: letters, digits, . _ : -')
+      .default('luan-resource-library'),
+    FEED_SOURCE: z
+      .string()
+      .regex(/^\S{1,500}$/, 'a URI reference (CloudEvents `source`), e.g. https://www.luan.gov.cn/resource-library')
+      .default('https://www.luan.gov.cn/resource-library'),
+    FEED_CREDENTIALS_FILE: z.string().min(1).optional(),
+    KAFKA_BROKERS: z
+      .string()
+      .regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, 'a comma-separated list of host:port')
+      .optional(),
+    KAFKA_CLIENT_ID: z.string().min(1).default('luan-resource-library'),
+    KAFKA_SSL: flag,
+    KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
+    KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+    KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+    KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+    KAFKA_CREATE_TOPICS: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
+    KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(-1).max(10_000).default(-1),
+    KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(-1).max(100).default(-1),
   })
   .refine((c) => c.EVENT_STORE !== 'kurrentdb' || c.KURRENTDB_URL !== undefined, {
     path: ['KURRENTDB_URL'],
@@ -86,6 +124,14 @@ const configSchema = z
   .refine((c) => c.HTTP_HEADERS_TIMEOUT_MS <= c.HTTP_REQUEST_TIMEOUT_MS, {
     path: ['HTTP_HEADERS_TIMEOUT_MS'],
     message: 'must not exceed HTTP_REQUEST_TIMEOUT_MS',
+  })
+  .refine((c) => c.FEED !== 'kafka' || c.KAFKA_BROKERS !== undefined, {
+    path: ['KAFKA_BROKERS'],
+    message: 'is required when FEED=kafka',
+  })
+  .refine((c) => !c.KAFKA_SASL_MECHANISM || (c.KAFKA_SASL_USERNAME && c.KAFKA_SASL_PASSWORD), {
+    path: ['KAFKA_SASL_USERNAME'],
+    message: 'KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required with KAFKA_SASL_MECHANISM',
   });
 
 export type Config = z.infer<typeof configSchema> & { DATA_DIR: string; EVENT_STORE_DIR: string };

@@ -176,6 +176,8 @@ const inputShape = {
   relations: z.array(relation).max(200).optional(),
   source: source.optional(),
   sharing: z.enum(SHARINGS).default(DEFAULT_SHARING),
+  /** R-LIB-3: what the province must observe to use a resource shared on condition (有条件共享); it leaves with it. */
+  sharingCondition: text(500).optional(),
 };
 
 interface ConditionalProblem {
@@ -213,6 +215,15 @@ function conditionalProblems(value: Record<string, unknown>): ConditionalProblem
       field: 'disclosureReason',
       message: 'required when a resource is 不予公开: say which exemption applies',
     });
+  }
+  if (value.sharing === '有条件共享' && absent('sharingCondition')) {
+    problems.push({
+      field: 'sharingCondition',
+      message: 'required when a resource is 有条件共享: say on what condition',
+    });
+  }
+  if (!absent('sharingCondition') && value.sharing !== '有条件共享') {
+    problems.push({ field: 'sharingCondition', message: 'only a resource shared on condition (有条件共享) has one' });
   }
   const { effectiveAt, expiresAt } = value;
   if (

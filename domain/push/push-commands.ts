@@ -4,6 +4,7 @@
  * a process: one decision per still-open delivery.
  */
 import type { z } from 'zod';
+import { PROVINCIAL_LIBRARY, provincialPushResource } from '../provincial/provincial-resource.js';
 import type { CommandMeta } from '../shared/command-handler.js';
 import { type CommandEnvironment, processCommand, streamCommand } from '../shared/command-module.js';
 import { DomainError } from '../shared/domain-error.js';
@@ -76,7 +77,12 @@ function deliveryCommand<Schema extends z.ZodType<DeliveryInput>>(type: Delivery
     stream: (input) => pushDeliveryStream(input.pushId, input.siteId),
     async context(input, _state, environment, meta): Promise<PushCommandContext> {
       const offer = await environment.reader.pushOffer(input.pushId);
-      return { ...(await pushContext(environment, meta, offer.resourceId, [input.siteId])), offer };
+      const context = await pushContext(environment, meta, offer.resourceId, [input.siteId]);
+      // A provincial shared resource a site takes in is a push from the provincial library (R-LIB-3): the resource
+      // is the province's, in a stream of its own.
+      if (offer.originSiteId === PROVINCIAL_LIBRARY)
+        context.resource = provincialPushResource(await environment.reader.provincialResource(offer.resourceId));
+      return { ...context, offer };
     },
     // The schemas are those of the command type: the data belongs to the command of that type.
     command: (data, actor, context) => ({ type, data, actor, context }) as DeliveryCommand,

@@ -227,7 +227,7 @@ function siteOf(context: PushCommandContext | undefined, siteId: string, path: s
 }
 
 /** A site that is closed, or temporarily offline, cannot receive a push (P-art.11). */
-function requireReceivingSite(site: SiteContext, siteId: string, path: string): void {
+export function requireReceivingSite(site: SiteContext, siteId: string, path: string): void {
   if (site.status === 'closed')
     refuse(
       'CONFLICT',
@@ -248,7 +248,7 @@ function requireReceivingSite(site: SiteContext, siteId: string, path: string): 
     );
 }
 
-function requireColumn(site: SiteContext, siteId: string, columnId: string, path: string): void {
+export function requireColumn(site: SiteContext, siteId: string, columnId: string, path: string): void {
   if (!site.activeColumns.has(columnId))
     refuse(
       'BAD_USER_INPUT',

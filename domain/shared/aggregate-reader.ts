@@ -9,6 +9,11 @@ import { CALENDAR_STREAM, calendarYearAggregate, type WorkingCalendar, workingCa
 import type { EventStore } from '../event-store/port.js';
 import { SUBJECT_TAXONOMY_STREAM, type SubjectTaxonomy, subjectTaxonomyAggregate } from '../metadata/index.js';
 import { actorOf, type PersonState, personAggregate, personStream } from '../person/person.js';
+import {
+  type ProvincialResourceState,
+  provincialResourceAggregate,
+  provincialStream,
+} from '../provincial/provincial-resource.js';
 import { type PushOffer, pushOfferAggregate, pushStream } from '../push/push.js';
 import { type ResourceState, resourceAggregate, resourceStream } from '../resource/resource.js';
 import { type SiteState, siteAggregate, siteStream } from '../site/site.js';
@@ -57,6 +62,11 @@ export class AggregateReader {
 
   pushOffer(pushId: string): Promise<PushOffer> {
     return this.state(pushOfferAggregate, pushStream(pushId));
+  }
+
+  /** A shared resource of the provincial library (R-LIB-3). */
+  provincialResource(resourceId: string): Promise<ProvincialResourceState> {
+    return this.state(provincialResourceAggregate, provincialStream(resourceId));
   }
 
   claim(scope: ClaimScope, value: string): Promise<ClaimState> {

@@ -401,6 +401,12 @@ export type Mutation = {
   rollBackMigrationRun: MigrationRunPayload;
   /** R-LIB-5: a site administrator requests an export of the unit's data, as it stands now; its files are written at once. */
   requestSiteExport: SiteExportPayload;
+  /**
+   * R-LIB-3: a site asks for a shared resource of the provincial library (found in the shared library, owner
+   * `province:anhui`) for one of its columns. It arrives as a push from the provincial library: the site's own second
+   * and final review come before `acceptPush` places it (R-PUSH-1), or the site declines it.
+   */
+  takeProvincialResource: PushPayload;
 };
 
 
@@ -681,6 +687,11 @@ export type MutationRollBackMigrationRunArgs = {
 
 export type MutationRequestSiteExportArgs = {
   input: RequestSiteExportInput;
+};
+
+
+export type MutationTakeProvincialResourceArgs = {
+  input: TakeProvincialResourceInput;
 };
 
 export type Subscription = {
@@ -2082,6 +2093,16 @@ export type RequestSiteExportInput = {
   exportId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+export type TakeProvincialResourceInput = {
+  pushId: Scalars['ID']['input'];
+  /** The provincial resource's id in the shared library. */
+  resourceId: Scalars['ID']['input'];
+  siteId: Scalars['ID']['input'];
+  /** The column it is meant for; the acceptance may name another. */
+  columnId?: InputMaybe<Scalars['ID']['input']>;
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -2337,6 +2358,7 @@ export type ResolversTypes = {
   SiteExport: ResolverTypeWrapper<SiteExport>;
   SiteExportPayload: ResolverTypeWrapper<SiteExportPayload>;
   RequestSiteExportInput: RequestSiteExportInput;
+  TakeProvincialResourceInput: TakeProvincialResourceInput;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -2492,6 +2514,7 @@ export type ResolversParentTypes = {
   SiteExport: SiteExport;
   SiteExportPayload: SiteExportPayload;
   RequestSiteExportInput: RequestSiteExportInput;
+  TakeProvincialResourceInput: TakeProvincialResourceInput;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -2602,6 +2625,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   rejectMigrationRun?: Resolver<ResolversTypes['MigrationRunPayload'], ParentType, ContextType, RequireFields<MutationRejectMigrationRunArgs, 'input'>>;
   rollBackMigrationRun?: Resolver<ResolversTypes['MigrationRunPayload'], ParentType, ContextType, RequireFields<MutationRollBackMigrationRunArgs, 'input'>>;
   requestSiteExport?: Resolver<ResolversTypes['SiteExportPayload'], ParentType, ContextType, RequireFields<MutationRequestSiteExportArgs, 'input'>>;
+  takeProvincialResource?: Resolver<ResolversTypes['PushPayload'], ParentType, ContextType, RequireFields<MutationTakeProvincialResourceArgs, 'input'>>;
 };
 
 export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {

@@ -28,7 +28,12 @@ export interface OperationsOptions {
   metricsToken?: string;
   /** Operation names labelled as themselves; every other name is "other". */
   operationNames: readonly string[];
+  /** Further parts of readiness (the provincial feed), each reported under its name. */
+  checks?: readonly ReadinessCheck[];
 }
+
+/** One part of readiness beside the read models: whether it is ready, and what to show about it. */
+export type ReadinessCheck = () => Promise<{ name: string; ready: boolean; [detail: string]: unknown }>;
 
 /** Routes that are never rate limited: probes and scrapers must always get through. */
 export const OPERATIONS_ROUTES = ['/healthz', '/readyz', '/metrics'];
@@ -49,7 +54,7 @@ function rootFieldOf(selectionSet: SelectionSetNode): string {
 
 async function operations(
   app: FastifyInstance,
-  { eventStore, readModels, metrics, readyLag, metricsToken, operationNames }: OperationsOptions,
+  { eventStore, readModels, metrics, readyLag, metricsToken, operationNames, checks = [] }: OperationsOptions,
 ) {
   const registered = new Set(operationNames);
   app.addHook('onResponse', async (request, reply) => {
@@ -91,8 +96,12 @@ async function operations(
       const projections = await Promise.all(
         readModels.all().map(async (runner) => ({ ...runner.status(), lag: await runner.lag() })),
       );
-      const ready = projections.every((p) => p.state === 'live' && p.lag <= readyLag);
-      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', headPosition, projections });
+      const parts = await Promise.all(checks.map((check) => check()));
+      const ready = projections.every((p) => p.state === 'live' && p.lag <= readyLag) && parts.every((p) => p.ready);
+      const more = Object.fromEntries(parts.map(({ name, ...part }) => [name, part]));
+      return reply
+        .code(ready ? 200 : 503)
+        .send({ status: ready ? 'ready' : 'not ready', headPosition, projections, ...more });
     } catch (error) {
       return reply.code(503).send({ status: 'not ready', reason: (error as Error).message });
     }

@@ -31,7 +31,7 @@ interface Pushed {
   events: PushEvent[];
 }
 
-function pushPayload({ offer, targets, events }: Pushed) {
+export function pushPayload({ offer, targets, events }: Pushed) {
   return {
     pushId: offer.pushId,
     resourceId: offer.resourceId,

@@ -17,6 +17,7 @@ export const AREAS = [
   'supervision',
   'migration',
   'export',
+  'feed',
 ] as const;
 
 const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8');

@@ -4,8 +4,17 @@
  * archived resource stays, marked; a site's content migration moves the placements in its columns (R-SITE-5). A
  * resource migrated from an old site (R-LIB-4) is a publication like any other, with the old site's dates and the
  * versions its old system published before; a changed row migrated again is its next version.
+ * The provincial library's shared resources are in it too (R-LIB-3), owned by the province, with its index numbers.
+ *
+ * The outbound provincial feed folds the same events into the same documents (`LibraryBatch`, `projectLibraryEvent`),
+ * so what it sends the province is the resource as the library shows it.
  */
 import type { Position, RecordedEvent } from '../../domain/event-store/event.js';
+import {
+  PROVINCIAL_LIBRARY,
+  type ProvincialEvent,
+  provincialEventSchemas,
+} from '../../domain/provincial/provincial-resource.js';
 import { type PushEvent, pushEventSchemas } from '../../domain/push/push.js';
 import { type ResourceEvent, resourceEventSchemas } from '../../domain/resource/resource.js';
 import { toDomainEvent } from '../../domain/shared/command-handler.js';
@@ -17,17 +26,32 @@ import type { LibraryGeneration, SearchIndex } from './search-index.js';
 
 /**
  * 2: placements of pushed resources accepted by other sites. 3: the embedded index keeps two-character words in its
- * bigram columns only. (Migrated resources came without a new version: no log held ResourceMigrated before.)
+ * bigram columns only. (Migrated resources and the provincial library's events came later without a new version:
+ * no log written before held any, so every generation built before is what this code builds.)
  */
 export const LIBRARY_PROJECTION_VERSION = 3;
 
-const schemas = { ...resourceEventSchemas, ...siteEventSchemas, ...pushEventSchemas };
+const schemas = { ...resourceEventSchemas, ...siteEventSchemas, ...pushEventSchemas, ...provincialEventSchemas };
+
+/** The events the library folds into its documents. */
+export const LIBRARY_EVENT_TYPES = [
+  'ResourcePublished',
+  'ResourceMigrated',
+  'ResourceWithdrawn',
+  'ResourceArchived',
+  'SiteContentMigrated',
+  'PushAccepted',
+  ...Object.keys(provincialEventSchemas),
+];
+
+/** Where the documents a batch starts from are read: a library generation, or the outbound feed's own copy. */
+export type LibraryDocuments = Pick<LibraryGeneration, 'get' | 'findByPlacement'>;
 
 /** The library as a batch sees it: what earlier events of the same batch changed, over what the index holds. */
-class BatchView {
+export class LibraryBatch {
   private readonly changed = new Map<string, { document: LibraryDocument | null; position: Position }>();
 
-  constructor(private readonly generation: LibraryGeneration) {}
+  constructor(private readonly generation: LibraryDocuments) {}
 
   async get(resourceId: string): Promise<LibraryDocument | null> {
     const change = this.changed.get(resourceId);
@@ -59,8 +83,9 @@ class BatchView {
   }
 }
 
-async function project(view: BatchView, recorded: RecordedEvent): Promise<void> {
-  const event = toDomainEvent<ResourceEvent | SiteEvent | PushEvent>(recorded, schemas);
+/** Folds one event into the documents of the batch. */
+export async function projectLibraryEvent(view: LibraryBatch, recorded: RecordedEvent): Promise<void> {
+  const event = toDomainEvent<ResourceEvent | SiteEvent | PushEvent | ProvincialEvent>(recorded, schemas);
   const position = recorded.position;
   switch (event.type) {
     case 'ResourcePublished':
@@ -111,6 +136,34 @@ async function project(view: BatchView, recorded: RecordedEvent): Promise<void> 
       }
       return;
     }
+    case 'ProvincialResourceReceived':
+    case 'ProvincialResourceUpdated': {
+      const { resourceId, version, metadata, indexNumber, publishedAt } = event.data;
+      const previous = await view.get(resourceId);
+      view.put({
+        resourceId,
+        indexNumber,
+        siteId: PROVINCIAL_LIBRARY,
+        status: 'published',
+        version,
+        publishedAt,
+        firstPublishedAt: previous?.firstPublishedAt ?? publishedAt,
+        // The city's sites that took it in keep their places when the province corrects it.
+        placements: previous?.placements ?? [],
+        versions: [...(previous?.versions ?? []), { version, publishedAt, title: metadata.title }],
+        metadata,
+        position,
+      });
+      return;
+    }
+    case 'ProvincialResourceWithdrawn':
+      view.remove(event.data.resourceId, position);
+      return;
+    case 'ProvincialResourceArchived': {
+      const document = await view.get(event.data.resourceId);
+      if (document) view.put({ ...document, status: 'archived', position });
+      return;
+    }
     default:
       return;
   }
@@ -120,14 +173,7 @@ export function libraryProjection(index: SearchIndex): Projection {
   return {
     name: 'library',
     version: LIBRARY_PROJECTION_VERSION,
-    eventTypes: [
-      'ResourcePublished',
-      'ResourceMigrated',
-      'ResourceWithdrawn',
-      'ResourceArchived',
-      'SiteContentMigrated',
-      'PushAccepted',
-    ],
+    eventTypes: LIBRARY_EVENT_TYPES,
     activeGeneration: () => index.activeGeneration(),
     promote: (generation) => index.promote(generation),
     async openGeneration(name): Promise<ProjectionTarget> {
@@ -136,8 +182,8 @@ export function libraryProjection(index: SearchIndex): Projection {
         generation: name,
         checkpoint: () => generation.checkpoint(),
         async project(events, checkpoint) {
-          const view = new BatchView(generation);
-          for (const event of events) await project(view, event);
+          const view = new LibraryBatch(generation);
+          for (const event of events) await projectLibraryEvent(view, event);
           await generation.apply(view.changes(), checkpoint);
         },
       };

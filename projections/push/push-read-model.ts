@@ -6,6 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Position, RecordedEvent } from '../../domain/event-store/event.js';
+import { type ProvincialEvent, provincialEventSchemas } from '../../domain/provincial/provincial-resource.js';
 import { type DeliveryStage, OPEN_STAGES, type PushEvent, pushEventSchemas } from '../../domain/push/push.js';
 import { type ResourceEvent, resourceEventSchemas } from '../../domain/resource/resource.js';
 import { toDomainEvent } from '../../domain/shared/command-handler.js';
@@ -82,7 +83,7 @@ interface Row {
   deadline_met: number | null;
 }
 
-const schemas = { ...pushEventSchemas, ...resourceEventSchemas };
+const schemas = { ...pushEventSchemas, ...resourceEventSchemas, ...provincialEventSchemas };
 
 export class PushReadModel {
   private readonly db: Database.Database;
@@ -104,7 +105,14 @@ export class PushReadModel {
       name: 'push',
       version: PUSH_PROJECTION_VERSION,
       // A migrated version (R-LIB-4) retitles deliveries like a published correction.
-      eventTypes: [...Object.keys(pushEventSchemas), 'ResourcePublished', 'ResourceMigrated', 'ResourceWithdrawn'],
+      eventTypes: [
+        ...Object.keys(pushEventSchemas),
+        'ResourcePublished',
+        'ResourceMigrated',
+        'ResourceWithdrawn',
+        'ProvincialResourceWithdrawn',
+        'ProvincialResourceUpdated',
+      ],
       activeGeneration: async () => this.generations.active(),
       promote: async (generation) => this.generations.promote(generation),
       openGeneration: async (generation) => this.target(generation),
@@ -158,7 +166,7 @@ export class PushReadModel {
     const apply = (batch: RecordedEvent[], checkpoint: Position) =>
       this.generations.applyOnce(generation, batch, checkpoint, (events) => {
         for (const recorded of events) {
-          const event = toDomainEvent<PushEvent | ResourceEvent>(recorded, schemas);
+          const event = toDomainEvent<PushEvent | ResourceEvent | ProvincialEvent>(recorded, schemas);
           const at = recorded.metadata.occurredAt;
           switch (event.type) {
             case 'ResourcePushed': {
@@ -216,6 +224,18 @@ export class PushReadModel {
               break;
             case 'ResourcePublished':
             case 'ResourceMigrated':
+              retitle.run(event.data.metadata.title, event.data.version, event.data.resourceId);
+              break;
+            // A provincial resource a site took in is withdrawn or corrected by the province (R-LIB-3).
+            case 'ProvincialResourceWithdrawn':
+              withdraw.run({
+                resourceId: event.data.resourceId,
+                decidedAt: at,
+                decidedBy: recorded.metadata.actorId,
+                reason: event.data.reason ?? '省级资源库已撤回',
+              });
+              break;
+            case 'ProvincialResourceUpdated':
               retitle.run(event.data.metadata.title, event.data.version, event.data.resourceId);
               break;
             default:

@@ -7,6 +7,7 @@ import { apiBenchmark } from './api.js';
 import { auditBenchmark } from './audit.js';
 import { commandsBenchmark } from './commands.js';
 import { eventStoreBenchmark } from './eventstore.js';
+import { feedBenchmark } from './feed.js';
 import { libraryBenchmark } from './library.js';
 import { loadBenchmark } from './load.js';
 import { migrateBenchmark } from './migrate.js';
@@ -23,6 +24,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   audit: auditBenchmark,
   supervision: supervisionBenchmark,
   migrate: migrateBenchmark,
+  feed: feedBenchmark,
 };
 
 const wanted = process.argv.slice(2);

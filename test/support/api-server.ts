@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { composeApiServer, type ServedReadModels } from '../../infra/api-server.js';
+import { composeApiServer, type ServedFeed, type ServedReadModels } from '../../infra/api-server.js';
 import type { Composition } from '../../infra/composition.js';
 import { loadConfig } from '../../infra/config.js';
 import { createDemoPlatform } from '../../infra/demo-platform.js';
@@ -27,6 +27,8 @@ export interface ApiServer {
   c: Composition;
   app: FastifyInstance;
   readModels: ServedReadModels;
+  /** The provincial feed (started with the server). */
+  feed: ServedFeed;
   /** The server's clock: commands are stamped with it and deadlines judged by it. */
   clock: TestClock;
   token(personId: string): Promise<string>;
@@ -76,10 +78,11 @@ export async function startApiServer(env: Record<string, string> = {}): Promise<
     ...env,
   });
   const clock = new TestClock();
-  const { c, app, readModels } = await composeApiServer(config, clock.now);
+  const { c, app, readModels, feed } = await composeApiServer(config, clock.now);
   await createDemoPlatform(c.platform);
   await readModels.start();
   c.auditLog.checkpointer.start();
+  await feed.start();
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
   const url = `http://127.0.0.1:${port}`;
@@ -91,6 +94,7 @@ export async function startApiServer(env: Record<string, string> = {}): Promise<
     c,
     app,
     readModels,
+    feed,
     clock,
     token: (personId) => key.issue(personId),
     async gql(query, variables, token) {
@@ -156,6 +160,7 @@ export async function startApiServer(env: Record<string, string> = {}): Promise<
     async close() {
       for (const socket of sockets) await socket.dispose();
       await app.close();
+      await feed.stop();
       await readModels.stop();
       await c.close();
       dir.remove();

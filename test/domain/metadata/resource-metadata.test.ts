@@ -91,6 +91,7 @@ describe('validateResourceMetadata', () => {
         migratedAt: '2025-11-26T10:00:00+08:00',
       },
       sharing: '有条件共享',
+      sharingCondition: '仅限政务服务使用，不得对外转载',
     });
     expect(validateResourceMetadata(full)).toEqual(full);
   });
@@ -336,8 +337,21 @@ describe('validateResourceMetadata', () => {
       expect(validateResourceMetadata(policy({ validity })).validity).toBe(validity);
     });
 
-    it.each(['无条件共享', '有条件共享', '不予共享'])('accepts the sharing %s', (sharing) => {
+    it.each(['无条件共享', '不予共享'])('accepts the sharing %s', (sharing) => {
       expect(validateResourceMetadata(policy({ sharing })).sharing).toBe(sharing);
+    });
+
+    it('R-LIB-3: a resource shared on condition (有条件共享) says on what condition, and only such a resource has one', () => {
+      const condition = '仅限政务服务使用';
+      expect(validateResourceMetadata(policy({ sharing: '有条件共享', sharingCondition: condition }))).toMatchObject({
+        sharing: '有条件共享',
+        sharingCondition: condition,
+      });
+      expect(problems(policy({ sharing: '有条件共享' }))).toHaveProperty(['metadata.sharingCondition']);
+      expect(problems(policy({ sharing: '无条件共享', sharingCondition: condition }))).toHaveProperty([
+        'metadata.sharingCondition',
+      ]);
+      expect(problems(policy({ sharingCondition: condition }))).toHaveProperty(['metadata.sharingCondition']);
     });
 
     it.each([['en'], ['zh-Hant-TW'], ['ug-CN']])('accepts the language tag %s', (language) => {
