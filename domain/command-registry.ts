@@ -8,6 +8,7 @@ import { subjectCommands } from './metadata/subject-commands.js';
 import { personCommands } from './person/person-commands.js';
 import { pushCommands } from './push/push-commands.js';
 import { resourceCommands } from './resource/resource-commands.js';
+import { synonymCommands } from './search/synonym-commands.js';
 import type { AnyCommandModule, ModuleInput, ModuleResult } from './shared/command-module.js';
 import { siteCommands } from './site/site-claims.js';
 
@@ -18,6 +19,7 @@ export const COMMANDS = {
   ...pushCommands,
   ...apiKeyCommands,
   ...subjectCommands,
+  ...synonymCommands,
   ...calendarCommands,
 } satisfies Record<string, AnyCommandModule>;
 

@@ -8,6 +8,7 @@ import type { SearchIndex } from '../projections/library/search-index.js';
 import type { ApiKeyDirectory } from '../projections/people/api-key-directory.js';
 import type { PushReadModel } from '../projections/push/push-read-model.js';
 import type { ReadModels } from '../projections/runner/read-models.js';
+import type { SynonymReadModel } from '../projections/search-synonyms/synonym-read-model.js';
 import type { SiteDirectory } from '../projections/sites/site-directory.js';
 import type { WorkflowReadModel } from '../projections/workflow/workflow-read-model.js';
 import type { Viewer } from './auth/viewer.js';
@@ -19,6 +20,8 @@ export interface Services {
   pushes: PushReadModel;
   sites: SiteDirectory;
   apiKeys: ApiKeyDirectory;
+  /** The search synonyms in force. */
+  synonyms: SynonymReadModel;
   readModels: ReadModels;
   /** The time commands are stamped with and push deadlines are judged by. */
   clock: () => Date;

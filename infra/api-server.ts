@@ -25,13 +25,14 @@ export interface ApiPlatform {
 export async function composeApiServer(config: Config, clock: () => Date = () => new Date()): Promise<ApiPlatform> {
   const metrics = new Metrics();
   const c = await compose(config, (store) => measuredEventStore(store, (s) => metrics.appendDuration.observe(s)));
-  const { library, workflow, push, sites, apiKeys } = c.projections;
+  const { library, workflow, push, sites, apiKeys, synonyms } = c.projections;
   const readModels = new ReadModels({
     library: new ProjectionRunner(c.eventStore, library),
     workflow: new ProjectionRunner(c.eventStore, workflow),
     push: new ProjectionRunner(c.eventStore, push),
     sites: new ProjectionRunner(c.eventStore, sites),
     apiKeys: new ProjectionRunner(c.eventStore, apiKeys),
+    synonyms: new ProjectionRunner(c.eventStore, synonyms),
   });
   metrics.watchProjections(readModels.all());
   metrics.watchPushes(c.pushes, clock);
@@ -45,6 +46,7 @@ export async function composeApiServer(config: Config, clock: () => Date = () =>
       pushes: c.pushes,
       sites: c.sites,
       apiKeys: c.apiKeys,
+      synonyms: c.synonyms,
       readModels,
       clock,
       anonymousRead: config.ANONYMOUS_READ,

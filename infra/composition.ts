@@ -9,6 +9,7 @@ import type { SearchIndex } from '../projections/library/search-index.js';
 import { type ApiKeyDirectory, openApiKeyDirectory } from '../projections/people/api-key-directory.js';
 import { openPushReadModel, type PushReadModel } from '../projections/push/push-read-model.js';
 import type { Projection } from '../projections/runner/projection.js';
+import { openSynonymReadModel, type SynonymReadModel } from '../projections/search-synonyms/synonym-read-model.js';
 import { openSiteDirectory, type SiteDirectory } from '../projections/sites/site-directory.js';
 import { openWorkflowReadModel, type WorkflowReadModel } from '../projections/workflow/workflow-read-model.js';
 import type { Config } from './config.js';
@@ -21,6 +22,8 @@ export interface Composition {
   eventStore: EventStore;
   platform: Platform;
   searchIndex: SearchIndex;
+  /** The search synonyms in force, which the search index applies to every query. */
+  synonyms: SynonymReadModel;
   workflow: WorkflowReadModel;
   pushes: PushReadModel;
   sites: SiteDirectory;
@@ -32,6 +35,7 @@ export interface Composition {
     push: Projection;
     sites: Projection;
     apiKeys: Projection;
+    synonyms: Projection;
   };
   close(): Promise<void>;
 }
@@ -43,10 +47,12 @@ export async function compose(
 ): Promise<Composition> {
   const raw = openEventStore(config);
   const eventStore = wrapStore(raw);
+  const synonyms = openSynonymReadModel(config.DATA_DIR);
+  const searchOptions = { synonyms: () => synonyms.current() };
   const searchIndex =
     config.SEARCH_INDEX === 'opensearch'
-      ? await openOpenSearchIndex(config.OPENSEARCH_URL!, config.OPENSEARCH_INDEX_PREFIX)
-      : await openSqliteSearchIndex(config.DATA_DIR);
+      ? await openOpenSearchIndex(config.OPENSEARCH_URL!, config.OPENSEARCH_INDEX_PREFIX, searchOptions)
+      : await openSqliteSearchIndex(config.DATA_DIR, searchOptions);
   const workflow = openWorkflowReadModel(config.DATA_DIR);
   const pushes = openPushReadModel(config.DATA_DIR);
   const sites = openSiteDirectory(config.DATA_DIR);
@@ -56,6 +62,7 @@ export async function compose(
     eventStore,
     platform: new Platform(eventStore),
     searchIndex,
+    synonyms,
     workflow,
     pushes,
     sites,
@@ -66,9 +73,11 @@ export async function compose(
       push: pushes.projection(),
       sites: sites.projection(),
       apiKeys: apiKeys.projection(),
+      synonyms: synonyms.projection(),
     },
     async close() {
       await searchIndex.close();
+      synonyms.close();
       workflow.close();
       pushes.close();
       sites.close();

@@ -51,6 +51,11 @@ export type Query = {
   person: Maybe<Person>;
   /** A site's API keys (never their secrets): its administrator, platform administrators and auditors. */
   apiKeys: Array<ApiKey>;
+  /**
+   * The search synonyms in force: the published table of government abbreviations with administrators' changes. A
+   * search for a term also finds its expansions. With a term, only that term's entry.
+   */
+  searchSynonyms: Array<SearchSynonym>;
 };
 
 
@@ -132,6 +137,12 @@ export type QueryApiKeysArgs = {
   siteId: Scalars['ID']['input'];
 };
 
+
+/** Each area of the API adds its fields to the three roots. */
+export type QuerySearchSynonymsArgs = {
+  term?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** R-SITE-3: platform administrators open a site, with who approved it and why. */
@@ -198,6 +209,10 @@ export type Mutation = {
   addSubject: SubjectPayload;
   /** Platform administrators record a year's holiday arrangement (R-SUP-2) for years the calendar package lacks. */
   recordCalendarYear: CalendarYearPayload;
+  /** Platform administrators add expansions to a search synonym (a new term when it had none). */
+  addSearchSynonym: SearchSynonymPayload;
+  /** Platform administrators remove expansions of a search synonym, or the whole term. */
+  removeSearchSynonym: SearchSynonymPayload;
 };
 
 
@@ -405,6 +420,16 @@ export type MutationRecordCalendarYearArgs = {
   input: RecordCalendarYearInput;
 };
 
+
+export type MutationAddSearchSynonymArgs = {
+  input: AddSearchSynonymInput;
+};
+
+
+export type MutationRemoveSearchSynonymArgs = {
+  input: RemoveSearchSynonymInput;
+};
+
 export type Subscription = {
   __typename?: 'Subscription';
   /** A resource was published (or a correction of it), optionally only on a site, in a column, or under a subject. */
@@ -481,6 +506,15 @@ export type SearchConnection = {
   pageInfo: PageInfo;
   totalCount: Scalars['Int']['output'];
   facets: Array<FacetCounts>;
+  /** The search synonyms the text was also searched as (see searchSynonyms). */
+  expansions: Array<SearchExpansion>;
+};
+
+/** A term of the search text that is in the search synonyms, and the expansions it was also matched as. */
+export type SearchExpansion = {
+  __typename?: 'SearchExpansion';
+  term: Scalars['String']['output'];
+  expansions: Array<Scalars['String']['output']>;
 };
 
 export type SearchEdge = {
@@ -1061,6 +1095,20 @@ export type RevokeApiKeyInput = {
   reason: Scalars['String']['input'];
 };
 
+/** An abbreviation or everyday name, and the full names a search for it also finds. */
+export type SearchSynonym = {
+  __typename?: 'SearchSynonym';
+  term: Scalars['String']['output'];
+  expansions: Array<Scalars['String']['output']>;
+};
+
+export type SearchSynonymPayload = {
+  __typename?: 'SearchSynonymPayload';
+  term: Scalars['String']['output'];
+  /** The term's expansions after the change (empty when it left the table). */
+  expansions: Array<Scalars['String']['output']>;
+};
+
 export type SubjectPayload = {
   __typename?: 'SubjectPayload';
   top: Scalars['String']['output'];
@@ -1085,6 +1133,19 @@ export type RecordCalendarYearInput = {
   year: Scalars['Int']['input'];
   holidays: Array<Scalars['Date']['input']>;
   adjustedWorkdays: Array<Scalars['Date']['input']>;
+  reason: Scalars['String']['input'];
+};
+
+export type AddSearchSynonymInput = {
+  term: Scalars['String']['input'];
+  expansions: Array<Scalars['String']['input']>;
+  reason: Scalars['String']['input'];
+};
+
+export type RemoveSearchSynonymInput = {
+  term: Scalars['String']['input'];
+  /** The expansions to remove; every one (the whole term) when absent or empty. */
+  expansions?: InputMaybe<Array<Scalars['String']['input']>>;
   reason: Scalars['String']['input'];
 };
 
@@ -1185,6 +1246,7 @@ export type ResolversTypes = {
   DateRange: DateRange;
   SearchFilters: SearchFilters;
   SearchConnection: ResolverTypeWrapper<Omit<SearchConnection, 'edges'> & { edges: Array<ResolversTypes['SearchEdge']> }>;
+  SearchExpansion: ResolverTypeWrapper<SearchExpansion>;
   SearchEdge: ResolverTypeWrapper<Omit<SearchEdge, 'node'> & { node: ResolversTypes['LibraryResource'] }>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Highlights: ResolverTypeWrapper<Highlights>;
@@ -1264,10 +1326,14 @@ export type ResolversTypes = {
   DeactivatePersonInput: DeactivatePersonInput;
   CreateApiKeyInput: CreateApiKeyInput;
   RevokeApiKeyInput: RevokeApiKeyInput;
+  SearchSynonym: ResolverTypeWrapper<SearchSynonym>;
+  SearchSynonymPayload: ResolverTypeWrapper<SearchSynonymPayload>;
   SubjectPayload: ResolverTypeWrapper<SubjectPayload>;
   CalendarYearPayload: ResolverTypeWrapper<CalendarYearPayload>;
   AddSubjectInput: AddSubjectInput;
   RecordCalendarYearInput: RecordCalendarYearInput;
+  AddSearchSynonymInput: AddSearchSynonymInput;
+  RemoveSearchSynonymInput: RemoveSearchSynonymInput;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1286,6 +1352,7 @@ export type ResolversParentTypes = {
   DateRange: DateRange;
   SearchFilters: SearchFilters;
   SearchConnection: Omit<SearchConnection, 'edges'> & { edges: Array<ResolversParentTypes['SearchEdge']> };
+  SearchExpansion: SearchExpansion;
   SearchEdge: Omit<SearchEdge, 'node'> & { node: ResolversParentTypes['LibraryResource'] };
   Float: Scalars['Float']['output'];
   Highlights: Highlights;
@@ -1358,10 +1425,14 @@ export type ResolversParentTypes = {
   DeactivatePersonInput: DeactivatePersonInput;
   CreateApiKeyInput: CreateApiKeyInput;
   RevokeApiKeyInput: RevokeApiKeyInput;
+  SearchSynonym: SearchSynonym;
+  SearchSynonymPayload: SearchSynonymPayload;
   SubjectPayload: SubjectPayload;
   CalendarYearPayload: CalendarYearPayload;
   AddSubjectInput: AddSubjectInput;
   RecordCalendarYearInput: RecordCalendarYearInput;
+  AddSearchSynonymInput: AddSearchSynonymInput;
+  RemoveSearchSynonymInput: RemoveSearchSynonymInput;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -1390,6 +1461,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPersonArgs, 'id'>>;
   apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType, RequireFields<QueryApiKeysArgs, 'siteId'>>;
+  searchSynonyms?: Resolver<Array<ResolversTypes['SearchSynonym']>, ParentType, ContextType, Partial<QuerySearchSynonymsArgs>>;
 };
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -1434,6 +1506,8 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   revokeApiKey?: Resolver<ResolversTypes['ApiKeyPayload'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'input'>>;
   addSubject?: Resolver<ResolversTypes['SubjectPayload'], ParentType, ContextType, RequireFields<MutationAddSubjectArgs, 'input'>>;
   recordCalendarYear?: Resolver<ResolversTypes['CalendarYearPayload'], ParentType, ContextType, RequireFields<MutationRecordCalendarYearArgs, 'input'>>;
+  addSearchSynonym?: Resolver<ResolversTypes['SearchSynonymPayload'], ParentType, ContextType, RequireFields<MutationAddSearchSynonymArgs, 'input'>>;
+  removeSearchSynonym?: Resolver<ResolversTypes['SearchSynonymPayload'], ParentType, ContextType, RequireFields<MutationRemoveSearchSynonymArgs, 'input'>>;
 };
 
 export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
@@ -1453,6 +1527,12 @@ export type SearchConnectionResolvers<ContextType = Context, ParentType extends 
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   facets?: Resolver<Array<ResolversTypes['FacetCounts']>, ParentType, ContextType>;
+  expansions?: Resolver<Array<ResolversTypes['SearchExpansion']>, ParentType, ContextType>;
+};
+
+export type SearchExpansionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SearchExpansion'] = ResolversParentTypes['SearchExpansion']> = {
+  term?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expansions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type SearchEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SearchEdge'] = ResolversParentTypes['SearchEdge']> = {
@@ -1699,6 +1779,16 @@ export type ApiKeyPayloadResolvers<ContextType = Context, ParentType extends Res
   events?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type SearchSynonymResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SearchSynonym'] = ResolversParentTypes['SearchSynonym']> = {
+  term?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expansions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type SearchSynonymPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SearchSynonymPayload'] = ResolversParentTypes['SearchSynonymPayload']> = {
+  term?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expansions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type SubjectPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SubjectPayload'] = ResolversParentTypes['SubjectPayload']> = {
   top?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   secondLevels?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1718,6 +1808,7 @@ export type Resolvers<ContextType = Context> = {
   Subscription?: SubscriptionResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   SearchConnection?: SearchConnectionResolvers<ContextType>;
+  SearchExpansion?: SearchExpansionResolvers<ContextType>;
   SearchEdge?: SearchEdgeResolvers<ContextType>;
   Highlights?: HighlightsResolvers<ContextType>;
   FacetCounts?: FacetCountsResolvers<ContextType>;
@@ -1751,6 +1842,8 @@ export type Resolvers<ContextType = Context> = {
   ApiKey?: ApiKeyResolvers<ContextType>;
   CreateApiKeyPayload?: CreateApiKeyPayloadResolvers<ContextType>;
   ApiKeyPayload?: ApiKeyPayloadResolvers<ContextType>;
+  SearchSynonym?: SearchSynonymResolvers<ContextType>;
+  SearchSynonymPayload?: SearchSynonymPayloadResolvers<ContextType>;
   SubjectPayload?: SubjectPayloadResolvers<ContextType>;
   CalendarYearPayload?: CalendarYearPayloadResolvers<ContextType>;
 };

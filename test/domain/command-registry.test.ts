@@ -13,6 +13,7 @@ import { personCommands } from '../../domain/person/person-commands.js';
 import { type PushRecall, pushCommands } from '../../domain/push/push-commands.js';
 import type { ResourceEvent, ResourceState } from '../../domain/resource/resource.js';
 import { resourceCommands } from '../../domain/resource/resource-commands.js';
+import { synonymCommands } from '../../domain/search/synonym-commands.js';
 import type { Handled } from '../../domain/shared/command-handler.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { siteCommands } from '../../domain/site/site-claims.js';
@@ -26,6 +27,7 @@ const AREAS = [
   apiKeyCommands,
   subjectCommands,
   calendarCommands,
+  synonymCommands,
 ];
 
 describe('command registry', () => {

@@ -15,7 +15,7 @@
 import type { API } from '@opensearch-project/opensearch';
 import { bigramTokens, type TermPattern } from '../shared/chinese-text.js';
 import { docNumberKey } from '../shared/search-fields.js';
-import type { NormalisedFilters, ParsedSearch } from '../shared/search-query.js';
+import type { NormalisedFilters, ParsedSearch, QueryTerm } from '../shared/search-query.js';
 
 type Query = Record<string, unknown>;
 
@@ -47,7 +47,9 @@ function titlePatternQuery(pattern: TermPattern): Query {
 
 /** The should-boosts of the relevance classes the text can reach. */
 function classBoosts(parsed: ParsedSearch): Query[] {
-  const allInTitle: Query = { bool: { must: parsed.include.map((term) => titlePatternQuery(term.pattern)) } };
+  const allInTitle: Query = {
+    bool: { must: parsed.include.map((term) => anyOf([term.pattern, ...term.expansions].map(titlePatternQuery))) },
+  };
   if (parsed.run === null) return [boost(allInTitle, RELEVANCE.runInTitle + RELEVANCE.allInTitle)];
   const run = bigramTokens(parsed.run).join(' ');
   return [
@@ -58,18 +60,28 @@ function classBoosts(parsed: ParsedSearch): Query[] {
 }
 
 /** Documents whose index number, document number or publisher is the text (ParsedSearch.identifier). */
-function identifierQuery(identifier: string): Query {
-  const docNumber = docNumberKey(identifier);
+function identifierQuery({ text, names }: { text: string; names: string[] }): Query {
+  const docNumber = docNumberKey(text);
   return {
     bool: {
       should: [
-        { terms: { index_number: [...new Set([identifier, identifier.toUpperCase()])] } },
+        { terms: { index_number: [...new Set([text, text.toUpperCase()])] } },
         ...(docNumber === null ? [] : [{ term: { doc_number: docNumber } }]),
-        { term: { publisher: identifier } },
+        { terms: { publisher: names } },
       ],
       minimum_should_match: 1,
     },
   };
+}
+
+/** One query, or a disjunction of several (a term and its synonyms: the paths of its synonym graph). */
+function anyOf(queries: Query[]): Query {
+  return queries.length === 1 ? queries[0]! : { bool: { should: queries, minimum_should_match: 1 } };
+}
+
+/** A term as typed, or any of its expansions (synonym-expansion.ts). */
+function termQuery(term: QueryTerm): Query {
+  return anyOf([term.pattern, ...term.expansions].map(patternQuery));
 }
 
 function patternQuery(pattern: TermPattern): Query {
@@ -123,9 +135,9 @@ export function searchQuery(parsed: ParsedSearch): Query {
   // The checkpoint document has no status, so the status filter always leaves it out.
   if (parsed.include.length === 0) return { bool: { filter } };
   const text: Query = {
-    bool: { must: parsed.include.map((term) => patternQuery(term.pattern)), should: classBoosts(parsed) },
+    bool: { must: parsed.include.map(termQuery), should: classBoosts(parsed) },
   };
-  const must_not = parsed.exclude.map((term) => patternQuery(term.pattern));
+  const must_not = parsed.exclude.map(termQuery);
   if (parsed.identifier === null) return { bool: { must: [text], must_not, filter } };
   return {
     bool: {

@@ -98,8 +98,10 @@ function literalExpression(tokens: string[], bigrams: string): string {
   return tokens.every(isHanPair) ? quote(tokens) : `${bigrams} : ${quote(tokens)}`;
 }
 
+/** A term as typed, or any of its expansions (synonym-expansion.ts). */
 function termExpression(term: QueryTerm, bigrams: string): string {
-  return patternExpression(term.pattern, bigrams);
+  if (term.expansions.length === 0) return patternExpression(term.pattern, bigrams);
+  return `(${[term.pattern, ...term.expansions].map((pattern) => patternExpression(pattern, bigrams)).join(' OR ')})`;
 }
 
 function textExpression(parsed: ParsedSearch): string | null {
@@ -140,14 +142,13 @@ function union(a: Int32Array, b: Int32Array): Int32Array {
 
 /** The documents whose index number, document number or publisher is the text (see ParsedSearch.identifier). */
 function identifierIds(context: SearchContext, t: GenerationTables, parsed: ParsedSearch): Int32Array {
-  const identifier = parsed.identifier;
-  if (identifier === null) return new Int32Array(0);
-  const docNumber = docNumberKey(identifier);
+  if (parsed.identifier === null) return new Int32Array(0);
+  const { text, names } = parsed.identifier;
   const numbered = context
     .prepare(`SELECT id FROM ${t.docs} WHERE index_number IN (?, ?) OR doc_number = ?`)
     .pluck()
-    .all(identifier, identifier.toUpperCase(), docNumber) as number[];
-  const ids = new Set([...numbered, ...context.columns.withPublisher([identifier])]);
+    .all(text, text.toUpperCase(), docNumberKey(text)) as number[];
+  const ids = new Set([...numbered, ...context.columns.withPublisher(names)]);
   return Int32Array.from(ids).sort();
 }
 
@@ -246,7 +247,13 @@ export function searchGeneration(
           ...(rankingId === undefined ? {} : { p: rankingId }),
         })
       : null;
-  return { hits, total: selected.length, endCursor, facets: columns.facets(selected, parsed.facets) };
+  return {
+    hits,
+    total: selected.length,
+    endCursor,
+    facets: columns.facets(selected, parsed.facets),
+    expansions: parsed.expansions,
+  };
 }
 
 /** The ids of the documents a MATCH finds, ascending; one string from SQLite is far cheaper than a row per id. */
