@@ -511,6 +511,7 @@ describe('GraphQL API over HTTP and WebSocket', () => {
         ['push', 'live'],
         ['sites', 'live'],
         ['api-keys', 'live'],
+        ['search-synonyms', 'live'],
       ]);
       const metrics = await (await fetch(`${api.url}/metrics`)).text();
       for (const name of [
