@@ -13,6 +13,7 @@ import { personCommands } from './person/person-commands.js';
 import { provincialCommands } from './provincial/provincial-commands.js';
 import { pushCommands } from './push/push-commands.js';
 import { resourceCommands } from './resource/resource-commands.js';
+import { synonymCommands } from './search/synonym-commands.js';
 import type { AnyCommandModule, ModuleInput, ModuleResult } from './shared/command-module.js';
 import { siteCommands } from './site/site-claims.js';
 import { workOrderCommands } from './work-order/work-order-commands.js';
@@ -25,6 +26,7 @@ export const COMMAND_AREAS = {
   push: pushCommands,
   apiKey: apiKeyCommands,
   subject: subjectCommands,
+  synonym: synonymCommands,
   calendar: calendarCommands,
   message: messageCommands,
   workOrder: workOrderCommands,

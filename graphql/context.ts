@@ -12,6 +12,7 @@ import type { MigrationRunDirectory } from '../projections/migration/migration-r
 import type { ApiKeyDirectory } from '../projections/people/api-key-directory.js';
 import type { PushReadModel } from '../projections/push/push-read-model.js';
 import type { ReadModels } from '../projections/runner/read-models.js';
+import type { SynonymReadModel } from '../projections/search-synonyms/synonym-read-model.js';
 import type { SiteDirectory } from '../projections/sites/site-directory.js';
 import type { ContentCheckReadModel } from '../projections/supervision/content-check-read-model.js';
 import type { SupervisionReadModel } from '../projections/supervision/supervision-read-model.js';
@@ -35,6 +36,8 @@ export interface Services {
   /** R-LIB-5: site exports by site, and the files behind them. */
   siteExports: SiteExportDirectory;
   exportFiles: SiteExportService;
+  /** The search synonyms in force. */
+  synonyms: SynonymReadModel;
   readModels: ReadModels;
   /** The time commands are stamped with and push deadlines are judged by. */
   clock: () => Date;

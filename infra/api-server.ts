@@ -58,6 +58,7 @@ export async function composeApiServer(config: Config, clock: () => Date = () =>
     contentChecks,
     migrationRuns,
     siteExports,
+    synonyms,
   } = c.projections;
   const readModels = new ReadModels({
     library: new ProjectionRunner(c.eventStore, library),
@@ -72,6 +73,7 @@ export async function composeApiServer(config: Config, clock: () => Date = () =>
     contentChecks: new ProjectionRunner(c.eventStore, contentChecks),
     migrationRuns: new ProjectionRunner(c.eventStore, migrationRuns),
     siteExports: new ProjectionRunner(c.eventStore, siteExports),
+    synonyms: new ProjectionRunner(c.eventStore, synonyms),
   });
   metrics.watchProjections(readModels.all());
   metrics.watchPushes(c.pushes, clock);
@@ -104,6 +106,7 @@ export async function composeApiServer(config: Config, clock: () => Date = () =>
       migrationRuns: c.migrationRuns,
       siteExports: c.siteExports,
       exportFiles: new SiteExportService(c.platform, c.eventStore, join(config.DATA_DIR, 'exports'), clock),
+      synonyms: c.synonyms,
       readModels,
       clock,
       anonymousRead: config.ANONYMOUS_READ,

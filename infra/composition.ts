@@ -16,6 +16,7 @@ import {
 import { type ApiKeyDirectory, openApiKeyDirectory } from '../projections/people/api-key-directory.js';
 import { openPushReadModel, type PushReadModel } from '../projections/push/push-read-model.js';
 import type { Projection } from '../projections/runner/projection.js';
+import { openSynonymReadModel, type SynonymReadModel } from '../projections/search-synonyms/synonym-read-model.js';
 import { openSiteDirectory, type SiteDirectory } from '../projections/sites/site-directory.js';
 import {
   type ContentCheckReadModel,
@@ -38,6 +39,8 @@ export interface Composition {
   eventStore: EventStore;
   platform: Platform;
   searchIndex: SearchIndex;
+  /** The search synonyms in force, which the search index applies to every query. */
+  synonyms: SynonymReadModel;
   workflow: WorkflowReadModel;
   pushes: PushReadModel;
   sites: SiteDirectory;
@@ -64,6 +67,7 @@ export interface Composition {
     contentChecks: Projection;
     migrationRuns: Projection;
     siteExports: Projection;
+    synonyms: Projection;
   };
   close(): Promise<void>;
 }
@@ -82,10 +86,12 @@ export async function compose(
 ): Promise<Composition> {
   const raw = openEventStore(config);
   const eventStore = wrapStore(raw);
+  const synonyms = openSynonymReadModel(config.DATA_DIR);
+  const searchOptions = { synonyms: () => synonyms.current() };
   const searchIndex =
     config.SEARCH_INDEX === 'opensearch'
-      ? await openOpenSearchIndex(config.OPENSEARCH_URL!, config.OPENSEARCH_INDEX_PREFIX)
-      : await openSqliteSearchIndex(config.DATA_DIR);
+      ? await openOpenSearchIndex(config.OPENSEARCH_URL!, config.OPENSEARCH_INDEX_PREFIX, searchOptions)
+      : await openSqliteSearchIndex(config.DATA_DIR, searchOptions);
   const workflow = openWorkflowReadModel(config.DATA_DIR);
   const pushes = openPushReadModel(config.DATA_DIR);
   const sites = openSiteDirectory(config.DATA_DIR);
@@ -109,6 +115,7 @@ export async function compose(
     platform,
     feed,
     searchIndex,
+    synonyms,
     workflow,
     pushes,
     sites,
@@ -131,10 +138,12 @@ export async function compose(
       contentChecks: contentChecks.projection(),
       migrationRuns: migrationRuns.projection(),
       siteExports: siteExports.projection(),
+      synonyms: synonyms.projection(),
     },
     async close() {
       await feed.close();
       await searchIndex.close();
+      synonyms.close();
       workflow.close();
       pushes.close();
       sites.close();

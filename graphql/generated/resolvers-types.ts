@@ -53,6 +53,11 @@ export type Query = {
   person: Maybe<Person>;
   /** A site's API keys (never their secrets): its administrator, platform administrators and auditors. */
   apiKeys: Array<ApiKey>;
+  /**
+   * The search synonyms in force: the published table of government abbreviations with administrators' changes. A
+   * search for a term also finds its expansions. With a term, only that term's entry.
+   */
+  searchSynonyms: Array<SearchSynonym>;
   /** R-REVIEW-5: who did what, in which role, when and why, across the platform. Auditors and platform administrators read every site's trail; a site's staff read their own site's only (R-SEC-2). */
   auditTrail: AuditTrailConnection;
   /** R-SEC-1: a resource's events, each with its inclusion proof against a signed checkpoint (the latest, or the one of `checkpointSize`). Auditors and platform administrators. */
@@ -174,6 +179,12 @@ export type QueryPersonArgs = {
 /** Each area of the API adds its fields to the three roots. */
 export type QueryApiKeysArgs = {
   siteId: Scalars['ID']['input'];
+};
+
+
+/** Each area of the API adds its fields to the three roots. */
+export type QuerySearchSynonymsArgs = {
+  term?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -375,6 +386,10 @@ export type Mutation = {
   addSubject: SubjectPayload;
   /** Platform administrators record a year's holiday arrangement (R-SUP-2) for years the calendar package lacks. */
   recordCalendarYear: CalendarYearPayload;
+  /** Platform administrators add expansions to a search synonym (a new term when it had none). */
+  addSearchSynonym: SearchSynonymPayload;
+  /** Platform administrators remove expansions of a search synonym, or the whole term. */
+  removeSearchSynonym: SearchSynonymPayload;
   /** R-SUP-2: a message from the site's 留言 channel; its deadline is 1 (simple) or 5 working days. */
   receiveMessage: MessagePayload;
   assignMessage: MessagePayload;
@@ -615,6 +630,16 @@ export type MutationRecordCalendarYearArgs = {
 };
 
 
+export type MutationAddSearchSynonymArgs = {
+  input: AddSearchSynonymInput;
+};
+
+
+export type MutationRemoveSearchSynonymArgs = {
+  input: RemoveSearchSynonymInput;
+};
+
+
 export type MutationReceiveMessageArgs = {
   input: ReceiveMessageInput;
 };
@@ -777,6 +802,15 @@ export type SearchConnection = {
   pageInfo: PageInfo;
   totalCount: Scalars['Int']['output'];
   facets: Array<FacetCounts>;
+  /** The search synonyms the text was also searched as (see searchSynonyms). */
+  expansions: Array<SearchExpansion>;
+};
+
+/** A term of the search text that is in the search synonyms, and the expansions it was also matched as. */
+export type SearchExpansion = {
+  __typename?: 'SearchExpansion';
+  term: Scalars['String']['output'];
+  expansions: Array<Scalars['String']['output']>;
 };
 
 export type SearchEdge = {
@@ -1361,6 +1395,20 @@ export type RevokeApiKeyInput = {
   reason: Scalars['String']['input'];
 };
 
+/** An abbreviation or everyday name, and the full names a search for it also finds. */
+export type SearchSynonym = {
+  __typename?: 'SearchSynonym';
+  term: Scalars['String']['output'];
+  expansions: Array<Scalars['String']['output']>;
+};
+
+export type SearchSynonymPayload = {
+  __typename?: 'SearchSynonymPayload';
+  term: Scalars['String']['output'];
+  /** The term's expansions after the change (empty when it left the table). */
+  expansions: Array<Scalars['String']['output']>;
+};
+
 export type SubjectPayload = {
   __typename?: 'SubjectPayload';
   top: Scalars['String']['output'];
@@ -1385,6 +1433,19 @@ export type RecordCalendarYearInput = {
   year: Scalars['Int']['input'];
   holidays: Array<Scalars['Date']['input']>;
   adjustedWorkdays: Array<Scalars['Date']['input']>;
+  reason: Scalars['String']['input'];
+};
+
+export type AddSearchSynonymInput = {
+  term: Scalars['String']['input'];
+  expansions: Array<Scalars['String']['input']>;
+  reason: Scalars['String']['input'];
+};
+
+export type RemoveSearchSynonymInput = {
+  term: Scalars['String']['input'];
+  /** The expansions to remove; every one (the whole term) when absent or empty. */
+  expansions?: InputMaybe<Array<Scalars['String']['input']>>;
   reason: Scalars['String']['input'];
 };
 
@@ -2200,6 +2261,7 @@ export type ResolversTypes = {
   DateRange: DateRange;
   SearchFilters: SearchFilters;
   SearchConnection: ResolverTypeWrapper<Omit<SearchConnection, 'edges'> & { edges: Array<ResolversTypes['SearchEdge']> }>;
+  SearchExpansion: ResolverTypeWrapper<SearchExpansion>;
   SearchEdge: ResolverTypeWrapper<Omit<SearchEdge, 'node'> & { node: ResolversTypes['LibraryResource'] }>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Highlights: ResolverTypeWrapper<Highlights>;
@@ -2279,10 +2341,14 @@ export type ResolversTypes = {
   DeactivatePersonInput: DeactivatePersonInput;
   CreateApiKeyInput: CreateApiKeyInput;
   RevokeApiKeyInput: RevokeApiKeyInput;
+  SearchSynonym: ResolverTypeWrapper<SearchSynonym>;
+  SearchSynonymPayload: ResolverTypeWrapper<SearchSynonymPayload>;
   SubjectPayload: ResolverTypeWrapper<SubjectPayload>;
   CalendarYearPayload: ResolverTypeWrapper<CalendarYearPayload>;
   AddSubjectInput: AddSubjectInput;
   RecordCalendarYearInput: RecordCalendarYearInput;
+  AddSearchSynonymInput: AddSearchSynonymInput;
+  RemoveSearchSynonymInput: RemoveSearchSynonymInput;
   AuditOrder: AuditOrder;
   AuditKind: AuditKind;
   AuditTrailFilter: AuditTrailFilter;
@@ -2377,6 +2443,7 @@ export type ResolversParentTypes = {
   DateRange: DateRange;
   SearchFilters: SearchFilters;
   SearchConnection: Omit<SearchConnection, 'edges'> & { edges: Array<ResolversParentTypes['SearchEdge']> };
+  SearchExpansion: SearchExpansion;
   SearchEdge: Omit<SearchEdge, 'node'> & { node: ResolversParentTypes['LibraryResource'] };
   Float: Scalars['Float']['output'];
   Highlights: Highlights;
@@ -2449,10 +2516,14 @@ export type ResolversParentTypes = {
   DeactivatePersonInput: DeactivatePersonInput;
   CreateApiKeyInput: CreateApiKeyInput;
   RevokeApiKeyInput: RevokeApiKeyInput;
+  SearchSynonym: SearchSynonym;
+  SearchSynonymPayload: SearchSynonymPayload;
   SubjectPayload: SubjectPayload;
   CalendarYearPayload: CalendarYearPayload;
   AddSubjectInput: AddSubjectInput;
   RecordCalendarYearInput: RecordCalendarYearInput;
+  AddSearchSynonymInput: AddSearchSynonymInput;
+  RemoveSearchSynonymInput: RemoveSearchSynonymInput;
   AuditTrailFilter: AuditTrailFilter;
   AuditTrailConnection: AuditTrailConnection;
   AuditEntryEdge: AuditEntryEdge;
@@ -2543,6 +2614,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPersonArgs, 'id'>>;
   apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType, RequireFields<QueryApiKeysArgs, 'siteId'>>;
+  searchSynonyms?: Resolver<Array<ResolversTypes['SearchSynonym']>, ParentType, ContextType, Partial<QuerySearchSynonymsArgs>>;
   auditTrail?: Resolver<ResolversTypes['AuditTrailConnection'], ParentType, ContextType, RequireFields<QueryAuditTrailArgs, 'order' | 'first'>>;
   resourceProofs?: Resolver<Array<ResolversTypes['InclusionProof']>, ParentType, ContextType, RequireFields<QueryResourceProofsArgs, 'resourceId'>>;
   consistencyProof?: Resolver<ResolversTypes['ConsistencyProof'], ParentType, ContextType, RequireFields<QueryConsistencyProofArgs, 'fromSize' | 'toSize'>>;
@@ -2610,6 +2682,8 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   revokeApiKey?: Resolver<ResolversTypes['ApiKeyPayload'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'input'>>;
   addSubject?: Resolver<ResolversTypes['SubjectPayload'], ParentType, ContextType, RequireFields<MutationAddSubjectArgs, 'input'>>;
   recordCalendarYear?: Resolver<ResolversTypes['CalendarYearPayload'], ParentType, ContextType, RequireFields<MutationRecordCalendarYearArgs, 'input'>>;
+  addSearchSynonym?: Resolver<ResolversTypes['SearchSynonymPayload'], ParentType, ContextType, RequireFields<MutationAddSearchSynonymArgs, 'input'>>;
+  removeSearchSynonym?: Resolver<ResolversTypes['SearchSynonymPayload'], ParentType, ContextType, RequireFields<MutationRemoveSearchSynonymArgs, 'input'>>;
   receiveMessage?: Resolver<ResolversTypes['MessagePayload'], ParentType, ContextType, RequireFields<MutationReceiveMessageArgs, 'input'>>;
   assignMessage?: Resolver<ResolversTypes['MessagePayload'], ParentType, ContextType, RequireFields<MutationAssignMessageArgs, 'input'>>;
   extendMessageDeadline?: Resolver<ResolversTypes['MessagePayload'], ParentType, ContextType, RequireFields<MutationExtendMessageDeadlineArgs, 'input'>>;
@@ -2646,6 +2720,12 @@ export type SearchConnectionResolvers<ContextType = Context, ParentType extends 
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   facets?: Resolver<Array<ResolversTypes['FacetCounts']>, ParentType, ContextType>;
+  expansions?: Resolver<Array<ResolversTypes['SearchExpansion']>, ParentType, ContextType>;
+};
+
+export type SearchExpansionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SearchExpansion'] = ResolversParentTypes['SearchExpansion']> = {
+  term?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expansions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type SearchEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SearchEdge'] = ResolversParentTypes['SearchEdge']> = {
@@ -2891,6 +2971,16 @@ export type CreateApiKeyPayloadResolvers<ContextType = Context, ParentType exten
 export type ApiKeyPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ApiKeyPayload'] = ResolversParentTypes['ApiKeyPayload']> = {
   apiKey?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType>;
   events?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type SearchSynonymResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SearchSynonym'] = ResolversParentTypes['SearchSynonym']> = {
+  term?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expansions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type SearchSynonymPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SearchSynonymPayload'] = ResolversParentTypes['SearchSynonymPayload']> = {
+  term?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expansions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type SubjectPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SubjectPayload'] = ResolversParentTypes['SubjectPayload']> = {
@@ -3313,6 +3403,7 @@ export type Resolvers<ContextType = Context> = {
   Subscription?: SubscriptionResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   SearchConnection?: SearchConnectionResolvers<ContextType>;
+  SearchExpansion?: SearchExpansionResolvers<ContextType>;
   SearchEdge?: SearchEdgeResolvers<ContextType>;
   Highlights?: HighlightsResolvers<ContextType>;
   FacetCounts?: FacetCountsResolvers<ContextType>;
@@ -3346,6 +3437,8 @@ export type Resolvers<ContextType = Context> = {
   ApiKey?: ApiKeyResolvers<ContextType>;
   CreateApiKeyPayload?: CreateApiKeyPayloadResolvers<ContextType>;
   ApiKeyPayload?: ApiKeyPayloadResolvers<ContextType>;
+  SearchSynonym?: SearchSynonymResolvers<ContextType>;
+  SearchSynonymPayload?: SearchSynonymPayloadResolvers<ContextType>;
   SubjectPayload?: SubjectPayloadResolvers<ContextType>;
   CalendarYearPayload?: CalendarYearPayloadResolvers<ContextType>;
   AuditTrailConnection?: AuditTrailConnectionResolvers<ContextType>;

@@ -61,6 +61,7 @@ export const libraryResolvers: Resolvers = {
           facet: facet.toUpperCase() as Uppercase<Facet>,
           values,
         })),
+        expansions: page.expansions,
       };
     },
     resource: async (_root, args, context) => {

@@ -69,12 +69,20 @@ export interface FacetCount {
   count: number;
 }
 
+/** A term of the text found in the search synonyms, and the expansions the search also matched it as. */
+export interface SearchExpansion {
+  term: string;
+  expansions: string[];
+}
+
 export interface SearchPage {
   hits: SearchHit[];
   total: number;
   /** Present when more hits follow. */
   endCursor: string | null;
   facets: Partial<Record<Facet, FacetCount[]>>;
+  /** The synonyms the text was searched with (empty when none of its terms is in the table). */
+  expansions: SearchExpansion[];
 }
 
 /** A query the index cannot run: unbalanced quotes, only exclusions, a bad cursor, an unknown filter value… */

@@ -517,6 +517,7 @@ describe('GraphQL API over HTTP and WebSocket', () => {
         ['content-checks', 'live'],
         ['migration-runs', 'live'],
         ['site-exports', 'live'],
+        ['search-synonyms', 'live'],
       ]);
       const metrics = await api.scrapeMetrics();
       for (const name of [

@@ -4,6 +4,7 @@
  * `apply` as the library projection would, and asserts the hits themselves, not only that nothing failed.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SynonymTable } from '../../domain/search/synonym-table.js';
 import type { LibraryDocument } from '../../projections/library/library-document.js';
 import {
   InvalidSearchQuery,
@@ -11,11 +12,22 @@ import {
   type SearchPage,
   type SearchQuery,
 } from '../../projections/library/search-index.js';
-import { libraryDocument, numberedDocuments, PLATFORM_MEASURES, sampleLibrary } from '../support/library-documents.js';
+import {
+  indexNumberOf,
+  libraryDocument,
+  numberedDocuments,
+  PLATFORM_MEASURES,
+  sampleLibrary,
+} from '../support/library-documents.js';
 
 export interface IndexUnderTest {
   index: SearchIndex;
   dispose(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** The search synonyms the index applies, asked at every search. */
+  synonyms?: () => SynonymTable;
 }
 
 const ids = (page: SearchPage) => page.hits.map((hit) => hit.document.resourceId);
@@ -42,7 +54,7 @@ async function invalid(promise: Promise<unknown>): Promise<InvalidSearchQuery> {
   return error as InvalidSearchQuery;
 }
 
-export function searchIndexContract(adapter: string, open: () => Promise<IndexUnderTest>): void {
+export function searchIndexContract(adapter: string, open: (options?: OpenOptions) => Promise<IndexUnderTest>): void {
   describe(`search index contract: ${adapter}`, () => {
     let subject: IndexUnderTest;
     let index: SearchIndex;
@@ -351,6 +363,176 @@ export function searchIndexContract(adapter: string, open: () => Promise<IndexUn
       });
     });
 
+    describe('relevance: what people remember of a document', () => {
+      const doc = (resourceId: string, position: number, title: string, body: string, extra = {}) =>
+        libraryDocument({
+          resourceId,
+          position,
+          indexNumber: indexNumberOf(position, 2024),
+          metadata: { title, summary: undefined, docNumber: undefined, body: `<p>${body}</p>`, ...extra },
+        });
+
+      it('ranks a document with the words of the text as one run, in order, above those with them scattered', async () => {
+        // The scattered ones repeat every word many times, so that word counts alone would rank them first.
+        const scattered = (resourceId: string, position: number) =>
+          doc(
+            resourceId,
+            position,
+            '关于表彰先进集体的通知',
+            '建设工程的行政审批由主管部门负责；对成绩突出的，给予通报表彰。'.repeat(8),
+          );
+        await library([
+          scattered('res-a-scattered', 1),
+          doc('res-b-run', 2, '关于城市管理工作的通知', '对作出显著成绩的单位，由建设行政主管部门给予表彰和奖励。'),
+          scattered('res-c-scattered', 3),
+        ]);
+        for (const text of ['建设行政主管部门给予表彰', '建设 行政 主管部门 给予 表彰', '主管部门给予表彰']) {
+          const page = await index.search({ text });
+          expect(ids(page)[0], text).toBe('res-b-run');
+          expect(page.total, text).toBe(3);
+        }
+      });
+
+      it('ranks a title match clearly above body matches, however often a body repeats the word', async () => {
+        await library([
+          doc(
+            'res-a-body',
+            1,
+            '关于做好汛期值班工作的通知',
+            '防汛工作要落实责任，防汛物资要到位，防汛队伍要集结。'.repeat(20),
+          ),
+          doc('res-b-title', 2, '霍山县防汛应急预案', '为做好全县工作，制定本预案。'),
+          doc('res-c-body', 3, '关于加强安全生产的通知', '汛期要做好防汛。'),
+        ]);
+        expect(ids(await index.search({ text: '防汛' }))).toEqual(['res-b-title', 'res-a-body', 'res-c-body']);
+      });
+
+      it('ranks a title with every word of the text above a body with the text as one run', async () => {
+        await library([
+          doc('res-a-body-run', 1, '关于印发工作要点的通知', '要学习北京生产安全工作的经验。'),
+          doc('res-b-title', 2, '北京市安全生产条例', '为了加强安全生产工作，制定本条例。北京市行政区域内适用本条例。'),
+        ]);
+        expect(ids(await index.search({ text: '北京 生产 安全' }))).toEqual(['res-b-title', 'res-a-body-run']);
+      });
+
+      it('ranks a title with the text as one run above a title with its words apart', async () => {
+        await library([
+          doc('res-a-apart', 1, '关于集约化建设政府网站的意见', '推进网站建设。'),
+          doc('res-b-run', 2, '政府网站集约化平台管理办法', '规范平台管理。'),
+        ]);
+        expect(ids(await index.search({ text: '网站 集约化' }))).toEqual(['res-b-run', 'res-a-apart']);
+      });
+
+      it('finds a document by its index number, or its document number in any bracket variant, as the whole text', async () => {
+        await library(sampleLibrary());
+        const shipping = sampleLibrary()[2]!;
+        // The index number is in no text field: only the exact match finds it.
+        expect(ids(await index.search({ text: shipping.indexNumber }))).toEqual(['res-shipping']);
+        expect(ids(await index.search({ text: shipping.indexNumber.toLowerCase() }))).toEqual(['res-shipping']);
+        for (const variant of ['六政办秘〔2021〕148号', '六政办秘[2021]148号', '“六政办秘（2021）148号”']) {
+          expect(ids(await index.search({ text: variant }))[0], variant).toBe('res-measures');
+        }
+        // Not when the text has more to it than the number.
+        expect(ids(await index.search({ text: `${shipping.indexNumber} 通知` }))).toEqual([]);
+      });
+
+      it('ranks the documents of a publisher named exactly by the text first', async () => {
+        await library([
+          ...sampleLibrary(),
+          doc('res-mentions', 20, '关于转发文件的通知', '现将霍山县人民政府办公室的文件转发给你们。'),
+        ]);
+        const page = await index.search({ text: '霍山县人民政府办公室' });
+        expect(ids(page)).toEqual(['res-flood', 'res-mentions']);
+      });
+    });
+
+    describe('search synonyms', () => {
+      const synonyms = SynonymTable.fromEntries([
+        { term: '发改委', expansions: ['发展和改革委员会', '发展改革委'] },
+        { term: '国办', expansions: ['国务院办公厅'] },
+      ]);
+      const documents = () => [
+        libraryDocument({
+          resourceId: 'res-full-name',
+          position: 1,
+          indexNumber: indexNumberOf(1, 2024),
+          metadata: {
+            title: '六安市发展和改革委员会关于调整部分商品价格的通知',
+            summary: undefined,
+            docNumber: undefined,
+            body: '<p>经研究，决定调整部分商品价格。</p>',
+          },
+        }),
+        libraryDocument({
+          resourceId: 'res-abbreviated',
+          position: 2,
+          indexNumber: indexNumberOf(2, 2024),
+          metadata: {
+            title: '关于开展价格检查的通知',
+            summary: undefined,
+            docNumber: undefined,
+            body: '<p>市发改委将开展价格检查。</p>',
+          },
+        }),
+        libraryDocument({
+          resourceId: 'res-unrelated',
+          position: 3,
+          indexNumber: indexNumberOf(3, 2024),
+          metadata: {
+            title: '关于做好价格监测工作的通知',
+            summary: undefined,
+            docNumber: undefined,
+            body: '<p>各单位要做好价格监测。</p>',
+          },
+        }),
+      ];
+
+      async function withSynonyms(source: () => SynonymTable, list: LibraryDocument[] = documents()) {
+        await subject.dispose();
+        subject = await open({ synonyms: source });
+        index = subject.index;
+        await library(list);
+      }
+
+      it('finds the full names of an abbreviation, says which expansion it used, and marks it', async () => {
+        await withSynonyms(() => synonyms);
+        const page = await index.search({ text: '发改委 价格' });
+        expect(sorted(ids(page))).toEqual(['res-abbreviated', 'res-full-name']);
+        expect(page.expansions).toEqual([{ term: '发改委', expansions: ['发展和改革委员会', '发展改革委'] }]);
+        const full = page.hits.find((hit) => hit.document.resourceId === 'res-full-name')!;
+        expect(full.highlights.title).toBe('六安市<em>发展和改革委员会</em>关于调整部分商品<em>价格</em>的通知');
+        expect((await index.search({ text: '价格' })).expansions).toEqual([]);
+      });
+
+      it('matches a quoted abbreviation only as written, and excludes an abbreviation however it is written', async () => {
+        await withSynonyms(() => synonyms);
+        expect(ids(await index.search({ text: '"发改委" 价格' }))).toEqual(['res-abbreviated']);
+        expect(ids(await index.search({ text: '价格 -发改委' }))).toEqual(['res-unrelated']);
+      });
+
+      it('applies the table as it stands at each search', async () => {
+        let table = SynonymTable.fromEntries([]);
+        await withSynonyms(() => table);
+        expect(ids(await index.search({ text: '发改委 价格' }))).toEqual(['res-abbreviated']);
+        table = synonyms;
+        expect(sorted(ids(await index.search({ text: '发改委 价格' })))).toEqual(['res-abbreviated', 'res-full-name']);
+      });
+
+      it('matches a publisher by the full name of the abbreviation that is the whole text', async () => {
+        await withSynonyms(() => synonyms, sampleLibrary());
+        const page = await index.search({ text: '国办' });
+        expect(ids(page)[0]).toBe('res-opinion');
+        expect(page.expansions).toEqual([{ term: '国办', expansions: ['国务院办公厅'] }]);
+      });
+
+      it('finds nothing more without a table', async () => {
+        await library(documents());
+        const page = await index.search({ text: '发改委 价格' });
+        expect(ids(page)).toEqual(['res-abbreviated']);
+        expect(page.expansions).toEqual([]);
+      });
+    });
+
     describe('paging', () => {
       const word = '垃圾分类';
       const expected = numberedDocuments(25, word).map((d) => d.resourceId);
@@ -555,7 +737,7 @@ export function searchIndexContract(adapter: string, open: () => Promise<IndexUn
         await generation.apply(upserts(sampleLibrary()), 15);
         expect(await index.activeGeneration()).toBeNull();
         const page = await index.search({ text: '集约化', facets: ['genre'] });
-        expect(page).toEqual({ hits: [], total: 0, endCursor: null, facets: { genre: [] } });
+        expect(page).toEqual({ hits: [], total: 0, endCursor: null, facets: { genre: [] }, expansions: [] });
         expect(await index.get('res-measures')).toBeNull();
       });
 

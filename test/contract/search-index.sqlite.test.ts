@@ -1,11 +1,11 @@
 import { openSqliteSearchIndex, type SqliteSearchOptions } from '../../infra/search/sqlite/sqlite-search-index.js';
 import { tempDir } from '../support/temp-dir.js';
-import { searchIndexContract } from './search-index.contract.js';
+import { type OpenOptions, searchIndexContract } from './search-index.contract.js';
 
 function embedded(options: SqliteSearchOptions = {}) {
-  return async () => {
+  return async (open: OpenOptions = {}) => {
     const dir = tempDir('search-index');
-    const index = openSqliteSearchIndex(dir.path, options);
+    const index = openSqliteSearchIndex(dir.path, { ...options, ...open });
     return {
       index,
       async dispose() {

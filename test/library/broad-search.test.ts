@@ -1,8 +1,8 @@
 /**
- * The embedded index ranks a search whose text matches more than `broadMatches` documents by title and date instead
- * of bm25 (infra/search/sqlite-search-page.ts): the hits with the text in their title first, then the others, each
- * newest first. The contract suite runs with every search broad as well; these tests pin the order itself, and that
- * a result list keeps the ranking its first page chose.
+ * The embedded index ranks a search whose text matches more than `broadMatches` documents by relevance class and
+ * date instead of bm25 (infra/search/sqlite/sqlite-search-page.ts): the hits with the text in their title first, then
+ * the others, each newest first. The contract suite runs with every search broad as well; these tests pin the order
+ * itself, and that a result list keeps the ranking its first page chose.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteSearchIndex } from '../../infra/search/sqlite/sqlite-search-index.js';
@@ -80,7 +80,8 @@ describe('broad searches (embedded index)', () => {
     const { index: broad } = await library(documents(), 4);
     const page = await broad.search({ text: WORD });
     expect(ids(page)).toEqual(['title-once-new', 'title-once-mid', 'title-twice-old', 'body-newest', 'body-oldest']);
-    expect(page.hits.map((hit) => hit.score)).toEqual([2, 2, 2, 1, 1]);
+    // A score is the relevance class plus one: a title hit of a one-word text has every bit but the identifier's.
+    expect(page.hits.map((hit) => hit.score)).toEqual([8, 8, 8, 2, 2]);
     expect(page.total).toBe(5);
 
     // The same library with the default threshold: bm25 puts the title with the word twice first.

@@ -3,10 +3,19 @@
  * found as a word in the `*_words` fields (jieba), a literal as a phrase of bigram tokens in the `*_pairs` fields;
  * both kinds of field also score (title boosted 10, meta 4, body 1). Filters are `filter` clauses, so they do not
  * score.
+ *
+ * Relevance follows the embedded index's classes (sqlite-search-page.ts, RELEVANCE): beside the match, constant
+ * should-boosts for the text as the document's identifier, as one run in its title, every term in its title, and the
+ * text as one run anywhere (a phrase of its bigram tokens: any character between two words removes the pair that
+ * straddles them, so the run is matched as written, with no slop). The boosts are CLASS_BOOST apart, far above what
+ * BM25 gives the match of a text of a few dozen characters, so they order the hits as the embedded classes do and
+ * BM25 orders the hits within a class; scores are 32-bit floats, and at these magnitudes they still tell BM25 apart
+ * to about a hundredth.
  */
 import type { API } from '@opensearch-project/opensearch';
 import { bigramTokens, type TermPattern } from '../shared/chinese-text.js';
-import type { NormalisedFilters, ParsedSearch } from '../shared/search-query.js';
+import { docNumberKey } from '../shared/search-fields.js';
+import type { NormalisedFilters, ParsedSearch, QueryTerm } from '../shared/search-query.js';
 
 type Query = Record<string, unknown>;
 
@@ -16,6 +25,63 @@ const PAIR_FIELDS = ['title_pairs^10', 'meta_pairs^4', 'body_pairs'];
 /** Text in searchText form as the phrase of its bigram tokens, in any one of the pair fields. */
 function pairPhrase(text: string): Query {
   return { multi_match: { query: bigramTokens(text).join(' '), fields: PAIR_FIELDS, type: 'phrase' } };
+}
+
+/** One class step of relevance (see above). */
+export const CLASS_BOOST = 10_000;
+const RELEVANCE = { identifier: 8, runInTitle: 4, allInTitle: 2, run: 1 } as const;
+
+const boost = (filter: Query, bits: number): Query => ({ constant_score: { filter, boost: bits * CLASS_BOOST } });
+
+/** A pattern matched in the title alone: its words in `title_words`, its literals as phrases in `title_pairs`. */
+function titlePatternQuery(pattern: TermPattern): Query {
+  return {
+    bool: {
+      must: [
+        ...pattern.words.map((word) => ({ match: { title_words: { query: word, operator: 'and' } } })),
+        ...pattern.literals.map((literal) => ({ match_phrase: { title_pairs: bigramTokens(literal).join(' ') } })),
+      ],
+    },
+  };
+}
+
+/** The should-boosts of the relevance classes the text can reach. */
+function classBoosts(parsed: ParsedSearch): Query[] {
+  const allInTitle: Query = {
+    bool: { must: parsed.include.map((term) => anyOf([term.pattern, ...term.expansions].map(titlePatternQuery))) },
+  };
+  if (parsed.run === null) return [boost(allInTitle, RELEVANCE.runInTitle + RELEVANCE.allInTitle)];
+  const run = bigramTokens(parsed.run).join(' ');
+  return [
+    boost({ match_phrase: { title_pairs: run } }, RELEVANCE.runInTitle),
+    boost(allInTitle, RELEVANCE.allInTitle),
+    boost({ multi_match: { query: run, fields: PAIR_FIELDS, type: 'phrase' } }, RELEVANCE.run),
+  ];
+}
+
+/** Documents whose index number, document number or publisher is the text (ParsedSearch.identifier). */
+function identifierQuery({ text, names }: { text: string; names: string[] }): Query {
+  const docNumber = docNumberKey(text);
+  return {
+    bool: {
+      should: [
+        { terms: { index_number: [...new Set([text, text.toUpperCase()])] } },
+        ...(docNumber === null ? [] : [{ term: { doc_number: docNumber } }]),
+        { terms: { publisher: names } },
+      ],
+      minimum_should_match: 1,
+    },
+  };
+}
+
+/** One query, or a disjunction of several (a term and its synonyms: the paths of its synonym graph). */
+function anyOf(queries: Query[]): Query {
+  return queries.length === 1 ? queries[0]! : { bool: { should: queries, minimum_should_match: 1 } };
+}
+
+/** A term as typed, or any of its expansions (synonym-expansion.ts). */
+function termQuery(term: QueryTerm): Query {
+  return anyOf([term.pattern, ...term.expansions].map(patternQuery));
 }
 
 function patternQuery(pattern: TermPattern): Query {
@@ -68,10 +134,16 @@ export function searchQuery(parsed: ParsedSearch): Query {
   const filter = filterClauses(parsed.filters);
   // The checkpoint document has no status, so the status filter always leaves it out.
   if (parsed.include.length === 0) return { bool: { filter } };
+  const text: Query = {
+    bool: { must: parsed.include.map(termQuery), should: classBoosts(parsed) },
+  };
+  const must_not = parsed.exclude.map(termQuery);
+  if (parsed.identifier === null) return { bool: { must: [text], must_not, filter } };
   return {
     bool: {
-      must: parsed.include.map(patternQuery),
-      must_not: parsed.exclude.map(patternQuery),
+      should: [text, boost(identifierQuery(parsed.identifier), RELEVANCE.identifier)],
+      minimum_should_match: 1,
+      must_not,
       filter,
     },
   };

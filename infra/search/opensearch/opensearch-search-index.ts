@@ -28,6 +28,7 @@
  */
 import { type API, Client, errors } from '@opensearch-project/opensearch';
 import type { Position } from '../../../domain/event-store/event.js';
+import type { SynonymTable } from '../../../domain/search/synonym-table.js';
 import type { LibraryChange, LibraryDocument } from '../../../projections/library/library-document.js';
 import type {
   Facet,
@@ -66,7 +67,16 @@ export interface OpenSearchSearchIndex extends SearchIndex {
 
 const statusOf = (error: unknown) => (error instanceof errors.ResponseError ? error.statusCode : undefined);
 
-export async function openOpenSearchIndex(url: string, prefix = ''): Promise<OpenSearchSearchIndex> {
+export interface OpenSearchOptions {
+  /** The search synonyms in force, asked at every search (the composition reads them from their read model). */
+  synonyms?: () => SynonymTable;
+}
+
+export async function openOpenSearchIndex(
+  url: string,
+  prefix = '',
+  options: OpenSearchOptions = {},
+): Promise<OpenSearchSearchIndex> {
   if (!/^[a-z0-9._-]*$/.test(prefix)) {
     throw new TypeError(
       `an index prefix is lower-case letters, digits, '.', '_' or '-' (got ${JSON.stringify(prefix)})`,
@@ -74,7 +84,7 @@ export async function openOpenSearchIndex(url: string, prefix = ''): Promise<Ope
   }
   const client = new Client({ node: url });
   await client.ping();
-  return new OpenSearchIndex(client, prefix);
+  return new OpenSearchIndex(client, prefix, options.synonyms);
 }
 
 class OpenSearchIndex implements OpenSearchSearchIndex {
@@ -83,6 +93,7 @@ class OpenSearchIndex implements OpenSearchSearchIndex {
   constructor(
     readonly client: Client,
     prefix: string,
+    private readonly synonyms: (() => SynonymTable) | undefined,
   ) {
     this.alias = `${prefix}library`;
   }
@@ -144,12 +155,13 @@ class OpenSearchIndex implements OpenSearchSearchIndex {
   }
 
   async search(query: SearchQuery): Promise<SearchPage> {
-    const parsed = parseSearchQuery(query);
+    const parsed = parseSearchQuery(query, this.synonyms?.());
     const empty: SearchPage = {
       hits: [],
       total: 0,
       endCursor: null,
       facets: Object.fromEntries(parsed.facets.map((facet) => [facet, []])),
+      expansions: parsed.expansions,
     };
     const cursor = parsed.cursor;
     let pit: string | undefined;
@@ -206,7 +218,13 @@ class OpenSearchIndex implements OpenSearchSearchIndex {
     } else if (pit !== undefined) {
       await this.client.deletePit({ body: { pit_id: [pit] } }).catch(() => undefined);
     }
-    return { hits, total, endCursor, facets: facetCounts(parsed, response.aggregations) };
+    return {
+      hits,
+      total,
+      endCursor,
+      facets: facetCounts(parsed, response.aggregations),
+      expansions: parsed.expansions,
+    };
   }
 
   async #openPointInTime(): Promise<string | undefined> {

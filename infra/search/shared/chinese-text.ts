@@ -221,10 +221,14 @@ export interface TermPattern {
   literals: string[];
 }
 
+/** A query's text (in searchText form) cut into dictionary words and single characters, as wordPattern cuts it. */
+export function queryPieces(normalised: string): string[] {
+  return normalised === '' ? [] : jieba().cut(normalised, false);
+}
+
 /** A word of a query (see above): its dictionary words, and its runs of single characters as literals. */
 export function wordPattern(word: string): TermPattern {
-  const normalised = searchText(word);
-  const pieces = normalised === '' ? [] : jieba().cut(normalised, false);
+  const pieces = queryPieces(searchText(word));
   const words: string[] = [];
   const literals: string[] = [];
   let run = '';

@@ -6,14 +6,20 @@
  * Text syntax: terms are separated by white space; a term in ASCII double quotes or Chinese quotes (“…”) is a phrase
  * and may contain spaces; a term starting with `-` is excluded (`-词`, `-"短语"`). A `-` inside a word (COVID-19) is
  * part of the word. Terms without a letter or digit (punctuation alone) are ignored.
+ *
+ * Besides what must match, a parsed search carries what relevance ranks by (sqlite-search-page.ts and
+ * opensearch-query.ts apply the same rules): the text as one run, when it has several words, and the text as an
+ * identifier, when it is one term with nothing excluded.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { GENRES, isIsoDate, RESOURCE_TYPES, SUBJECT_SEPARATOR, VALIDITIES } from '../../../domain/metadata/index.js';
+import type { SynonymTable } from '../../../domain/search/synonym-table.js';
 import { FACETS, type Facet, InvalidSearchQuery, SORTS, type Sort } from '../../../projections/library/search-index.js';
-import { isSearchable, phrasePattern, type TermPattern, wordPattern } from './chinese-text.js';
+import { isSearchable, phrasePattern, searchText, type TermPattern, wordPattern } from './chinese-text.js';
 import type { HighlightTerm } from './highlight.js';
 import { decodeCursor, type SearchCursor } from './search-cursor.js';
+import { expandTerm, expansionsOfWhole, type QueryExpansion } from './synonym-expansion.js';
 
 export const MAX_TEXT_CHARACTERS = 500;
 export const MAX_PAGE_SIZE = 100;
@@ -37,11 +43,36 @@ export interface NormalisedFilters {
   statuses: Status[];
 }
 
+/** One term of the text: a word or a quoted phrase. */
+export interface QueryTerm {
+  /** The term as typed, in `searchText` form (a phrase without its quotes). */
+  text: string;
+  phrase: boolean;
+  /** What the term matches as typed (see chinese-text.ts). */
+  pattern: TermPattern;
+  /** What else the term matches: its synonyms (synonym-expansion.ts); a phrase has none. */
+  expansions: TermPattern[];
+}
+
 export interface ParsedSearch {
   /** Each must match. */
-  include: TermPattern[];
+  include: QueryTerm[];
   /** None may match. */
-  exclude: TermPattern[];
+  exclude: QueryTerm[];
+  /**
+   * The included terms together as one run of text, in the order typed (`searchText` form), when they make more than
+   * one word: documents that contain it as written rank above those with the words scattered. Null for a single
+   * word or phrase, which matches as one run already.
+   */
+  run: string | null;
+  /**
+   * The text when it is one term and excludes nothing (trimmed, NFKC): documents whose index number or document
+   * number is exactly `text`, or whose publisher is one of `names` (the text, and its expansions when it is a table
+   * term), rank first, and are found even where the text is nowhere in their words.
+   */
+  identifier: { text: string; names: string[] } | null;
+  /** The table terms the text was also searched as, with their expansions. */
+  expansions: QueryExpansion[];
   /** What to mark in highlights, in `searchText` form. */
   highlightTerms: HighlightTerm[];
   filters: NormalisedFilters;
@@ -195,15 +226,28 @@ function splitText(text: string): { terms: RawTerm[]; problems: string[] } {
   return { terms, problems };
 }
 
-function parseText(text: string): { include: TermPattern[]; exclude: TermPattern[]; problems: string[] } {
+function parseText(
+  text: string,
+  synonyms: SynonymTable | undefined,
+): { include: QueryTerm[]; exclude: QueryTerm[]; expansions: QueryExpansion[]; problems: string[] } {
   // Full-width quotes, minus signs and spaces typed by a Chinese input method become their ASCII forms.
   const { terms, problems } = splitText(text.normalize('NFKC'));
-  const include: TermPattern[] = [];
-  const exclude: TermPattern[] = [];
+  const include: QueryTerm[] = [];
+  const exclude: QueryTerm[] = [];
+  const expansions = new Map<string, QueryExpansion>();
   for (const term of terms) {
     const pattern = term.phrase ? phrasePattern(term.text) : wordPattern(term.text);
     if (!isSearchable(pattern)) continue;
-    (term.negated ? exclude : include).push(pattern);
+    const normalised = searchText(term.text);
+    const expanded =
+      term.phrase || synonyms === undefined ? { alternatives: [], used: [] } : expandTerm(normalised, synonyms);
+    for (const used of expanded.used) expansions.set(used.term, used);
+    (term.negated ? exclude : include).push({
+      text: normalised,
+      phrase: term.phrase,
+      pattern,
+      expansions: expanded.alternatives,
+    });
   }
   if (problems.length === 0 && include.length === 0) {
     if (exclude.length > 0) {
@@ -212,14 +256,38 @@ function parseText(text: string): { include: TermPattern[]; exclude: TermPattern
       problems.push('nothing to search for: words need letters, digits or Chinese characters');
     }
   }
-  return { include, exclude, problems };
+  return { include, exclude, expansions: [...expansions.values()], problems };
 }
 
-function highlightTerms(include: TermPattern[]): HighlightTerm[] {
-  return include.flatMap((pattern) => [
-    ...pattern.words.map((text) => ({ text, literal: false })),
-    ...pattern.literals.map((text) => ({ text, literal: true })),
-  ]);
+function highlightTerms(include: QueryTerm[]): HighlightTerm[] {
+  return include.flatMap(({ pattern, expansions }) =>
+    [pattern, ...expansions].flatMap((matched) => [
+      ...matched.words.map((text) => ({ text, literal: false })),
+      ...matched.literals.map((text) => ({ text, literal: true })),
+    ]),
+  );
+}
+
+/** See ParsedSearch.run. Terms are joined by a space, which searchText drops between Han characters only. */
+function runOf(include: QueryTerm[]): string | null {
+  const pieces = include.reduce((sum, { pattern }) => sum + pattern.words.length + pattern.literals.length, 0);
+  if (pieces < 2) return null;
+  return searchText(include.map((term) => term.text).join(' '));
+}
+
+/** See ParsedSearch.identifier. */
+function identifierOf(
+  text: string,
+  include: QueryTerm[],
+  exclude: QueryTerm[],
+  synonyms: SynonymTable | undefined,
+): ParsedSearch['identifier'] {
+  if (include.length !== 1 || exclude.length > 0) return null;
+  const trimmed = text.normalize('NFKC').trim();
+  // A quoted identifier is the same identifier.
+  const identifier = include[0]!.phrase ? trimmed.replace(/^["“](.*)["”]$/su, '$1').trim() : trimmed;
+  const expansions = synonyms === undefined || include[0]!.phrase ? [] : expansionsOfWhole(identifier, synonyms);
+  return { text: identifier, names: [identifier, ...expansions] };
 }
 
 const sorted = (values: readonly string[] | null | undefined) => [...new Set(values ?? [])].sort();
@@ -258,19 +326,21 @@ function normaliseFilters(filters: z.output<typeof filtersSchema> | null | undef
  * Validates and parses a search. The default sort is relevance when there is text and newest first when there is
  * none (relevance without text would be the order of resource ids). Empty filter lists mean no filter.
  */
-export function parseSearchQuery(query: unknown): ParsedSearch {
+export function parseSearchQuery(query: unknown, synonyms?: SynonymTable): ParsedSearch {
   const result = querySchema.safeParse(query ?? {});
   if (!result.success) throw new InvalidSearchQuery(zodProblems(result.error));
   const input = result.data;
   const problems: Problem[] = [];
 
-  const { include, exclude, problems: textProblems } = parseText(input.text ?? '');
+  const { include, exclude, expansions, problems: textProblems } = parseText(input.text ?? '', synonyms);
   for (const message of textProblems) problems.push({ path: 'text', message });
 
   const filters = normaliseFilters(input.filters);
   const sort = input.sort ?? (include.length > 0 ? 'relevance' : 'newest');
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify({ include, exclude, filters, sort }))
+    .update(
+      JSON.stringify({ include: include.map((t) => t.pattern), exclude: exclude.map((t) => t.pattern), filters, sort }),
+    )
     .digest('base64url')
     .slice(0, 22);
 
@@ -291,6 +361,9 @@ export function parseSearchQuery(query: unknown): ParsedSearch {
   return {
     include,
     exclude,
+    run: runOf(include),
+    identifier: identifierOf(input.text ?? '', include, exclude, synonyms),
+    expansions,
     highlightTerms: highlightTerms(include),
     filters,
     sort,

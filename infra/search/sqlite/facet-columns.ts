@@ -259,6 +259,18 @@ export class FacetColumns {
     return ids.subarray(0, count);
   }
 
+  /** Every present document published by one of these publishers (exact names), ascending. */
+  withPublisher(names: readonly string[]): Int32Array {
+    const mask = this.codes.publisher.mask(names);
+    if (!mask.includes(1)) return new Int32Array(0);
+    const ids = new Int32Array(this.#capacity);
+    let count = 0;
+    for (let id = 0; id < this.#capacity; id++) {
+      if (this.present[id] === 1 && mask[this.publisher[id]!] === 1) ids[count++] = id;
+    }
+    return ids.subarray(0, count);
+  }
+
   /**
    * The candidates that pass the filters and entered the library at or before the snapshot, in the candidates' order.
    */

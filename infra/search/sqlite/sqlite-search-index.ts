@@ -13,6 +13,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Position } from '../../../domain/event-store/event.js';
+import type { SynonymTable } from '../../../domain/search/synonym-table.js';
 import type { LibraryChange, LibraryDocument } from '../../../projections/library/library-document.js';
 import type {
   LibraryGeneration,
@@ -52,8 +53,10 @@ interface GenerationRow {
 }
 
 export interface SqliteSearchOptions {
-  /** How many matches make a search broad, ranked by title and date rather than bm25 (sqlite-search-page.ts). */
+  /** How many matches make a search broad, ranked by class and date rather than bm25 (sqlite-search-page.ts). */
   broadMatches?: number;
+  /** The search synonyms in force, asked at every search (the composition reads them from their read model). */
+  synonyms?: () => SynonymTable;
 }
 
 export function openSqliteSearchIndex(dataDir: string, options: SqliteSearchOptions = {}): SearchIndex {
@@ -67,7 +70,7 @@ export function openSqliteSearchIndex(dataDir: string, options: SqliteSearchOpti
   const writer = new Database(db.name, { timeout: 10_000 });
   writer.pragma('synchronous = NORMAL');
   writer.pragma('cache_size = -65536');
-  return new SqliteSearchIndex(db, writer, options.broadMatches ?? BROAD_MATCHES);
+  return new SqliteSearchIndex(db, writer, options.broadMatches ?? BROAD_MATCHES, options.synonyms);
 }
 
 /** A statement cache of one connection. */
@@ -110,6 +113,7 @@ class SqliteSearchIndex implements SearchIndex {
     db: Database.Database,
     writer: Database.Database,
     private readonly broadMatches: number,
+    private readonly synonyms: (() => SynonymTable) | undefined,
   ) {
     this.#db = db;
     this.#writer = writer;
@@ -191,11 +195,12 @@ class SqliteSearchIndex implements SearchIndex {
   }
 
   async search(query: SearchQuery): Promise<SearchPage> {
-    const parsed = parseSearchQuery(query);
+    const parsed = parseSearchQuery(query, this.synonyms?.());
     return this.transaction(() => {
       const active = this.#activeRow();
       if (active === undefined) {
-        return { hits: [], total: 0, endCursor: null, facets: Object.fromEntries(parsed.facets.map((f) => [f, []])) };
+        const facets = Object.fromEntries(parsed.facets.map((f) => [f, []]));
+        return { hits: [], total: 0, endCursor: null, facets, expansions: parsed.expansions };
       }
       const generation: ActiveGeneration = { id: active.id, name: active.name, highWater: active.high_water };
       const context = {

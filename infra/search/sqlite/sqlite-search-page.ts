@@ -6,14 +6,18 @@
  * columns (chinese-text.ts); a quoted phrase is such a phrase; exclusions are NOT. The ids it finds go through the
  * filters, facets and date sorts in memory (facet-columns.ts), which costs far less than SQL does per row.
  *
- * Relevance depends on how many documents the text matches, before filters:
+ * Relevance ranks first by class (RELEVANCE), what people remember of a document they look for again: its index
+ * number, document number or publisher typed whole; the text as one run in its title (a title fragment); every word
+ * in its title (a title's words in another order); the text as one run anywhere (a pasted passage, which bm25 alone
+ * buries under documents that have the same common words scattered over long bodies). The title tests read the
+ * titles table, the run a phrase of the text's bigrams in the full index. Within a class, by how many documents the
+ * text matches, before filters:
  * - Up to BROAD_MATCHES: bm25 with column weights title 10, meta 4, body 1 (words and bigrams alike), ties broken by
  *   resource id. FTS5 scores every match, and for each term counts the documents of the whole index containing it.
- * - More (a broad search: a common word, a stock phrase of regulations): the hits with the text in their title first,
- *   then the others, each newest first. bm25 would cost a broad search several times its budget at 100,000
- *   documents: its count of a phrase's documents repeats the whole match, and scoring tens of thousands of matches
- *   takes longer still; and a term that much of the library contains says little by how often a body repeats it.
- *   The title hits come from the titles table, whose doclists are a small fraction of the full index's.
+ * - More (a broad search: a common word, a stock phrase of regulations): newest first. bm25 would cost a broad
+ *   search several times its budget at 100,000 documents: its count of a phrase's documents repeats the whole match,
+ *   and scoring tens of thousands of matches takes longer still; and a term that much of the library contains says
+ *   little by how often a body repeats it.
  * The first page decides, and its cursor carries the choice, so one result list never changes its order.
  *
  * Paging and what "stable" means here: a cursor carries the snapshot position of its first page (the highest
@@ -21,9 +25,8 @@
  * - Later pages leave out documents that entered the library after the snapshot, so new resources never push hits
  *   from one page onto the next.
  * - Newest/oldest page on (firstPublishedAt, resource id), keys that a correction does not change, and a broad
- *   relevance search on (title hit, firstPublishedAt, resource id): every document present throughout is served
- *   exactly once (unless a correction moves the text into or out of its title); one removed meanwhile is simply not
- *   served.
+ *   relevance search on (class, firstPublishedAt, resource id): every document present throughout is served
+ *   exactly once (unless a correction changes its class); one removed meanwhile is simply not served.
  * - bm25 pages come from the ranking frozen when the first page was served (ranking-cache.ts), since every document
  *   applied shifts all bm25 scores; documents show their current version at their frozen place. Beyond the first
  *   RANKING_WINDOW hits, or when the frozen ranking is gone (10 minutes, another process, a restart, a promotion),
@@ -36,7 +39,8 @@ import type { SearchHit, SearchPage } from '../../../projections/library/search-
 import { bigramTokens, isHanPair, type TermPattern } from '../shared/chinese-text.js';
 import { documentHighlights, termMatcher } from '../shared/highlight.js';
 import { encodeCursor } from '../shared/search-cursor.js';
-import type { ParsedSearch } from '../shared/search-query.js';
+import { docNumberKey } from '../shared/search-fields.js';
+import type { ParsedSearch, QueryTerm } from '../shared/search-query.js';
 import type { FacetColumns } from './facet-columns.js';
 import type { RankedHit, RankingCache } from './ranking-cache.js';
 import { type GenerationTables, generationTables } from './sqlite-search-schema.js';
@@ -94,16 +98,84 @@ function literalExpression(tokens: string[], bigrams: string): string {
   return tokens.every(isHanPair) ? quote(tokens) : `${bigrams} : ${quote(tokens)}`;
 }
 
+/** A term as typed, or any of its expansions (synonym-expansion.ts). */
+function termExpression(term: QueryTerm, bigrams: string): string {
+  if (term.expansions.length === 0) return patternExpression(term.pattern, bigrams);
+  return `(${[term.pattern, ...term.expansions].map((pattern) => patternExpression(pattern, bigrams)).join(' OR ')})`;
+}
+
 function textExpression(parsed: ParsedSearch): string | null {
   if (parsed.include.length === 0) return null;
-  const positive = parsed.include.map((pattern) => patternExpression(pattern, ALL_BIGRAMS)).join(' AND ');
-  const negative = parsed.exclude.map((pattern) => patternExpression(pattern, ALL_BIGRAMS));
+  const positive = parsed.include.map((term) => termExpression(term, ALL_BIGRAMS)).join(' AND ');
+  const negative = parsed.exclude.map((term) => termExpression(term, ALL_BIGRAMS));
   return negative.length === 0 ? positive : `(${positive}) NOT (${negative.join(' OR ')})`;
 }
 
 /** What the titles table must match for a hit to have the text in its title (exclusions are the full MATCH's). */
 function titleExpression(parsed: ParsedSearch): string {
-  return parsed.include.map((pattern) => patternExpression(pattern, TITLE_BIGRAMS)).join(' AND ');
+  return parsed.include.map((term) => termExpression(term, TITLE_BIGRAMS)).join(' AND ');
+}
+
+/**
+ * What relevance ranks by before bm25 (and a broad search before dates), one bit each, the weightiest highest: the
+ * text is the document's index number, document number or publisher; the text stands as one run in its title; every
+ * term is in its title; the text stands as one run anywhere. A text of one word or phrase is its own run, so for it
+ * the two title bits go together and every match has the run bit.
+ */
+export const RELEVANCE = { identifier: 8, runInTitle: 4, allInTitle: 2, run: 1 } as const;
+/** How far apart the classes are in a bm25 ranking: bm25 of a 500-character text stays far below. */
+const CLASS_STEP = 1e6;
+
+/** Ascending ids in either list, once. */
+function union(a: Int32Array, b: Int32Array): Int32Array {
+  if (b.length === 0) return a;
+  const merged = new Int32Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length || j < b.length) {
+    const next = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i++]! : b[j++]!;
+    if (n === 0 || merged[n - 1] !== next) merged[n++] = next;
+  }
+  return merged.subarray(0, n);
+}
+
+/** The documents whose index number, document number or publisher is the text (see ParsedSearch.identifier). */
+function identifierIds(context: SearchContext, t: GenerationTables, parsed: ParsedSearch): Int32Array {
+  if (parsed.identifier === null) return new Int32Array(0);
+  const { text, names } = parsed.identifier;
+  const numbered = context
+    .prepare(`SELECT id FROM ${t.docs} WHERE index_number IN (?, ?) OR doc_number = ?`)
+    .pluck()
+    .all(text, text.toUpperCase(), docNumberKey(text)) as number[];
+  const ids = new Set([...numbered, ...context.columns.withPublisher(names)]);
+  return Int32Array.from(ids).sort();
+}
+
+/** Each candidate's relevance class (RELEVANCE bits), by id. */
+function relevanceClasses(
+  context: SearchContext,
+  t: GenerationTables,
+  parsed: ParsedSearch,
+  matched: Int32Array,
+  identified: Int32Array,
+): Uint8Array {
+  const classes = new Uint8Array(context.columns.idLimit);
+  const mark = (ids: Int32Array, bit: number) => {
+    for (const id of ids) if (id < classes.length) classes[id]! |= bit;
+  };
+  mark(identified, RELEVANCE.identifier);
+  const allInTitle = matchingIds(context, t.titles, titleExpression(parsed));
+  mark(allInTitle, RELEVANCE.allInTitle);
+  if (parsed.run === null) {
+    mark(allInTitle, RELEVANCE.runInTitle);
+    mark(matched, RELEVANCE.run);
+  } else {
+    const tokens = bigramTokens(parsed.run);
+    mark(matchingIds(context, t.titles, literalExpression(tokens, TITLE_BIGRAMS)), RELEVANCE.runInTitle);
+    mark(matchingIds(context, t.fts, literalExpression(tokens, ALL_BIGRAMS)), RELEVANCE.run);
+  }
+  return classes;
 }
 
 interface PageRow {
@@ -132,18 +204,22 @@ export function searchGeneration(
   const served = parsed.cursor?.o ?? 0;
   const text = textExpression(parsed);
   const columns = context.columns;
-  const candidates = text === null ? columns.all() : matchingIds(context, t.fts, text);
+  const matched = text === null ? columns.all() : matchingIds(context, t.fts, text);
+  const identified = text === null ? new Int32Array(0) : identifierIds(context, t, parsed);
+  const candidates = union(matched, identified);
   const selected = columns.filter(candidates, parsed.filters, snapshot);
 
-  // The first page decides whether a search is broad, and its cursors tell by their key: (title hit, first
-  // publication, resource id) for a broad search, (bm25, resource id) for another.
+  // The first page decides whether a search is broad, and its cursors tell by their key: (class, first
+  // publication, resource id) for a broad search, (rank, resource id) for another.
   const broad = parsed.cursor === null ? candidates.length > context.broadMatches : parsed.cursor.k.length === 3;
+  const ranked = parsed.sort === 'relevance' && text !== null;
+  const classes = ranked ? relevanceClasses(context, t, parsed, matched, identified) : null;
   const { rows, hasMore, consumed, rankingId } =
-    parsed.sort !== 'relevance' || text === null
+    classes === null || text === null
       ? orderedPage(columns, selected, parsed)
       : broad
-        ? broadPage(context, t, parsed, selected)
-        : rankedPage(context, t, generation, parsed, text, selected);
+        ? broadPage(context, parsed, selected, classes)
+        : rankedPage(context, t, generation, parsed, text, selected, classes);
 
   const documents = loadDocuments(
     context,
@@ -171,7 +247,13 @@ export function searchGeneration(
           ...(rankingId === undefined ? {} : { p: rankingId }),
         })
       : null;
-  return { hits, total: selected.length, endCursor, facets: columns.facets(selected, parsed.facets) };
+  return {
+    hits,
+    total: selected.length,
+    endCursor,
+    facets: columns.facets(selected, parsed.facets),
+    expansions: parsed.expansions,
+  };
 }
 
 /** The ids of the documents a MATCH finds, ascending; one string from SQLite is far cheaper than a row per id. */
@@ -210,20 +292,30 @@ function rankedPage(
   parsed: ParsedSearch,
   text: string,
   selected: Int32Array,
+  classes: Uint8Array,
 ): PageResult {
   const columns = context.columns;
   const { first, cursor } = parsed;
   const wanted = new Uint8Array(columns.idLimit);
   for (const id of selected) wanted[id] = 1;
-  /** Every selected hit in (rank, resource id) order: the filters apply to the scored matches. */
+  /**
+   * Every selected hit in (rank, resource id) order, the rank being bm25 (lower is better) less the class's step:
+   * the filters apply to the scored matches, and documents found by identifier alone rank by their class.
+   */
   const ranking = (): RankedHit[] => {
     const scored = context
       .prepare(`SELECT rowid, bm25(${t.fts}, ${BM25_WEIGHTS}) FROM ${t.fts} WHERE ${t.fts} MATCH ?`)
       .raw()
       .all(text) as Array<[number, number]>;
     const hits: RankedHit[] = [];
-    for (const [id, rank] of scored) {
-      if (wanted[id] === 1) hits.push({ id, resourceId: columns.resourceIds[id]!, rank });
+    for (const [id, bm25] of scored) {
+      if (wanted[id] !== 1) continue;
+      wanted[id] = 2;
+      hits.push({ id, resourceId: columns.resourceIds[id]!, rank: bm25 - classes[id]! * CLASS_STEP });
+    }
+    for (const id of selected) {
+      if (wanted[id] === 1) hits.push({ id, resourceId: columns.resourceIds[id]!, rank: -classes[id]! * CLASS_STEP });
+      wanted[id] = 1;
     }
     return hits.sort(byRank);
   };
@@ -266,29 +358,30 @@ function rankedPage(
   };
 }
 
-/** Title hits before the others. */
-const TITLE_HIT = 1;
-const OTHER_HIT = 0;
+const CLASSES = 16;
 
-/** A page of a broad search: the hits with the text in their title, then the others, each newest first. */
+/**
+ * A page of a broad search: the hits by relevance class (RELEVANCE), highest first, each class newest first. A hit's
+ * score is its class plus one.
+ */
 function broadPage(
   context: SearchContext,
-  t: GenerationTables,
   parsed: ParsedSearch,
   selected: Int32Array,
+  classes: Uint8Array,
 ): PageResult {
   const columns = context.columns;
-  const inTitle = new Uint8Array(columns.idLimit);
-  for (const id of matchingIds(context, t.titles, titleExpression(parsed))) inTitle[id] = 1;
-  // The cursor's key is [title hit or not, firstPublishedMs, resource id].
+  // The cursor's key is [class, firstPublishedMs, resource id].
   const after = parsed.cursor?.k ?? null;
-  const afterGroup = after === null ? TITLE_HIT : after[0] === TITLE_HIT ? TITLE_HIT : OTHER_HIT;
+  const afterClass = after === null ? CLASSES - 1 : Math.min(CLASSES - 1, Math.max(0, Math.trunc(Number(after[0]))));
   const limit = parsed.first + 1;
+  const counts = new Int32Array(CLASSES);
+  for (const id of selected) counts[classes[id]!]!++;
   const rows: PageRow[] = [];
-  for (const group of [TITLE_HIT, OTHER_HIT]) {
-    if (group > afterGroup || rows.length === limit) continue;
-    const ids = selected.filter((id) => inTitle[id] === group);
-    const from = after !== null && group === afterGroup ? after.slice(1) : null;
+  for (let group = afterClass; group >= 0 && rows.length < limit; group--) {
+    if (counts[group] === 0) continue;
+    const ids = selected.filter((id) => classes[id] === group);
+    const from = after !== null && group === afterClass ? after.slice(1) : null;
     for (const id of columns.top(ids, 'newest', from, limit - rows.length)) {
       const key = [group, columns.firstPublishedMs[id]!];
       rows.push({ id, resourceId: columns.resourceIds[id]!, key, score: group + 1 });
