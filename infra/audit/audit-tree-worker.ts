@@ -3,6 +3,7 @@
  * connection to `audit-tree.sqlite`, and the canonical encoding and hashing of every event off the thread that serves
  * requests and appends, so the tree takes the second core instead of the API's time. See audit-tree-in-worker.ts.
  */
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { TreeHashAlgorithm } from '../../domain/audit/tree-hash.js';
 import { openAuditTree } from '../../projections/audit-log/audit-tree.js';
@@ -13,6 +14,8 @@ import { openEventStore } from '../event-store/open-event-store.js';
 export interface AuditTreeWorkerData {
   store: Pick<Config, 'EVENT_STORE' | 'DATA_DIR' | 'EVENT_STORE_DIR' | 'SQLITE_SYNCHRONOUS' | 'KURRENTDB_URL'>;
   algorithm: TreeHashAlgorithm;
+  /** The nice value this thread takes (0: as the thread that started it). See audit-tree-in-worker.ts. */
+  niceness: number;
 }
 
 export type AuditTreeWorkerRequest =
@@ -29,6 +32,15 @@ export type AuditTreeWorkerMessage =
 
 const port = parentPort!;
 const data = workerData as AuditTreeWorkerData;
+// Linux keeps a nice value per thread, and setpriority(0) from a thread sets that thread's own: this lowers the tree's
+// thread only. Elsewhere (macOS) it would lower the whole process, the API's own thread with it, so it is not done.
+if (data.niceness > 0 && process.platform === 'linux') {
+  try {
+    setPriority(0, data.niceness);
+  } catch {
+    // Not allowed here (a sandbox): the tree runs at the normal priority, as it did before.
+  }
+}
 const store = openEventStore(data.store);
 const tree = openAuditTree(data.store.DATA_DIR, data.algorithm);
 const runner = new ProjectionRunner(store, tree.projection());

@@ -17,7 +17,7 @@ import { eventLeafText } from '../../domain/audit/event-leaf.js';
 import { TiledMerkleTree } from '../../domain/audit/merkle-proofs.js';
 import { TileBuilder } from '../../domain/audit/tile-builder.js';
 import { TILE_WIDTH } from '../../domain/audit/tiles.js';
-import { leafHash, leafHashOfText, type TreeHashAlgorithm } from '../../domain/audit/tree-hash.js';
+import { HASH_SIZE, LeafHasher, type TreeHashAlgorithm } from '../../domain/audit/tree-hash.js';
 import type { Position } from '../../domain/event-store/event.js';
 import type { Projection, ProjectionTarget } from '../runner/projection.js';
 import { openReadModelDatabase, SqliteGenerations, tableSuffix } from '../sqlite/sqlite-generations.js';
@@ -136,6 +136,7 @@ export class AuditTree {
       return { builder, edge, edgeWidth: size % TILE_WIDTH, edgeIndex: Math.floor(size / TILE_WIDTH) };
     };
     let state = load();
+    const hasher = new LeafHasher(this.algorithm);
     const write = this.db.transaction(
       (
         tiles: { level: number; index: number; hashes: Buffer }[],
@@ -176,9 +177,8 @@ export class AuditTree {
       eventPositions: readonly Position[],
       checkpoint: Position,
     ) => {
-      const hashes = leaves.map((leaf) =>
-        typeof leaf === 'string' ? leafHashOfText(this.algorithm, leaf) : leafHash(this.algorithm, leaf),
-      );
+      const hashes = Buffer.allocUnsafe(leaves.length * HASH_SIZE);
+      for (let i = 0; i < leaves.length; i++) hasher.hashInto(leaves[i]!, hashes, i * HASH_SIZE);
       const positions: { index: number; first: number; bytes: Buffer }[] = [];
       const flush = () => {
         positions.push({

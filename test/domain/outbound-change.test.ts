@@ -13,6 +13,11 @@ describe('what the provincial library is told (R-LIB-3)', () => {
     ['ResourcePublished', false, '不予共享', null],
     ['ResourcePublished', true, '无条件共享', { change: 'corrected' }],
     ['ResourcePublished', true, '不予共享', { change: 'withdrawn', cause: 'no-longer-shared' }],
+    // A resource migrated from an old site (R-LIB-4) is published in the city: the province is told as of a publication.
+    ['ResourceMigrated', false, '无条件共享', { change: 'published' }],
+    ['ResourceMigrated', false, '不予共享', null],
+    ['ResourceMigrated', true, '有条件共享', { change: 'corrected' }],
+    ['ResourceMigrated', true, '不予共享', { change: 'withdrawn', cause: 'no-longer-shared' }],
     ['ResourceWithdrawn', true, '无条件共享', { change: 'withdrawn', cause: 'withdrawn' }],
     ['ResourceWithdrawn', false, '不予共享', null],
     ['ResourceArchived', true, '有条件共享', { change: 'archived' }],
