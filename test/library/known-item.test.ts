@@ -14,45 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRegulations } from '../../ingest/load-regulations.js';
 import { mapRegulation, type RegulationItem } from '../../ingest/national-regulations.js';
 import type { LibraryDocument } from '../../projections/library/library-document.js';
-import type { SearchIndex } from '../../projections/library/search-index.js';
 import { corpus, type LibraryPlatform, libraryPlatform, REGULATION_MAPPING } from '../support/library-platform.js';
+import { MRR_TARGET, quality, type Ranked, ranks, TOP3_TARGET } from './known-item-quality.js';
 import { type KnownItem, knownItems, QUERY_KINDS, type QueryKind } from './known-item-queries.js';
-
-const TOP3_TARGET = 0.98;
-const MRR_TARGET = 0.95;
-
-interface Ranked {
-  rank: number;
-  /** Title of the first hit, when it is not the item. */
-  first?: string;
-}
-
-/** Each item's rank in the first ten hits of its query (0: not among them). */
-async function ranks(searchIndex: SearchIndex, items: KnownItem[]): Promise<Ranked[]> {
-  const found: Ranked[] = [];
-  for (const item of items) {
-    const page = await searchIndex.search({ text: item.query, first: 10 });
-    const rank = page.hits.findIndex((h) => h.document.resourceId === item.resourceId) + 1;
-    found.push(rank === 1 ? { rank } : { rank, first: page.hits[0]?.document.metadata.title ?? '(nothing)' });
-  }
-  return found;
-}
-
-function quality(items: KnownItem[], found: Ranked[]) {
-  const inTop3 = found.filter(({ rank }) => rank > 0 && rank <= 3).length;
-  const mrr = found.reduce((sum, { rank }) => sum + (rank > 0 ? 1 / rank : 0), 0) / items.length;
-  return {
-    items: items.length,
-    top3Share: Number((inTop3 / items.length).toFixed(4)),
-    meanReciprocalRank: Number(mrr.toFixed(4)),
-    misses: items.flatMap((item, i) => {
-      const { rank, first } = found[i]!;
-      if (rank === 1) return [];
-      const why = first === item.title ? 'another version of the same title first' : `first: ${first}`;
-      return [`${item.title} ← "${item.query}" (rank ${rank || '>10'}; ${why})`];
-    }),
-  };
-}
 
 const openSearchUrl = process.env.OPENSEARCH_URL;
 
