@@ -17,6 +17,8 @@ import { AuditTreeWorker } from './audit/audit-tree-in-worker.js';
 import { type Composition, compose } from './composition.js';
 import type { Config } from './config.js';
 import { measuredEventStore } from './event-store/measured-event-store.js';
+import { OutboundLeadership } from './feed/outbound-leadership.js';
+import { OUTBOUND_LEASE_FILE, OutboundLease } from './feed/outbound-lease.js';
 import { tokenVerifier } from './token-verifier.js';
 
 export type ServedReadModels = ReadModels<keyof Composition['projections']>;
@@ -34,6 +36,8 @@ export interface ApiPlatform {
  */
 export interface ServedFeed {
   runner: ProjectionRunner;
+  /** Whether this process publishes the outbound feed or stands by for another. */
+  leadership: OutboundLeadership;
   /** Resolves once the outbound feed is live and the inbound consumer runs. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -81,10 +85,24 @@ export async function composeApiServer(config: Config, clock: () => Date = () =>
   const feedRunner = new ProjectionRunner(c.eventStore, c.feed.outbound.projection());
   metrics.watchProjections([feedRunner]);
   const { inbound, outbound } = c.feed;
+  const leadership = new OutboundLeadership({
+    runner: feedRunner,
+    interrupt: () => outbound.interrupt(),
+    lease: config.FEED_OUTBOUND === 'on' ? new OutboundLease(join(config.DATA_DIR, OUTBOUND_LEASE_FILE)) : null,
+    termMs: config.FEED_OUTBOUND_LEASE_MS,
+    onError: (error, what) => app.log.warn({ err: error }, what),
+  });
   const feedWatch: FeedWatch = {
     outbound: () => outbound.status(),
-    outboundLive: () => feedRunner.status().state === 'live',
-    outboundLag: () => feedRunner.lag(),
+    outboundRole: () => leadership.role,
+    // A standby's feed is another process's to keep live.
+    outboundLive: () => leadership.role !== 'publisher' || feedRunner.status().state === 'live',
+    outboundLag: async () => {
+      if (leadership.role === 'publisher') return feedRunner.lag();
+      if (leadership.role === 'off') return 0;
+      const head = (await c.eventStore.headPosition()) ?? 0;
+      return Math.max(0, head - (outbound.storedCheckpoint() ?? 0));
+    },
     inbound: () => inbound.status(),
     inboundLag: () => inbound.lag(),
   };
@@ -143,14 +161,14 @@ export async function composeApiServer(config: Config, clock: () => Date = () =>
     });
   const feed: ServedFeed = {
     runner: feedRunner,
+    leadership,
     async start() {
-      await feedRunner.start();
+      await leadership.start();
       await inbound.start();
     },
     async stop() {
-      outbound.interrupt();
       await inbound.stop();
-      await feedRunner.stop();
+      await leadership.stop();
     },
   };
   return { c, app, readModels, feed };

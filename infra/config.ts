@@ -95,6 +95,10 @@ const configSchema = z
       .regex(/^\S{1,500}$/, 'a URI reference (CloudEvents `source`), e.g. https://www.luan.gov.cn/resource-library')
       .default('https://www.luan.gov.cn/resource-library'),
     FEED_CREDENTIALS_FILE: z.string().min(1).optional(),
+    // One process publishes the outbound feed at a time (infra/feed/outbound-leadership.ts): processes on one
+    // DATA_DIR share a lease; replicas with their own DATA_DIR need FEED_OUTBOUND=off on all but one.
+    FEED_OUTBOUND: z.enum(['on', 'off']).default('on'),
+    FEED_OUTBOUND_LEASE_MS: z.coerce.number().int().min(1_000).max(300_000).default(10_000),
     KAFKA_BROKERS: z
       .string()
       .regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, 'a comma-separated list of host:port')

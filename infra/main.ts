@@ -19,7 +19,13 @@ async function main(): Promise<void> {
 
   // The provincial feed (R-LIB-3) follows the log like a projection; a broker that does not answer is waited for.
   feed.start().then(
-    () => app.log.info({ feed: c.feed.outbound.status() }, 'provincial feed live'),
+    () =>
+      app.log.info(
+        { feed: c.feed.outbound.status(), role: feed.leadership.role },
+        feed.leadership.role === 'publisher'
+          ? 'provincial feed live'
+          : 'provincial feed: another process publishes the outbound feed, or FEED_OUTBOUND=off',
+      ),
     (error: unknown) => app.log.error({ err: error, feed: feed.runner.status() }, 'provincial feed stopped'),
   );
 

@@ -14,7 +14,9 @@ export interface FeedWatch {
     publishFailures: number;
     lastError: string | null;
   };
-  /** Whether the outbound projection follows the log live. */
+  /** Whether this process publishes the outbound feed, stands by for another process, or never does. */
+  outboundRole: () => 'publisher' | 'standby' | 'off';
+  /** Whether the outbound projection follows the log live (a standby's is another process's). */
   outboundLive: () => boolean;
   /** Log head minus the last acknowledged position. */
   outboundLag: () => Promise<number>;
@@ -46,6 +48,14 @@ export function watchFeed(registry: Registry, watch: FeedWatch): void {
     registers,
     async collect() {
       this.set(await watch.outboundLag());
+    },
+  });
+  new Gauge({
+    name: 'feed_outbound_publisher',
+    help: 'Whether this process publishes the outbound provincial feed (1) or stands by for another process (0)',
+    registers,
+    collect() {
+      this.set(watch.outboundRole() === 'publisher' ? 1 : 0);
     },
   });
   new Gauge({
@@ -102,10 +112,12 @@ export function feedReadiness(watch: FeedWatch, maxLag: number): ReadinessCheck 
     const lag = await watch.outboundLag();
     const inboundLag = await watch.inboundLag().catch(() => null);
     const live = watch.outboundLive();
+    const role = watch.outboundRole();
     return {
       name: 'feed',
-      ready: live && lag <= maxLag && inbound.state === 'running',
-      outbound: { ...outbound, live, lag },
+      // A standby answers for its own part only: the publisher's lag is the publisher's readiness.
+      ready: live && (role !== 'publisher' || lag <= maxLag) && inbound.state === 'running',
+      outbound: { ...outbound, role, live, lag },
       inbound: { ...inbound, lag: inboundLag },
     };
   };

@@ -7,17 +7,11 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Platform } from '../../domain/platform.js';
-import { loadConfig } from '../../infra/config.js';
 import { createDemoPlatform } from '../../infra/demo-platform.js';
 import { openSqliteEventStore } from '../../infra/event-store/sqlite-event-store.js';
-import { localSigningKey } from '../../infra/token-verifier.js';
-import { sampleMetadata } from '../support/fixtures.js';
+import { type PortalTokens, portalTokens, publishThrough } from '../support/publish-through.js';
 import { eventually, type ServerProcess, startServerProcess } from '../support/server-process.js';
 import { tempDir } from '../support/temp-dir.js';
-
-const DRAFT = `mutation($input: DraftResourceInput!) { draftResource(input: $input) { resourceId } }`;
-const step = (name: string) => `mutation($id: ID!) { ${name}(input: { resourceId: $id }) { status } }`;
-const PUBLISH = `mutation($id: ID!) { publishResource(input: { resourceId: $id, columnIds: ["policies"] }) { indexNumber } }`;
 
 function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
@@ -36,16 +30,14 @@ function cli(args: string[], env: Record<string, string>): Promise<{ code: numbe
 describe('R-LIB-3: the reference consumer follows a server process', () => {
   const dir = tempDir('feed-follow');
   const env = { DATA_DIR: dir.path, AUDIT_CHECKPOINT_INTERVAL_MS: '0' };
-  const tokens: Record<string, string> = {};
+  let tokens: PortalTokens;
   let server: ServerProcess;
 
   beforeAll(async () => {
     const store = openSqliteEventStore(dir.path);
     await createDemoPlatform(new Platform(store));
     await store.close();
-    const key = await localSigningKey(loadConfig(env));
-    for (const who of ['portal-editor', 'portal-editor2', 'portal-reviewer', 'portal-approver'])
-      tokens[who] = await key.issue(who);
+    tokens = await portalTokens(env);
     server = await startServerProcess(env);
     await eventually('server ready', () => server.ready(), 120_000);
   }, 180_000);
@@ -60,28 +52,8 @@ describe('R-LIB-3: the reference consumer follows a server process', () => {
     expect(issued.code, issued.err).toBe(0);
     const credential = issued.out.trim();
 
-    const resourceId = 'feed-follow-1';
     const title = '关于省级资源库对接测试的通知';
-    const drafted = await server.gql(
-      DRAFT,
-      { input: { resourceId, siteId: 'portal', metadata: sampleMetadata({ title }) } },
-      tokens['portal-editor'],
-    );
-    expect(drafted.errors).toBeUndefined();
-    for (const [mutation, who] of [
-      ['submitResource', 'portal-editor'],
-      ['passFirstReview', 'portal-editor2'],
-      ['passSecondReview', 'portal-reviewer'],
-      ['passFinalReview', 'portal-approver'],
-    ] as const)
-      expect((await server.gql(step(mutation), { id: resourceId }, tokens[who])).errors, mutation).toBeUndefined();
-    const published = await server.gql<{ publishResource: { indexNumber: string } }>(
-      PUBLISH,
-      { id: resourceId },
-      tokens['portal-approver'],
-    );
-    expect(published.errors).toBeUndefined();
-    const indexNumber = published.data!.publishResource.indexNumber;
+    const indexNumber = await publishThrough(server, tokens, 'feed-follow-1', title);
 
     const follow = { ...env, FEED_URL: server.url, FEED_CREDENTIAL: credential };
     let lines: Array<{ key: string; event: Record<string, unknown> }> = [];
