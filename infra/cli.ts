@@ -187,8 +187,8 @@ async function feedCommand(config: Config, args: string[]): Promise<void> {
       partition: wholeNumber(args, 'partition'),
       ...(out ? { out } : {}),
       untilEnd: args.includes('--until-end'),
-      url: process.env.FEED_URL ?? `http://${host}:${config.PORT}`,
-      credential: process.env.FEED_CREDENTIAL,
+      url: config.FEED_URL ?? `http://${host}:${config.PORT}`,
+      ...(config.FEED_CREDENTIAL ? { credential: config.FEED_CREDENTIAL } : {}),
       group: option(args, 'group'),
       signal: controller.signal,
     });

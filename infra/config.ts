@@ -98,6 +98,9 @@ const configSchema = z
     // One process publishes the outbound feed at a time (infra/feed/outbound-leadership.ts): processes on one
     // DATA_DIR share a lease; replicas with their own DATA_DIR need FEED_OUTBOUND=off on all but one.
     FEED_OUTBOUND: z.enum(['on', 'off']).default('on'),
+    // Read by `npm run cli -- feed follow` only (the province's reference consumer); the server never reads them.
+    FEED_URL: z.url({ protocol: /^https?$/, error: 'an http or https URL, e.g. http://127.0.0.1:4000' }).optional(),
+    FEED_CREDENTIAL: z.string().min(1).optional(),
     FEED_OUTBOUND_LEASE_MS: z.coerce.number().int().min(1_000).max(300_000).default(10_000),
     KAFKA_BROKERS: z
       .string()
