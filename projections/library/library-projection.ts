@@ -27,9 +27,10 @@ import type { LibraryGeneration, SearchIndex } from './search-index.js';
 /**
  * 2: placements of pushed resources accepted by other sites. 3: the embedded index keeps two-character words in its
  * bigram columns only. (Migrated resources and the provincial library's events came later without a new version:
- * no log written before held any, so every generation built before is what this code builds.)
+ * no log written before held any, so every generation built before is what this code builds.) 4: both indexes keep
+ * each title's key (the title typed whole ranks with the identifiers).
  */
-export const LIBRARY_PROJECTION_VERSION = 3;
+export const LIBRARY_PROJECTION_VERSION = 4;
 
 const schemas = { ...resourceEventSchemas, ...siteEventSchemas, ...pushEventSchemas, ...provincialEventSchemas };
 

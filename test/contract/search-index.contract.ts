@@ -423,6 +423,19 @@ export function searchIndexContract(adapter: string, open: (options?: OpenOption
         expect(ids(await index.search({ text: '网站 集约化' }))).toEqual(['res-b-run', 'res-a-apart']);
       });
 
+      it('ranks the document whose whole title the text is first, above longer titles that repeat it', async () => {
+        // The longer titles hold the shorter whole, and their bodies name it again and again.
+        const amending = '本决定对《安全生产许可证条例》作如下修改。安全生产许可证条例自公布之日起施行。'.repeat(6);
+        await library([
+          doc('res-a-amendment', 1, '国务院关于修改《安全生产许可证条例》的决定', amending),
+          doc('res-b-exact', 2, '安全生产许可证条例', '为了严格规范安全生产条件，制定本条例。'),
+          doc('res-c-second', 3, '安全生产许可证条例（二）', amending),
+        ]);
+        for (const text of ['安全生产许可证条例', '《安全生产许可证条例》', '安全生产许可证条例 ']) {
+          expect(ids(await index.search({ text }))[0], text).toBe('res-b-exact');
+        }
+      });
+
       it('finds a document by its index number, or its document number in any bracket variant, as the whole text', async () => {
         await library(sampleLibrary());
         const shipping = sampleLibrary()[2]!;

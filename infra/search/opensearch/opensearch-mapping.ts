@@ -58,6 +58,7 @@ export const GENERATION_INDEX: API.Indices_Create_RequestBody = {
       written_at: { type: 'date', format: 'yyyy-MM-dd' },
       first_published_ms: { type: 'long' },
       index_number: keyword,
+      title_key: keyword,
       doc_number: keyword,
       document: { type: 'object', enabled: false },
     },
@@ -98,6 +99,7 @@ export function storedDocument(document: LibraryDocument): StoredDocument {
     written_at: metadata.writtenAt ?? null,
     first_published_ms: fields.firstPublishedMs,
     index_number: document.indexNumber.trim(),
+    title_key: fields.titleKey,
     doc_number: fields.docNumber,
     document,
   };

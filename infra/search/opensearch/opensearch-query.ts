@@ -14,7 +14,7 @@
  */
 import type { API } from '@opensearch-project/opensearch';
 import { bigramTokens, type TermPattern } from '../shared/chinese-text.js';
-import { docNumberKey } from '../shared/search-fields.js';
+import { docNumberKey, titleKey } from '../shared/search-fields.js';
 import type { NormalisedFilters, ParsedSearch, QueryTerm } from '../shared/search-query.js';
 
 type Query = Record<string, unknown>;
@@ -59,7 +59,7 @@ function classBoosts(parsed: ParsedSearch): Query[] {
   ];
 }
 
-/** Documents whose index number, document number or publisher is the text (ParsedSearch.identifier). */
+/** Documents whose index number, document number, publisher or title key is the text's (ParsedSearch.identifier). */
 function identifierQuery({ text, names }: { text: string; names: string[] }): Query {
   const docNumber = docNumberKey(text);
   return {
@@ -67,6 +67,7 @@ function identifierQuery({ text, names }: { text: string; names: string[] }): Qu
       should: [
         { terms: { index_number: [...new Set([text, text.toUpperCase()])] } },
         ...(docNumber === null ? [] : [{ term: { doc_number: docNumber } }]),
+        ...(titleKey(text) === '' ? [] : [{ term: { title_key: titleKey(text) } }]),
         { terms: { publisher: names } },
       ],
       minimum_should_match: 1,

@@ -10,6 +10,8 @@ import { plainText } from './plain-text.js';
 export interface SearchFields {
   /** Display text (see chinese-text.ts) of the title. */
   title: string;
+  /** The title as titleKey makes it, for the text typed as the whole title. */
+  titleKey: string;
   /** Subtitle, summary, keywords, document number and publisher, one per line. */
   meta: string;
   /** Display text of the body without its markup. */
@@ -44,6 +46,18 @@ export function docNumberKey(docNumber: string): string | null {
   return normalised.flagged ? null : normalised.value;
 }
 
+/**
+ * A title as people type it whole, compared without what they leave out or spell another way: NFKC (full-width
+ * letters and digits), letters in lower case, no spaces, punctuation or symbols (《》、（）“”·). A text whose key is a
+ * document's title key is that document's title typed whole, which ranks it with its identifiers.
+ */
+export function titleKey(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]/gu, '');
+}
+
 export function searchFields(document: LibraryDocument): SearchFields {
   const metadata = document.metadata;
   const docNumber = metadata.docNumber === undefined ? null : (docNumberKey(metadata.docNumber) ?? metadata.docNumber);
@@ -55,6 +69,7 @@ export function searchFields(document: LibraryDocument): SearchFields {
   const [subjectTop = metadata.subject] = metadata.subject.split(SUBJECT_SEPARATOR);
   return {
     title: displayText(metadata.title),
+    titleKey: titleKey(metadata.title),
     meta,
     body: metadata.body === undefined ? '' : displayText(plainText(metadata.body, metadata.format)),
     subject: metadata.subject,

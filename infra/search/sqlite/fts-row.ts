@@ -36,6 +36,7 @@ export const DOCUMENT_COLUMNS = [
   'site_id',
   'index_number',
   'doc_number',
+  'title_key',
 ] as const;
 
 export const FULL_TEXT_COLUMNS = ['title_w', 'meta_w', 'body_w', 'title_b', 'meta_b', 'body_b'] as const;
@@ -65,6 +66,7 @@ export function ftsRow(document: LibraryDocument): FtsRow {
       document.siteId,
       document.indexNumber.trim(),
       fields.docNumber,
+      fields.titleKey,
     ],
     json: JSON.stringify(document),
     texts: [title!.words, meta!.words, body!.words, title!.bigrams, meta!.bigrams, body!.bigrams],

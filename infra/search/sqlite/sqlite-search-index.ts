@@ -40,7 +40,7 @@ import {
 
 export const SEARCH_INDEX_FILE = 'library.sqlite';
 /** Bump when the tables change shape: existing files are then rebuilt rather than misread. */
-export const SEARCH_INDEX_SCHEMA_VERSION = 3;
+export const SEARCH_INDEX_SCHEMA_VERSION = 4;
 const GENERATION_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 const STATEMENT_CACHE_SIZE = 500;
 

@@ -39,7 +39,7 @@ import type { SearchHit, SearchPage } from '../../../projections/library/search-
 import { bigramTokens, isHanPair, type TermPattern } from '../shared/chinese-text.js';
 import { documentHighlights, termMatcher } from '../shared/highlight.js';
 import { encodeCursor } from '../shared/search-cursor.js';
-import { docNumberKey } from '../shared/search-fields.js';
+import { docNumberKey, titleKey } from '../shared/search-fields.js';
 import type { ParsedSearch, QueryTerm } from '../shared/search-query.js';
 import type { FacetColumns } from './facet-columns.js';
 import type { RankedHit, RankingCache } from './ranking-cache.js';
@@ -118,7 +118,7 @@ function titleExpression(parsed: ParsedSearch): string {
 
 /**
  * What relevance ranks by before bm25 (and a broad search before dates), one bit each, the weightiest highest: the
- * text is the document's index number, document number or publisher; the text stands as one run in its title; every
+ * text is the document's index number, document number, publisher or whole title; the text stands as one run in its title; every
  * term is in its title; the text stands as one run anywhere. A text of one word or phrase is its own run, so for it
  * the two title bits go together and every match has the run bit.
  */
@@ -140,14 +140,14 @@ function union(a: Int32Array, b: Int32Array): Int32Array {
   return merged.subarray(0, n);
 }
 
-/** The documents whose index number, document number or publisher is the text (see ParsedSearch.identifier). */
+/** The documents whose index number, document number, publisher or title key is the text's (see ParsedSearch.identifier). */
 function identifierIds(context: SearchContext, t: GenerationTables, parsed: ParsedSearch): Int32Array {
   if (parsed.identifier === null) return new Int32Array(0);
   const { text, names } = parsed.identifier;
   const numbered = context
-    .prepare(`SELECT id FROM ${t.docs} WHERE index_number IN (?, ?) OR doc_number = ?`)
+    .prepare(`SELECT id FROM ${t.docs} WHERE index_number IN (?, ?) OR doc_number = ? OR title_key = ?`)
     .pluck()
-    .all(text, text.toUpperCase(), docNumberKey(text)) as number[];
+    .all(text, text.toUpperCase(), docNumberKey(text), titleKey(text) || null) as number[];
   const ids = new Set([...numbered, ...context.columns.withPublisher(names)]);
   return Int32Array.from(ids).sort();
 }

@@ -69,10 +69,12 @@ export function createGenerationTables(db: Database.Database, id: number): void 
       validity TEXT,
       site_id TEXT NOT NULL,
       index_number TEXT NOT NULL,
-      doc_number TEXT
+      doc_number TEXT,
+      title_key TEXT NOT NULL
     );
     CREATE INDEX ${t.docs}_index_number ON ${t.docs} (index_number);
     CREATE INDEX ${t.docs}_doc_number ON ${t.docs} (doc_number) WHERE doc_number IS NOT NULL;
+    CREATE INDEX ${t.docs}_title_key ON ${t.docs} (title_key);
     CREATE INDEX ${t.docs}_by_date ON ${t.docs} (status, first_published_ms, resource_id);
     -- Kept apart from the filter columns so that scanning those never reads the documents' pages.
     CREATE TABLE ${t.json} (id INTEGER PRIMARY KEY, document TEXT NOT NULL);
