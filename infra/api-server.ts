@@ -80,6 +80,13 @@ export async function composeApiServer(config: Config, clock: () => Date = () =>
       requestMs: config.HTTP_REQUEST_TIMEOUT_MS,
       idleMs: config.HTTP_IDLE_TIMEOUT_MS,
     },
+    subscriptions: {
+      // Derived from the audit key, which every process of one platform shares: a cursor resumes on any of them.
+      cursorSecret: c.auditSigner.deriveSecret('resource-library subscription cursors'),
+      resumeWindowHours: config.SUBSCRIPTION_RESUME_WINDOW_HOURS,
+      bufferBytes: config.SUBSCRIPTION_BUFFER_BYTES,
+      perIdentity: config.SUBSCRIPTIONS_PER_IDENTITY,
+    },
     logLevel: config.LOG_LEVEL,
   });
   return { c, app, readModels };
