@@ -4,6 +4,7 @@
  * and listening is left to them.
  */
 import type { FastifyInstance } from 'fastify';
+import { CURSOR_SECRET_PURPOSE } from '../graphql/live-updates/cursor.js';
 import { Metrics } from '../graphql/operations/metrics.js';
 import { buildServer } from '../graphql/server.js';
 import { watchSupervision } from '../graphql/supervision/supervision-metrics.js';
@@ -82,7 +83,7 @@ export async function composeApiServer(config: Config, clock: () => Date = () =>
     },
     subscriptions: {
       // Derived from the audit key, which every process of one platform shares: a cursor resumes on any of them.
-      cursorSecret: c.auditSigner.deriveSecret('resource-library subscription cursors'),
+      cursorSecret: c.auditSigner.deriveSecret(CURSOR_SECRET_PURPOSE),
       resumeWindowHours: config.SUBSCRIPTION_RESUME_WINDOW_HOURS,
       bufferBytes: config.SUBSCRIPTION_BUFFER_BYTES,
       perIdentity: config.SUBSCRIPTIONS_PER_IDENTITY,

@@ -23,6 +23,9 @@ export interface MessagePlace {
   recordedAt: string;
 }
 
+/** What the cursor secret is derived for, from the platform's key material (see api-server.ts). */
+export const CURSOR_SECRET_PURPOSE = 'resource-library subscription cursors';
+
 const VERSION = '1';
 /** 96 bits of HMAC-SHA-256: far beyond guessing, and short. */
 const MAC_CHARS = 16;

@@ -6,7 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CursorCodec } from '../../graphql/live-updates/cursor.js';
+import { CURSOR_SECRET_PURPOSE, CursorCodec } from '../../graphql/live-updates/cursor.js';
+import { TOPICS } from '../../graphql/live-updates/topics.js';
 import { type ApiServer, startApiServer } from '../support/api-server.js';
 import { sampleMetadata } from '../support/fixtures.js';
 import { PROBE, pushSubscriptionStarted } from '../support/push-subscription.js';
@@ -125,6 +126,62 @@ describe('subscriptions that resume from a cursor', () => {
     expect((await next(middle, 'reviewQueueChanged')).resourceId).toBe('resume-6');
     await back.close();
     await middle.close();
+  });
+
+  it('writes while the missed messages are replayed fall neither between replay and live nor twice', async () => {
+    const first = await queueSubscription('portal-approver');
+    await draft('race-0');
+    const cursor = (await next(first, 'reviewQueueChanged')).cursor!;
+    await first.close();
+    const missed = Array.from({ length: 30 }, (_, i) => `race-a${i}`);
+    for (const id of missed) await draft(id);
+    await api.settle();
+
+    // Resumed while ten more drafts are being written: some land before the replay reads the head, some after.
+    const back = await queueSubscription('portal-approver', cursor);
+    const during = Array.from({ length: 10 }, (_, i) => `race-b${i}`);
+    const writing = (async () => {
+      for (const id of during) await draft(id);
+    })();
+    const received = [];
+    for (let i = 0; i < missed.length + during.length; i++) received.push(await next(back, 'reviewQueueChanged'));
+    await writing;
+    await draft('race-c');
+    received.push(await next(back, 'reviewQueueChanged'));
+    expect(received.map((m) => m.resourceId)).toEqual([...missed, ...during, 'race-c']);
+    await back.close();
+  });
+
+  it('a live message that comes late, for a change the replay already sent, is not sent twice', async () => {
+    const watcher = await queueSubscription('portal-editor2');
+    const first = await queueSubscription('portal-approver');
+    await draft('late-0');
+    const cursor = (await next(first, 'reviewQueueChanged')).cursor!;
+    await first.close();
+    const missed = ['late-1', 'late-2', 'late-3', 'late-4'];
+    for (const id of missed) await draft(id);
+    await next(watcher, 'reviewQueueChanged');
+    const sent = [];
+    for (const _ of missed) sent.push(await next(watcher, 'reviewQueueChanged'));
+
+    const back = api.subscribe(QUEUE, { after: cursor }, tokens['portal-approver']);
+    const arrived = back.next();
+    await subscriptionStarted(api, arrived, 'reviewQueueChanged', 'portal');
+    // The same messages again, as a live feed lagging behind the replay would publish them.
+    const codec = new CursorCodec(api.c.auditSigner.deriveSecret(CURSOR_SECRET_PURPOSE));
+    for (const { cursor: c, ...model } of sent)
+      await api.app.graphql.pubsub.publish({
+        topic: TOPICS.reviewQueueChanged,
+        payload: { reviewQueueChanged: { ...model, siteId: 'portal' }, place: codec.decode('reviewQueueChanged', c!) },
+      });
+    await draft('late-5');
+    const received = [(await arrived) as Message]
+      .map((m) => m.data!.reviewQueueChanged!)
+      .filter((m) => m.resourceId !== PROBE);
+    while (received.length < missed.length + 1) received.push(await next(back, 'reviewQueueChanged'));
+    expect(received.map((m) => m.resourceId)).toEqual([...missed, 'late-5']);
+    await back.close();
+    await watcher.close();
   });
 
   it('R-PUSH-1: a push subscriber that reconnects after a network cut misses nothing', async () => {
