@@ -113,6 +113,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     leases: new SubscriptionLeases(limits.perIdentity),
     resumeWindowHours: limits.resumeWindowHours,
     bufferBytes: limits.bufferBytes,
+    countError: (code) => metrics.errors.inc({ code }),
   };
   const app = Fastify({
     logger: { level: options.logLevel ?? 'info' },

@@ -52,6 +52,8 @@ export interface MessageStreamOptions {
   authorise(): Promise<void>;
   /** Called once, however the stream ends. */
   onEnd(): void;
+  /** Called when the subscriber is found too slow (for the metrics). */
+  onTooSlow(): void;
 }
 
 /** Events read per page while replaying. */
@@ -177,34 +179,39 @@ export class MessageStream implements AsyncIterableIterator<Record<string, unkno
     const { eventStore, topic, field } = this.o;
     let readAfter = after.prev;
     let prev = after.prev;
-    do {
-      // Live messages that arrive from here on are held; those dropped before are of events up to this head.
-      this.overflowed = false;
-      const head = await eventStore.headPosition();
-      if (head === null) return;
-      while (readAfter === null || readAfter < head) {
-        const events = await eventStore.readAll({
-          ...(readAfter === null ? {} : { after: readAfter }),
-          maxCount: REPLAY_PAGE,
-          filter: topic.filter,
-        });
-        const upToHead = events.filter((e) => e.position <= head);
-        for (const event of upToHead) {
-          if (topic.concerns(event)) {
-            for (const [ordinal, model] of (await topic.messages(event)).entries()) {
-              const payload: Published = {
-                [field]: model,
-                place: { prev, position: event.position, ordinal, recordedAt: event.recordedAt },
-              };
-              if (!this.isSent(payload) && this.o.concerns(payload)) yield payload;
+    try {
+      do {
+        // Live messages that arrive from here on are held; those dropped before are of events up to this head.
+        this.overflowed = false;
+        const head = await eventStore.headPosition();
+        if (head === null) return;
+        while (readAfter === null || readAfter < head) {
+          const events = await eventStore.readAll({
+            ...(readAfter === null ? {} : { after: readAfter }),
+            maxCount: REPLAY_PAGE,
+            filter: topic.filter,
+          });
+          const upToHead = events.filter((e) => e.position <= head);
+          for (const event of upToHead) {
+            if (topic.concerns(event)) {
+              for (const [ordinal, model] of (await topic.messages(event)).entries()) {
+                const payload: Published = {
+                  [field]: model,
+                  place: { prev, position: event.position, ordinal, recordedAt: event.recordedAt },
+                };
+                if (!this.isSent(payload) && this.o.concerns(payload)) yield payload;
+              }
             }
+            prev = event.position;
+            readAfter = event.position;
           }
-          prev = event.position;
-          readAfter = event.position;
+          if (upToHead.length < events.length || events.length < REPLAY_PAGE) break;
         }
-        if (upToHead.length < events.length || events.length < REPLAY_PAGE) break;
-      }
-    } while (this.overflowed && !this.ended);
+      } while (this.overflowed && !this.ended);
+    } finally {
+      // In the same step as the last look at `overflowed`: a message arriving from now on is live and kept.
+      this.replaying = false;
+    }
   }
 
   /** Ends the subscription as too slow: an error frame and a close frame, both behind what the socket holds already. */
@@ -212,6 +219,7 @@ export class MessageStream implements AsyncIterableIterator<Record<string, unkno
     if (this.ended) return;
     const error = new SubscriberTooSlow(this.o.field, this.lastCursor, this.o.boundBytes);
     this.finish();
+    this.o.onTooSlow();
     const { socket, id } = this.o;
     try {
       socket.send(JSON.stringify({ type: 'error', id, payload: formatErrors([error]).errors }));

@@ -30,6 +30,8 @@ export interface LiveFeed {
   resumeWindowHours: number;
   /** Bytes that may wait for a subscriber before it is too slow. */
   bufferBytes: number;
+  /** Counts an error the server sent on a socket itself, outside mercurius (metrics.ts `errors`). */
+  countError(code: string): void;
 }
 
 /** The subscription socket's context, beyond what every resolver gets (server.ts). */
@@ -88,6 +90,7 @@ export function liveSubscription<Args extends { after?: string | null }, Payload
         concerns: (payload: Published) => subscription.concerns(payload as Payload, args),
         authorise: async () => subscription.authorise({ ...context, viewer: await context.viewerNow() }, args),
         onEnd: release,
+        onTooSlow: () => live.countError('SUBSCRIBER_TOO_SLOW'),
       }) as AsyncIterable<unknown> as AsyncIterable<Payload>;
     },
   };

@@ -191,6 +191,7 @@ describe('slow subscribers cannot hurt the others', () => {
       expect(Buffer.byteLength(s.closed!.reason)).toBeLessThanOrEqual(123);
       if (last) expect(s.closed!.reason).toBe(`SUBSCRIBER_TOO_SLOW: resume resourcePublished after ${last}`);
     }
+    expect(await run.api.scrapeMetrics()).toContain(`graphql_errors_total{code="SUBSCRIBER_TOO_SLOW"} ${STALLED}`);
   });
 
   it('a closed subscriber resumes from the cursor in its close reason and receives exactly the rest', async () => {
