@@ -6,106 +6,22 @@
  * receives every publication. The server's RSS before and after is printed, with and without the bound, for the
  * report; it is not asserted (memory on a shared machine is no test).
  */
-import { once } from 'node:events';
-import type { Socket } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { TOO_SLOW_CLOSE_CODE } from '../../graphql/live-updates/subscription-errors.js';
-import { type ApiServer, startApiServer } from '../support/api-server.js';
+import { startApiServer } from '../support/api-server.js';
 import { sampleMetadata } from '../support/fixtures.js';
-import { PROBE } from '../support/push-subscription.js';
+import { RawSubscriber } from '../support/raw-subscriber.js';
 import { subscriptionStarted } from '../support/subscription-probe.js';
 
 const DRAFT = `mutation($input: DraftResourceInput!) { draftResource(input: $input) { resourceId } }`;
 const step = (name: string) => `mutation($id: ID!) { ${name}(input: { resourceId: $id }) { resourceId } }`;
 const PUBLISH = `mutation($id: ID!) { publishResource(input: { resourceId: $id, columnIds: ["city-news"] }) { status } }`;
-const PUBLISHED = `subscription($after: String) { resourcePublished(siteId: "portal", after: $after) { id title metadata cursor } }`;
 
 const STALLED = 6;
 const RESOURCES = 20;
 const BODY = '推进全市政府网站集约化平台统一信息资源库建设，规范信息发布、共享和推送。'.repeat(4_700); // ~500 KB of UTF-8
-
-interface Frame {
-  type: string;
-  id?: string;
-  payload?: {
-    data?: { resourcePublished: { id: string; cursor: string | null } };
-    [index: number]: { message: string; extensions: { code: string; cursor?: string | null } };
-  };
-}
-
-/** A raw graphql-transport-ws client: subscribed, then it can stop and start reading at the TCP level. */
-class RawSubscriber {
-  readonly frames: Frame[] = [];
-  closed: { code: number; reason: string } | null = null;
-  private readonly ws: WebSocket;
-  private readonly waiters: Array<() => void> = [];
-
-  constructor(url: string) {
-    this.ws = new WebSocket(url, 'graphql-transport-ws');
-    this.ws.on('message', (data) => {
-      const frame = JSON.parse(data.toString()) as Frame & { payload?: { data?: { resourcePublished: object } } };
-      // The bodies are not kept: the memory measured is the server's (this process hosts both).
-      if (frame.payload?.data?.resourcePublished)
-        delete (frame.payload.data.resourcePublished as { metadata?: unknown }).metadata;
-      this.frames.push(frame);
-      for (const wake of this.waiters.splice(0)) wake();
-    });
-    this.ws.on('close', (code, reason) => {
-      this.closed = { code, reason: reason.toString() };
-      for (const wake of this.waiters.splice(0)) wake();
-    });
-  }
-
-  async until(done: () => boolean): Promise<void> {
-    while (!done()) {
-      if (this.closed) throw new Error(`closed ${JSON.stringify(this.closed)} after ${this.frames.length} frames`);
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
-    }
-  }
-
-  async subscribe(api: ApiServer, token: string, after?: string): Promise<void> {
-    if (this.ws.readyState !== WebSocket.OPEN) await once(this.ws, 'open');
-    this.ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
-    await this.until(() => this.frames.some((f) => f.type === 'connection_ack'));
-    this.ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: PUBLISHED, variables: { after } } }));
-    if (!after)
-      await subscriptionStarted(
-        api,
-        this.until(() => this.frames.some((f) => f.type === 'next' || f.type === 'error')).then(() => {
-          if (this.frames.some((f) => f.type === 'error')) throw new Error(JSON.stringify(this.frames));
-          return true;
-        }),
-        'resourcePublished',
-        'portal',
-      );
-  }
-
-  private get socket(): Socket {
-    return (this.ws as unknown as { _socket: Socket })._socket;
-  }
-
-  stopReading(): void {
-    this.socket.pause();
-  }
-
-  startReading(): void {
-    this.socket.resume();
-  }
-
-  /** The publications received, probes left out. */
-  get published(): Array<{ id: string; cursor: string | null }> {
-    return this.frames
-      .filter((f) => f.type === 'next' && f.payload?.data?.resourcePublished.id !== PROBE)
-      .map((f) => f.payload!.data!.resourcePublished);
-  }
-
-  close(): void {
-    this.ws.terminate();
-  }
-}
 
 const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
@@ -129,9 +45,10 @@ async function scenario(env: Record<string, string>) {
   };
   const url = `${api.url.replace('http', 'ws')}/graphql`;
   const reader = new RawSubscriber(url);
-  await reader.subscribe(api, tokens['portal-webmaster']!);
+  const started = (first: Promise<boolean>) => subscriptionStarted(api, first, 'resourcePublished', 'portal');
+  await reader.subscribe(tokens['portal-webmaster']!, undefined, started);
   const stalled = Array.from({ length: STALLED }, () => new RawSubscriber(url));
-  for (const s of stalled) await s.subscribe(api, tokens['portal-reviewer']!);
+  for (const s of stalled) await s.subscribe(tokens['portal-reviewer']!, undefined, started);
   for (const s of stalled) s.stopReading();
 
   const before = memory();
@@ -195,11 +112,11 @@ describe('slow subscribers cannot hurt the others', () => {
   });
 
   it('a closed subscriber resumes from the cursor in its close reason and receives exactly the rest', async () => {
-    const { api, tokens, url, stalled } = run;
+    const { tokens, url, stalled } = run;
     const slow = stalled.find((s) => s.published.length > 0) ?? stalled[0]!;
     const cursor = slow.closed!.reason.split(' after ')[1];
     const again = new RawSubscriber(url);
-    await again.subscribe(api, tokens['portal-reviewer']!, cursor);
+    await again.subscribe(tokens['portal-reviewer']!, cursor);
     await again.until(() => again.published.length >= RESOURCES - slow.published.length);
     expect([...slow.published, ...again.published].map((p) => p.id)).toEqual(inOrder(RESOURCES));
     again.close();

@@ -10,6 +10,7 @@ import { eventStoreBenchmark } from './eventstore.js';
 import { libraryBenchmark } from './library.js';
 import { loadBenchmark } from './load.js';
 import { pushBenchmark } from './push.js';
+import { slowSubscribersBenchmark } from './slow-subscribers.js';
 import { supervisionBenchmark } from './supervision.js';
 
 const benchmarks: Record<string, () => Promise<unknown>> = {
@@ -18,6 +19,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   library: libraryBenchmark,
   api: apiBenchmark,
   push: pushBenchmark,
+  'slow-subscribers': slowSubscribersBenchmark,
   load: loadBenchmark,
   audit: auditBenchmark,
   supervision: supervisionBenchmark,
