@@ -37,6 +37,8 @@ export class RequestRefused extends Error {
     readonly statusCode = 400,
     readonly details: FieldProblem[] = [],
     readonly category: Category = 'BAD_USER_INPUT',
+    /** Set when the refusal ends a subscription: where the client resumes from (null: nothing was sent yet). */
+    readonly cursor?: string | null,
   ) {
     super(message);
     this.name = 'RequestRefused';
@@ -60,6 +62,8 @@ export interface ErrorExtensions {
   messageZh?: string;
   details?: FieldProblem[];
   rule?: string;
+  /** Of an error that ends a subscription: the cursor of the last message it sent, to resume from. */
+  cursor?: string | null;
 }
 
 const CATEGORIES: readonly string[] = [
@@ -108,7 +112,11 @@ export function describeError(error: unknown): { message: string; extensions: Er
     return { message: error.message, extensions: { code: error.code, category: error.category } };
   if (error instanceof RequestRefused) {
     const details = error.details.length > 0 ? { details: error.details } : {};
-    return { message: error.message, extensions: { code: error.code, category: error.category, ...details } };
+    const cursor = error.cursor !== undefined ? { cursor: error.cursor } : {};
+    return {
+      message: error.message,
+      extensions: { code: error.code, category: error.category, ...details, ...cursor },
+    };
   }
   const framework = error as FrameworkError | undefined;
   const status = typeof framework?.statusCode === 'number' ? framework.statusCode : 0;

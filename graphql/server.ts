@@ -23,8 +23,12 @@ import { BudgetSpent, CostBudget, costOf } from './cost-budget.js';
 import { formatErrors, OperationErrors } from './errors.js';
 import exportRoutes from './export/export-routes.js';
 import graphiql from './graphiql/graphiql.js';
+import { CursorCodec } from './live-updates/cursor.js';
+import { topicMessages } from './live-updates/live-messages.js';
 import { liveUpdates } from './live-updates/live-updates.js';
+import type { LiveFeed } from './live-updates/site-subscription.js';
 import { formatSocketErrors } from './live-updates/socket-errors.js';
+import { SubscriptionLeases } from './live-updates/subscription-leases.js';
 import type { Metrics } from './operations/metrics.js';
 import operations, { OPERATIONS_ROUTES, type ReadinessCheck } from './operations/operations.js';
 import { QUERY_LIMITS, queryCostRule } from './query-cost.js';
@@ -32,7 +36,6 @@ import requestGuard, { guardOperations, requestedOperation } from './request-gua
 import { loaders, resolvers } from './resolvers.js';
 import { typeDefs } from './schema/type-defs.js';
 import summaryRoutes from './supervision/summary-routes.js';
-import { workOrderUpdates } from './supervision/work-order-updates.js';
 
 export interface ServerOptions {
   eventStore: EventStore;
@@ -56,8 +59,25 @@ export interface ServerOptions {
   /** Operation names that keep their own label in the metrics; any other name counts as "other". */
   metricsOperationNames?: readonly string[];
   timeouts?: HttpTimeouts;
+  subscriptions: SubscriptionSettings;
   logLevel?: string;
 }
+
+/** How subscriptions resume and how far a subscriber may fall behind; see DEFAULT_SUBSCRIPTION_LIMITS. */
+export interface SubscriptionSettings {
+  /** Keys the HMAC of cursors: the same for every process of the platform, so a cursor resumes on any of them. */
+  cursorSecret: Buffer;
+  resumeWindowHours?: number;
+  bufferBytes?: number;
+  perIdentity?: number;
+}
+
+/**
+ * Three days covers a weekend away; a subscriber away longer re-reads the current state instead. A megabyte is two
+ * of the issue's 500 KB bodies: a reader that keeps up never has that much waiting. Twenty subscriptions are every
+ * subscription field for a few sites at once.
+ */
+export const DEFAULT_SUBSCRIPTION_LIMITS = { resumeWindowHours: 72, bufferBytes: 1024 * 1024, perIdentity: 20 };
 
 /** How long a client may take, in milliseconds; see DEFAULT_TIMEOUTS. */
 export interface HttpTimeouts {
@@ -87,6 +107,17 @@ const VALIDATION_RULES = [queryCostRule];
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const { services, metrics } = options;
   const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
+  const topics = topicMessages({ services, runners: options.liveRunners });
+  const limits = { ...DEFAULT_SUBSCRIPTION_LIMITS, ...withoutUndefined(options.subscriptions) };
+  const live: LiveFeed = {
+    eventStore: options.eventStore,
+    topics: new Map(topics.map((t) => [t.field, t])),
+    cursors: new CursorCodec(options.subscriptions.cursorSecret),
+    leases: new SubscriptionLeases(limits.perIdentity),
+    resumeWindowHours: limits.resumeWindowHours,
+    bufferBytes: limits.bufferBytes,
+    countError: (code) => metrics.errors.inc({ code }),
+  };
   const app = Fastify({
     logger: { level: options.logLevel ?? 'info' },
     bodyLimit: BODY_LIMIT,
@@ -151,7 +182,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       };
     },
     subscription: {
-      context: (_socket, request) => ({ services, requestId: request.id }),
+      context: (socket, request) => ({ services, requestId: request.id, socket, live }),
       // graphql-ws clients send the credential in connection_init: { authorization: 'Bearer …' }. It is kept, so that
       // every message of the socket's subscriptions is checked against it as it stands then.
       onConnect: async (data: { payload?: Record<string, unknown> }) => {
@@ -212,13 +243,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     checks: options.readinessChecks ?? [],
   });
   await app.register(auditRoutes, { services, entriesOpenToLoopback: options.auditEntriesOpenToLoopback ?? true });
-  await app.register(liveUpdates, { eventStore: options.eventStore, services, runners: options.liveRunners });
-  await app.register(workOrderUpdates, {
-    eventStore: options.eventStore,
-    services,
-    runner: options.liveRunners.supervision,
-  });
+  await app.register(liveUpdates, { eventStore: options.eventStore, topics });
   await app.register(summaryRoutes, { services });
   await app.register(exportRoutes, { services });
   return app;
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { SiteExportService } from '../graphql/export/site-export-service.js';
 import { type FeedWatch, feedReadiness, watchFeed } from '../graphql/feed/feed-metrics.js';
 import { feedRoutes } from '../graphql/feed/feed-routes.js';
+import { CURSOR_SECRET_PURPOSE } from '../graphql/live-updates/cursor.js';
 import { Metrics } from '../graphql/operations/metrics.js';
 import { buildServer } from '../graphql/server.js';
 import { watchSupervision } from '../graphql/supervision/supervision-metrics.js';
@@ -148,6 +149,13 @@ export async function composeApiServer(config: Config, clock: () => Date = () =>
       headersMs: config.HTTP_HEADERS_TIMEOUT_MS,
       requestMs: config.HTTP_REQUEST_TIMEOUT_MS,
       idleMs: config.HTTP_IDLE_TIMEOUT_MS,
+    },
+    subscriptions: {
+      // Derived from the audit key, which every process of one platform shares: a cursor resumes on any of them.
+      cursorSecret: c.auditSigner.deriveSecret(CURSOR_SECRET_PURPOSE),
+      resumeWindowHours: config.SUBSCRIPTION_RESUME_WINDOW_HOURS,
+      bufferBytes: config.SUBSCRIPTION_BUFFER_BYTES,
+      perIdentity: config.SUBSCRIPTIONS_PER_IDENTITY,
     },
     logLevel: config.LOG_LEVEL,
   });

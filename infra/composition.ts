@@ -2,6 +2,7 @@
  * The composition root: opens the adapters the configuration names and wires the write side, the read models and
  * their projections. `npm start` and the CLI both start here, so they always see the same platform.
  */
+import type { NoteSigner } from '../domain/audit/note-signer.js';
 import type { EventStore } from '../domain/event-store/port.js';
 import { Platform } from '../domain/platform.js';
 import { type AuditLog, openAuditLog } from '../projections/audit-log/audit-log.js';
@@ -47,6 +48,8 @@ export interface Composition {
   apiKeys: ApiKeyDirectory;
   /** The Merkle tree over the log, its signed checkpoints and proofs (R-SEC-1). */
   auditLog: AuditLog;
+  /** The platform's audit signing key, which every process of the platform shares. */
+  auditSigner: NoteSigner;
   auditTrail: AuditTrailReadModel;
   supervision: SupervisionReadModel;
   contentChecks: ContentCheckReadModel;
@@ -96,9 +99,10 @@ export async function compose(
   const pushes = openPushReadModel(config.DATA_DIR);
   const sites = openSiteDirectory(config.DATA_DIR);
   const apiKeys = openApiKeyDirectory(config.DATA_DIR);
+  const auditSigner = loadAuditSigner(config);
   const auditLog = openAuditLog(config.DATA_DIR, eventStore, {
     algorithm: config.AUDIT_HASH,
-    signer: loadAuditSigner(config),
+    signer: auditSigner,
     checkpointIntervalMs: config.AUDIT_CHECKPOINT_INTERVAL_MS,
     onCheckpointError: (error) => onAuditError(error),
   });
@@ -121,6 +125,7 @@ export async function compose(
     sites,
     apiKeys,
     auditLog,
+    auditSigner,
     auditTrail,
     supervision,
     contentChecks,

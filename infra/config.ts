@@ -63,6 +63,13 @@ const configSchema = z
     HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
     HTTP_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(72_000),
     READY_MAX_LAG: z.coerce.number().int().min(0).default(1000),
+    SUBSCRIPTION_RESUME_WINDOW_HOURS: z.coerce.number().positive().default(72),
+    SUBSCRIPTION_BUFFER_BYTES: z.coerce
+      .number()
+      .int()
+      .min(64 * 1024, 'must be at least 65536 (64 KiB)')
+      .default(1024 * 1024),
+    SUBSCRIPTIONS_PER_IDENTITY: z.coerce.number().int().min(1).default(20),
     SEARCH_INDEX: z.enum(['sqlite', 'opensearch']).default('sqlite'),
     OPENSEARCH_URL: z.url().optional(),
     AUDIT_HASH: z.enum(['sha256', 'sm3']).default('sha256'),

@@ -8,7 +8,7 @@
  * verifier key `<name>+<hex key id>+<base64(0x01 ‖ public key)>`, signer key
  * `PRIVATE+KEY+<name>+<hex key id>+<base64(0x01 ‖ 32-byte seed)>`.
  */
-import { createHash, createPrivateKey, createPublicKey, type KeyObject, sign } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, hkdfSync, type KeyObject, sign } from 'node:crypto';
 
 const ED25519 = 0x01;
 // PKCS#8 wrapping of a raw 32-byte Ed25519 seed (RFC 8410), and SPKI wrapping of a raw public key.
@@ -80,6 +80,15 @@ export class NoteSigner {
     if (this.keyId.toString('hex') !== idHex.toLowerCase()) {
       throw new NoteKeyError(`the key id ${idHex} does not belong to this key (it is ${this.keyId.toString('hex')})`);
     }
+  }
+
+  /**
+   * A secret for `purpose` derived from this key (HKDF-SHA-256): every process holding the platform's audit key
+   * derives the same one, and it reveals nothing of the key.
+   */
+  deriveSecret(purpose: string): Buffer {
+    const seed = this.privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32);
+    return Buffer.from(hkdfSync('sha256', seed, Buffer.alloc(0), purpose, 32));
   }
 
   get verifierKey(): string {

@@ -738,26 +738,31 @@ export type SubscriptionResourcePublishedArgs = {
   siteId?: InputMaybe<Scalars['ID']['input']>;
   columnId?: InputMaybe<Scalars['ID']['input']>;
   subject?: InputMaybe<Scalars['String']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 export type SubscriptionReviewQueueChangedArgs = {
   siteId: Scalars['ID']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 export type SubscriptionPushReceivedArgs = {
   siteId: Scalars['ID']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 export type SubscriptionPushStatusChangedArgs = {
   siteId: Scalars['ID']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 export type SubscriptionWorkOrderOpenedArgs = {
   siteId: Scalars['ID']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type PageInfo = {
@@ -857,6 +862,8 @@ export type PublishedVersion = {
 /** A published resource of the shared library. */
 export type LibraryResource = {
   __typename?: 'LibraryResource';
+  /** Set on messages of a subscription: pass it as `after` to resume from this message; null when queried. */
+  cursor: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   indexNumber: Scalars['String']['output'];
   siteId: Scalars['ID']['output'];
@@ -1084,6 +1091,8 @@ export type WorkflowStatus =
 
 export type WorkflowItem = {
   __typename?: 'WorkflowItem';
+  /** Set on messages of a subscription: pass it as `after` to resume from this message; null when queried. */
+  cursor: Maybe<Scalars['String']['output']>;
   resourceId: Scalars['ID']['output'];
   siteId: Scalars['ID']['output'];
   /** The sub-site whose editors drafted it into a co-built column of this portal (R-PUSH-4). */
@@ -1185,6 +1194,8 @@ export type PushDeliveryStatus =
 /** A push as one receiving site sees it. */
 export type PushDelivery = {
   __typename?: 'PushDelivery';
+  /** Set on messages of a subscription: pass it as `after` to resume from this message; null when queried. */
+  cursor: Maybe<Scalars['String']['output']>;
   pushId: Scalars['ID']['output'];
   resourceId: Scalars['ID']['output'];
   originSiteId: Scalars['ID']['output'];
@@ -1738,6 +1749,8 @@ export type WorkOrderStep = {
 
 export type WorkOrder = {
   __typename?: 'WorkOrder';
+  /** Set on messages of a subscription: pass it as `after` to resume from this message; null when queried. */
+  cursor: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   checkId: Scalars['ID']['output'];
   siteId: Scalars['ID']['output'];
@@ -2763,6 +2776,7 @@ export type PublishedVersionResolvers<ContextType = Context, ParentType extends 
 };
 
 export type LibraryResourceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LibraryResource'] = ResolversParentTypes['LibraryResource']> = {
+  cursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   indexNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   siteId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -2838,6 +2852,7 @@ export type SitePayloadResolvers<ContextType = Context, ParentType extends Resol
 };
 
 export type WorkflowItemResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WorkflowItem'] = ResolversParentTypes['WorkflowItem']> = {
+  cursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   resourceId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   siteId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   contributorSiteId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
@@ -2868,6 +2883,7 @@ export type ResourcePayloadResolvers<ContextType = Context, ParentType extends R
 };
 
 export type PushDeliveryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PushDelivery'] = ResolversParentTypes['PushDelivery']> = {
+  cursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   pushId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   resourceId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   originSiteId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -3165,6 +3181,7 @@ export type WorkOrderStepResolvers<ContextType = Context, ParentType extends Res
 };
 
 export type WorkOrderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WorkOrder'] = ResolversParentTypes['WorkOrder']> = {
+  cursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   checkId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   siteId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

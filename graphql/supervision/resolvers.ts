@@ -12,9 +12,9 @@ import type { Context } from '../context.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { libraryResource } from '../library/library-resource.js';
 import { siteSubscription } from '../live-updates/site-subscription.js';
+import { TOPICS } from '../live-updates/topics.js';
 import { isSupervising, requireSupervisionReader, requireSupervisor, worksOn } from './supervision-access.js';
 import { monthlySummaryModel, publicMessage, type WorkOrderModel, workOrder } from './supervision-models.js';
-import { SUPERVISION_TOPICS } from './work-order-updates.js';
 
 function scorecardOf(context: Context, siteId: string) {
   const { supervision, clock } = context.services;
@@ -226,7 +226,7 @@ export const supervisionResolvers: Resolvers = {
   },
   Subscription: {
     workOrderOpened: siteSubscription(
-      SUPERVISION_TOPICS.workOrderOpened,
+      TOPICS.workOrderOpened,
       async (context, siteId) => {
         await requireSupervisionReader(context, siteId);
       },

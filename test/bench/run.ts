@@ -12,6 +12,7 @@ import { libraryBenchmark } from './library.js';
 import { loadBenchmark } from './load.js';
 import { migrateBenchmark } from './migrate.js';
 import { pushBenchmark } from './push.js';
+import { slowSubscribersBenchmark } from './slow-subscribers.js';
 import { supervisionBenchmark } from './supervision.js';
 
 const benchmarks: Record<string, () => Promise<unknown>> = {
@@ -20,6 +21,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   library: libraryBenchmark,
   api: apiBenchmark,
   push: pushBenchmark,
+  'slow-subscribers': slowSubscribersBenchmark,
   load: loadBenchmark,
   audit: auditBenchmark,
   supervision: supervisionBenchmark,

@@ -105,6 +105,29 @@ describe('two server processes on one data directory', () => {
     await eventually('both ready', async () => (await a.ready()) && (await b.ready()));
   }, 180_000);
 
+  it('a subscription resumes on the other server from a cursor the first one gave: exactly what it missed, in order', async () => {
+    const RESUMABLE = `subscription($after: String) { resourcePublished(siteId: "portal", after: $after) { id cursor } }`;
+    type Published = { data: { resourcePublished: { id: string; cursor: string } } };
+    const published = (s: { received: Array<Record<string, unknown>> }) =>
+      s.received.map((m) => (m as Published).data.resourcePublished);
+    const onA = a.subscribe(RESUMABLE, {}, tokens['portal-editor']!);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await publishThrough(a, 'resume-a1', '关于续订游标的第一份通知');
+    await eventually('resume-a1 on A', () => published(onA).some((p) => p.id === 'resume-a1'));
+    const cursor = published(onA).at(-1)!.cursor;
+    await onA.close();
+
+    await publishThrough(b, 'resume-b1', '关于续订游标的第二份通知');
+    await publishThrough(a, 'resume-a2', '关于续订游标的第三份通知');
+    const onB = b.subscribe(RESUMABLE, { after: cursor }, tokens['portal-editor']!);
+    await eventually('the two missed on B', () => published(onB).length >= 2);
+    await publishThrough(b, 'resume-b2', '关于续订游标的第四份通知');
+    await eventually('the live one on B', () => published(onB).length >= 3);
+    expect(onB.errors).toEqual([]);
+    expect(published(onB).map((p) => p.id)).toEqual(['resume-b1', 'resume-a2', 'resume-b2']);
+    await onB.close();
+  }, 120_000);
+
   it('a read model held locked by another process past SQLite’s wait delays its projection and never fails it', async () => {
     const holder = spawn(
       process.execPath,
