@@ -100,36 +100,37 @@ export function scorecard(
   /** When the site came to be: a site without any news column has had a blank home page since then. */
   siteOpenedAt: string,
 ): Scorecard {
-  const judged = columns.map((c) => columnFreshness(c, now));
-  const stale = judged
-    .filter((c) => c.stale && VETO_CYCLES.has(c.updateCycle))
-    .map((c) => ({
-      columnId: c.columnId,
-      messageId: null,
-      name: `${c.name}（${CYCLE_LENGTH[c.updateCycle].zh}）`,
-      since: c.staleAt!,
-      lastPublishedAt: c.lastPublishedAt,
-    }))
-    .sort(byTime);
-  const blank = judged
-    .filter((c) => c.blank)
-    .map((c) => ({ columnId: c.columnId, messageId: null, name: c.name, since: c.addedAt, lastPublishedAt: null }))
-    .sort(byTime);
-
-  const news = judged.filter((c) => c.updateCycle === 'news');
-  const homePageUpdatedAt =
-    news
-      .map((c) => c.lastPublishedAt)
-      .filter((t): t is string => t !== null)
-      .sort()
-      .at(-1) ?? null;
+  // One pass over the columns, making the evidence of the stale and blank ones only: a platform's scorecards judge
+  // thousands of columns at once, and most of them are fine.
+  const nowMs = now.getTime();
+  const stale: Evidence[] = [];
+  const blank: Evidence[] = [];
+  let homePageUpdatedAt: string | null = null;
+  let firstNewsAddedAt: string | null = null;
+  for (const c of columns) {
+    if (c.lastPublishedAt === null) {
+      blank.push({ columnId: c.columnId, messageId: null, name: c.name, since: c.addedAt, lastPublishedAt: null });
+    } else if (VETO_CYCLES.has(c.updateCycle)) {
+      const at = staleAtMs(Date.parse(c.lastPublishedAt), c.updateCycle);
+      if (nowMs >= at)
+        stale.push({
+          columnId: c.columnId,
+          messageId: null,
+          name: `${c.name}（${CYCLE_LENGTH[c.updateCycle].zh}）`,
+          since: new Date(at).toISOString(),
+          lastPublishedAt: c.lastPublishedAt,
+        });
+    }
+    if (c.updateCycle === 'news') {
+      if (c.lastPublishedAt !== null && (homePageUpdatedAt === null || c.lastPublishedAt > homePageUpdatedAt))
+        homePageUpdatedAt = c.lastPublishedAt;
+      if (firstNewsAddedAt === null || c.addedAt < firstNewsAddedAt) firstNewsAddedAt = c.addedAt;
+    }
+  }
+  stale.sort(byTime);
+  blank.sort(byTime);
   const homeSince =
-    homePageUpdatedAt === null
-      ? (news
-          .map((c) => c.addedAt)
-          .sort()
-          .at(0) ?? siteOpenedAt)
-      : staleAt(homePageUpdatedAt, 'news');
+    homePageUpdatedAt === null ? (firstNewsAddedAt ?? siteOpenedAt) : staleAt(homePageUpdatedAt, 'news');
   const homeFailed = homePageUpdatedAt === null || isStale(homePageUpdatedAt, 'news', now);
 
   const late = unanswered
@@ -178,7 +179,7 @@ export function scorecard(
             {
               columnId: null,
               messageId: null,
-              name: news.length === 0 ? '无动态要闻类栏目' : '首页',
+              name: firstNewsAddedAt === null ? '无动态要闻类栏目' : '首页',
               since: homeSince,
               lastPublishedAt: homePageUpdatedAt,
             },

@@ -162,6 +162,8 @@ interface SiteRow {
   outage_started_at: string | null;
 }
 
+/** What ColumnStanding is made of (toColumn). */
+const COLUMN_FIELDS = 'site_id, column_id, channel_id, name, path, update_cycle, added_at, last_published_at';
 const OPEN_WORK_ORDER = `status IN ('open', 'reopened')`;
 const UNANSWERED = 'answered_at IS NULL AND dismissed_at IS NULL';
 
@@ -225,7 +227,8 @@ export class SupervisionReadModel {
   /** A site's columns that take content (not archived topics, not migrated away), as they stand. */
   columns(siteId: string): ColumnStanding[] {
     return this.all<ColumnRow>(
-      (t) => `SELECT * FROM ${t.columns} WHERE site_id = ? AND state = 'active' ORDER BY channel_id, column_id`,
+      (t) =>
+        `SELECT ${COLUMN_FIELDS} FROM ${t.columns} WHERE site_id = ? AND state = 'active' ORDER BY channel_id, column_id`,
       siteId,
     ).map(toColumn);
   }
@@ -264,7 +267,10 @@ export class SupervisionReadModel {
   scorecards(now: Date): Scorecard[] {
     const sites = this.sites().filter((s) => s.status !== 'closed');
     const columns = groupBy(
-      this.all<ColumnRow>((t) => `SELECT * FROM ${t.columns} WHERE state = 'active'`).map(toColumn),
+      // A scan, not the state index: nearly every column is active, and the index would look each row up apart.
+      this.all<ColumnRow>((t) => `SELECT ${COLUMN_FIELDS} FROM ${t.columns} NOT INDEXED WHERE state = 'active'`).map(
+        toColumn,
+      ),
       (c) => c.siteId,
     );
     const messages = groupBy(this.unanswered(null), (m) => m.siteId);

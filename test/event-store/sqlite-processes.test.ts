@@ -76,7 +76,7 @@ describe('embedded event store across processes', () => {
   it('two processes incrementing one stream never lose an update', async () => {
     const dir = tempDir('two-processes');
     const perProcess = 1000;
-    const startAt = String(Date.now() + 2_000);
+    const startAt = String(Date.now() + 500);
     const a = start('counter', dir.path, String(perProcess), startAt);
     const b = start('counter', dir.path, String(perProcess), startAt);
     expect(await a.exited).toBe(0);

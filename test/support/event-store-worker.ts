@@ -3,10 +3,13 @@
  * process to kill. It reports each acknowledged append on stdout as one JSON line.
  *
  *   durable <dataDir>        appends batches with exact revisions to a few streams until killed
- *   counter <dataDir> <n> <startAt>   from time startAt (ms), n read-decide-append increments of one shared
- *                                     counter stream, retrying on conflicts
+ *   counter <dataDir> <n> <startAt>   once both counter processes are ready and not before time startAt (ms),
+ *                                     n read-decide-append increments of one shared counter stream, retrying on
+ *                                     conflicts
  */
 import { createHash } from 'node:crypto';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { WrongExpectedVersion } from '../../domain/event-store/errors.js';
 import { openSqliteEventStore } from '../../infra/event-store/sqlite-event-store.js';
 import { newEvent } from './events.js';
@@ -39,7 +42,15 @@ if (mode === 'durable') {
 if (mode === 'counter') {
   const counter = 'counter-shared';
   let conflicts = 0;
-  // Both processes start together, so their appends really overlap instead of one finishing before the other boots.
+  // Both processes start together, so their appends really overlap instead of one finishing before the other boots:
+  // each says it is ready with a file beside the log and waits for the other's (on a loaded machine starting a
+  // process can take longer than any fixed delay), then both wait until startAt.
+  writeFileSync(join(dataDir, `counter-ready-${process.pid}`), '');
+  const deadline = Date.now() + 60_000;
+  while (readdirSync(dataDir).filter((f) => f.startsWith('counter-ready-')).length < 2) {
+    if (Date.now() > deadline) throw new Error('the other counter process never became ready');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAt) - Date.now())));
   for (let i = 0; i < Number(count); i++) {
     for (;;) {
