@@ -22,7 +22,7 @@ describe('R-LIB-3: one publisher of the outbound feed among two processes', () =
   const env = {
     DATA_DIR: dir.path,
     AUDIT_CHECKPOINT_INTERVAL_MS: '0',
-    FEED_OUTBOUND_LEASE_MS: '1500',
+    FEED_OUTBOUND_LEASE_MS: '3000',
     METRICS_TOKEN,
   };
   let tokens: PortalTokens;
