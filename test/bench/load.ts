@@ -4,8 +4,9 @@
  *   searches, `resource(id)` reads, complete review workflows ending in publication, pushes to 金安 with its review and
  *   acceptance, and 200 subscribers of `resourcePublished` spread over the processes.
  * Reported per operation: requests/s, p50/p99, errors (target 0); whether every subscriber received every publication
- * and no acknowledged write is missing from the log; each process's RSS after the warm-up (the first fifth, at most a
- * minute) and at the end (target: growth ≤ 10 %). Two processes, then one, in the same run, so the two can be compared.
+ * and no acknowledged write is missing from the log; each process's resident memory after the warm-up (the first
+ * fifth, at most a minute) and at the end, all of it and its anonymous part (target: anonymous growth ≤ 10 %; see
+ * memoryMiB). Two processes, then one, in the same run, so the two can be compared.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Platform } from '../../domain/platform.js';
@@ -62,9 +63,16 @@ const READERS = [
   ),
 ];
 
-function rssMiB(pid: number): number {
+/**
+ * A process's resident memory, MiB: all of it (VmRSS), and its anonymous part (RssAnon: heap, buffers, native
+ * allocations). The target is on the anonymous part: VmRSS also counts the pages of the search index that SQLite maps
+ * into memory (mmap_size) and holds in its page caches (64 MiB a connection), which grow with the library during a
+ * soak, are bounded, and the kernel takes back when it needs them; a leak is anonymous memory.
+ */
+function memoryMiB(pid: number): { rss: number; anon: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
+  const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)![1]);
+  return { rss: Math.round(kib('VmRSS') / 1024), anon: Math.round(kib('RssAnon') / 1024) };
 }
 
 async function phase(processes: number, dataDir: string, tokens: Record<string, string>, resourceIds: string[]) {
@@ -98,9 +106,9 @@ async function phase(processes: number, dataDir: string, tokens: Record<string, 
     const published: string[] = [];
     let stopAt = Date.now() + SECONDS * 1000;
     const warmUpMs = Math.min(60_000, (SECONDS * 1000) / 5);
-    let rssAfterWarmUp: number[] = [];
+    let rssAfterWarmUp: Array<{ rss: number; anon: number }> = [];
     const warmUp = setTimeout(() => {
-      rssAfterWarmUp = servers.map((s) => rssMiB(s.child.pid!));
+      rssAfterWarmUp = servers.map((s) => memoryMiB(s.child.pid!));
     }, warmUpMs);
 
     let n = 0;
@@ -227,7 +235,7 @@ async function phase(processes: number, dataDir: string, tokens: Record<string, 
     await Promise.all(loops);
     clearTimeout(warmUp);
     stopAt = 0;
-    const rssAtEnd = servers.map((s) => rssMiB(s.child.pid!));
+    const rssAtEnd = servers.map((s) => memoryMiB(s.child.pid!));
     if (rssAfterWarmUp.length === 0) rssAfterWarmUp = rssAtEnd;
 
     const ids = (s: Subscriber) =>
@@ -277,9 +285,12 @@ async function phase(processes: number, dataDir: string, tokens: Record<string, 
       ...(firstSubscriberError === undefined ? {} : { firstSubscriberError: String(firstSubscriberError) }),
       acknowledgedPublicationsMissingFromTheLog: lost,
       rssMiB: servers.map((_, i) => ({
-        afterWarmUp: rssAfterWarmUp[i],
-        atEnd: rssAtEnd[i],
-        growth: round(rssAtEnd[i]! / rssAfterWarmUp[i]! - 1, 3),
+        afterWarmUp: rssAfterWarmUp[i]!.rss,
+        atEnd: rssAtEnd[i]!.rss,
+        growth: round(rssAtEnd[i]!.rss / rssAfterWarmUp[i]!.rss - 1, 3),
+        anonymousAfterWarmUp: rssAfterWarmUp[i]!.anon,
+        anonymousAtEnd: rssAtEnd[i]!.anon,
+        anonymousGrowth: round(rssAtEnd[i]!.anon / rssAfterWarmUp[i]!.anon - 1, 3),
       })),
     };
   } finally {
@@ -318,7 +329,7 @@ export async function loadBenchmark() {
       oneProcess: one,
       targets: {
         errors: { target: 0, twoProcesses: errors(two), oneProcess: errors(one) },
-        rssGrowthAtMost: 0.1,
+        anonymousMemoryGrowthAtMost: 0.1,
         met:
           errors(two) === 0 &&
           errors(one) === 0 &&
@@ -326,7 +337,7 @@ export async function loadBenchmark() {
           one.everySubscriberReceivedEveryPublication &&
           two.acknowledgedPublicationsMissingFromTheLog === 0 &&
           one.acknowledgedPublicationsMissingFromTheLog === 0 &&
-          [...two.rssMiB, ...one.rssMiB].every((r) => r.growth <= 0.1),
+          [...two.rssMiB, ...one.rssMiB].every((r) => r.anonymousGrowth <= 0.1),
       },
     };
   } finally {
