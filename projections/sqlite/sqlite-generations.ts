@@ -3,37 +3,70 @@
  * with a suffix), an alias row says which one readers use, and a checkpoint row per generation is written in the
  * same transaction as the rows it accounts for.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Position } from '../../domain/event-store/event.js';
+import { backoffMs, isTransientError } from '../../domain/shared/transient-error.js';
 
 /**
- * Opens a read model's file. A file written by another layout of the tables (`schemaVersion` differs) is deleted and
+ * Opens a read model's file. A file written by another layout of the tables (`schemaVersion` differs) is emptied and
  * started afresh: read models are rebuilt from the log, so an upgrade never needs a migration of them.
+ *
+ * Several processes may open the same fresh file at once (servers started together on one data directory). So the
+ * layout is checked and set in one write transaction, and a file of another layout is emptied there by dropping its
+ * tables, never deleted under another process: otherwise one process could take the tables another has just made
+ * (before it set the version) for an old layout and remove the file it works in. Switching a fresh file to WAL takes
+ * it for a moment, and SQLite answers another process busy at once instead of waiting: that is tried again.
  */
 export function openReadModelDatabase(filename: string, schemaVersion = 1): Database.Database {
   if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
-  let db = new Database(filename, { timeout: 10_000 });
-  const found = db.pragma('user_version', { simple: true }) as number;
-  const tables = db.prepare('SELECT count(*) FROM sqlite_master').pluck().get() as number;
-  // A file with tables but another (or no) layout version was written by other code: start it afresh.
-  if (tables > 0 && found !== schemaVersion && filename !== ':memory:') {
-    db.close();
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${filename}${suffix}`, { force: true });
-    db = new Database(filename, { timeout: 10_000 });
-  }
-  db.pragma(`user_version = ${schemaVersion}`);
-  db.pragma('journal_mode = WAL');
+  const db = new Database(filename, { timeout: 10_000 });
+  whileBusy(() => db.pragma('journal_mode = WAL'));
   // A read model is rebuilt from the log, and its checkpoint commits with its rows: losing the last transactions to a
   // power cut only means replaying them, so the read side does not pay for an fsync per batch.
   db.pragma('synchronous = NORMAL');
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS read_model_aliases (name TEXT PRIMARY KEY, generation TEXT NOT NULL);
-    CREATE TABLE IF NOT EXISTS read_model_checkpoints (name TEXT NOT NULL, generation TEXT NOT NULL, position INTEGER NOT NULL,
-      PRIMARY KEY (name, generation));
-  `);
+  whileBusy(() =>
+    db
+      .transaction(() => {
+        const found = db.pragma('user_version', { simple: true }) as number;
+        if (found !== schemaVersion) dropEverything(db);
+        db.pragma(`user_version = ${schemaVersion}`);
+        db.exec(`
+          CREATE TABLE IF NOT EXISTS read_model_aliases (name TEXT PRIMARY KEY, generation TEXT NOT NULL);
+          CREATE TABLE IF NOT EXISTS read_model_checkpoints (name TEXT NOT NULL, generation TEXT NOT NULL,
+            position INTEGER NOT NULL, PRIMARY KEY (name, generation));
+        `);
+      })
+      .immediate(),
+  );
   return db;
+}
+
+/** Drops every table and view of a file of another layout (a virtual table takes its own tables with it). */
+function dropEverything(db: Database.Database): void {
+  const objects = db
+    // Virtual tables first: their own tables go with them, and may not be dropped on their own.
+    .prepare(
+      `SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'
+       ORDER BY coalesce(sql, '') LIKE 'CREATE VIRTUAL TABLE%' DESC`,
+    )
+    .all() as Array<{ type: 'table' | 'view'; name: string }>;
+  for (const { type, name } of objects)
+    db.exec(`DROP ${type === 'view' ? 'VIEW' : 'TABLE'} IF EXISTS "${name.replaceAll('"', '""')}"`);
+}
+
+/** Runs `work` again while SQLite says the file is busy, for up to 10 s (see openReadModelDatabase). */
+function whileBusy<T>(work: () => T): T {
+  const deadline = Date.now() + 10_000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return work();
+    } catch (error) {
+      if (!isTransientError(error) || Date.now() > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, backoffMs(attempt, 5, 200));
+    }
+  }
 }
 
 /** Table-name suffix for a generation: generation names are ours (`v3`, `v3-1764150000000`), but never trust a name in SQL. */
