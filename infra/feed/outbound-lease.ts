@@ -12,6 +12,7 @@ export const OUTBOUND_LEASE_FILE = 'feed-outbound-lease.sqlite';
 
 export class OutboundLease {
   private readonly db: Database.Database;
+  private readonly current: Database.Statement<[], { holder: string; expiresAt: number }>;
   private readonly taking: Database.Transaction<(holder: string, now: number, termMs: number) => boolean>;
 
   constructor(filename: string) {
@@ -21,12 +22,15 @@ export class OutboundLease {
     this.db.exec(
       'CREATE TABLE IF NOT EXISTS outbound_lease (id INTEGER PRIMARY KEY CHECK (id = 1), holder TEXT NOT NULL, expires_at INTEGER NOT NULL)',
     );
-    const current = this.db.prepare('SELECT holder, expires_at AS expiresAt FROM outbound_lease WHERE id = 1');
+    const current = this.db.prepare<[], { holder: string; expiresAt: number }>(
+      'SELECT holder, expires_at AS expiresAt FROM outbound_lease WHERE id = 1',
+    );
+    this.current = current;
     const write = this.db.prepare(
       'INSERT INTO outbound_lease (id, holder, expires_at) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at',
     );
     this.taking = this.db.transaction((holder: string, now: number, termMs: number) => {
-      const row = current.get() as { holder: string; expiresAt: number } | undefined;
+      const row = current.get();
       if (row && row.holder !== holder && row.expiresAt > now) return false;
       write.run(holder, now + termMs);
       return true;
@@ -40,9 +44,7 @@ export class OutboundLease {
 
   /** Who holds the lease at `now`, if anyone. */
   holder(now: number): string | null {
-    const row = this.db.prepare('SELECT holder, expires_at AS expiresAt FROM outbound_lease WHERE id = 1').get() as
-      | { holder: string; expiresAt: number }
-      | undefined;
+    const row = this.current.get();
     return row && row.expiresAt > now ? row.holder : null;
   }
 
