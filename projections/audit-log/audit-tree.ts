@@ -164,12 +164,11 @@ export class AuditTree {
           const done = this.generations.checkpoint(generation) ?? -1;
           if (checkpoint <= done) return;
           if (this.sizeOf(generation) !== state.builder.size) state = load();
-          const fresh = allPositions.flatMap((position, i) => (position > done ? [i] : []));
-          appendFresh(
-            fresh.map((i) => allLeaves[i]!),
-            fresh.map((i) => allPositions[i]!),
-            checkpoint,
-          );
+          // Positions ascend, so the leaves the file has are a prefix of the batch (usually an empty one).
+          let first = 0;
+          while (first < allPositions.length && allPositions[first]! <= done) first++;
+          if (first === 0) appendFresh(allLeaves, allPositions, checkpoint);
+          else appendFresh(allLeaves.slice(first), allPositions.slice(first), checkpoint);
         })
         .immediate();
     const appendFresh = (
