@@ -5,8 +5,10 @@
  *   acceptance, and 200 subscribers of `resourcePublished` spread over the processes.
  * Reported per operation: requests/s, p50/p99, errors (target 0); whether every subscriber received every publication
  * and no acknowledged write is missing from the log; each process's resident memory after the warm-up (the first
- * fifth, at most a minute) and at the end, all of it and its anonymous part (target: anonymous growth ≤ 10 %; see
- * memoryMiB). Two processes, then one, in the same run, so the two can be compared.
+ * fifth, at most a minute) and at the end, all of it and its anonymous part, each the median of a window of samples
+ * taken every 10 s (target: anonymous growth ≤ 10 %; see memoryMiB and memoryGrowth), with the timeline of samples
+ * and the JavaScript heap's share of them. Two processes, then one, in the same run, so the two can be compared
+ * (`BENCH_LOAD_PROCESSES=1` runs only one).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Platform } from '../../domain/platform.js';
@@ -24,7 +26,7 @@ const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 300);
 const SUBSCRIBERS = Number(process.env.BENCH_LOAD_SUBSCRIBERS ?? 200);
 /** Which phases run, in order: `2,1` (the default) compares two processes with one in the same run. */
 const PHASES = (process.env.BENCH_LOAD_PROCESSES ?? '2,1').split(',').map(Number);
-const SAMPLE_EVERY_MS = 30_000;
+const SAMPLE_EVERY_MS = 10_000;
 const METRICS_TOKEN = 'load-benchmark-metrics';
 const CORPUS_ITEMS = 150;
 const WORDS = [
@@ -96,6 +98,33 @@ async function heapMiB(server: ServerProcess): Promise<{ heapUsed: number; heapT
   };
 }
 
+interface Sample {
+  second: number;
+  rss: number;
+  anon: number;
+  heapUsed?: number;
+  heapTotal?: number;
+  external?: number;
+}
+
+/** Resident memory after the warm-up and at the end, each the median of a window of samples, and the growth. */
+function memoryGrowth(samples: Sample[], warmUpSeconds: number) {
+  const window = Math.max(warmUpSeconds, 20);
+  const last = samples.at(-1)!.second;
+  const after = samples.filter((s) => s.second >= warmUpSeconds && s.second <= warmUpSeconds + window);
+  const end = samples.filter((s) => s.second >= last - window);
+  const at = (chosen: Sample[], field: 'rss' | 'anon') => median(chosen.map((s) => s[field]));
+  return {
+    window: `medians of the samples of seconds ${warmUpSeconds}-${warmUpSeconds + window} and ${last - window}-${last}`,
+    afterWarmUp: at(after, 'rss'),
+    atEnd: at(end, 'rss'),
+    growth: round(at(end, 'rss') / at(after, 'rss') - 1, 3),
+    anonymousAfterWarmUp: at(after, 'anon'),
+    anonymousAtEnd: at(end, 'anon'),
+    anonymousGrowth: round(at(end, 'anon') / at(after, 'anon') - 1, 3),
+  };
+}
+
 async function phase(processes: number, dataDir: string, tokens: Record<string, string>, resourceIds: string[]) {
   const env = {
     DATA_DIR: dataDir,
@@ -128,13 +157,11 @@ async function phase(processes: number, dataDir: string, tokens: Record<string, 
     const published: string[] = [];
     let stopAt = Date.now() + SECONDS * 1000;
     const warmUpMs = Math.min(60_000, (SECONDS * 1000) / 5);
-    let rssAfterWarmUp: Array<{ rss: number; anon: number }> = [];
-    const warmUp = setTimeout(() => {
-      rssAfterWarmUp = servers.map((s) => memoryMiB(s.child.pid!));
-    }, warmUpMs);
-    // A timeline of each process's memory, so that growth can be told from a level reached (page caches filling up).
+    // Memory is sampled every 10 s, and start and end are each the median of a window of samples (the minute after
+    // the warm-up, the last minute): the JavaScript heap saws up and down by tens of MiB between collections, so one
+    // reading at each end measures where the collector happened to be more than whether memory grows.
     const began = Date.now();
-    const timeline: Array<Array<Record<string, number>>> = servers.map(() => []);
+    const timeline: Sample[][] = servers.map(() => []);
     const sample = async () =>
       Promise.all(
         servers.map(async (s, i) => {
@@ -269,12 +296,9 @@ async function phase(processes: number, dataDir: string, tokens: Record<string, 
       }),
     ];
     await Promise.all(loops);
-    clearTimeout(warmUp);
     clearInterval(sampler);
     await sample();
     stopAt = 0;
-    const rssAtEnd = servers.map((s) => memoryMiB(s.child.pid!));
-    if (rssAfterWarmUp.length === 0) rssAfterWarmUp = rssAtEnd;
 
     const ids = (s: Subscriber) =>
       new Set(
@@ -322,14 +346,7 @@ async function phase(processes: number, dataDir: string, tokens: Record<string, 
       subscriberErrors,
       ...(firstSubscriberError === undefined ? {} : { firstSubscriberError: String(firstSubscriberError) }),
       acknowledgedPublicationsMissingFromTheLog: lost,
-      rssMiB: servers.map((_, i) => ({
-        afterWarmUp: rssAfterWarmUp[i]!.rss,
-        atEnd: rssAtEnd[i]!.rss,
-        growth: round(rssAtEnd[i]!.rss / rssAfterWarmUp[i]!.rss - 1, 3),
-        anonymousAfterWarmUp: rssAfterWarmUp[i]!.anon,
-        anonymousAtEnd: rssAtEnd[i]!.anon,
-        anonymousGrowth: round(rssAtEnd[i]!.anon / rssAfterWarmUp[i]!.anon - 1, 3),
-      })),
+      memoryMiB: timeline.map((samples) => memoryGrowth(samples, warmUpMs / 1000)),
       memoryTimelineMiB: timeline,
     };
   } finally {
@@ -375,7 +392,7 @@ export async function loadBenchmark() {
             errors(p) === 0 &&
             p.everySubscriberReceivedEveryPublication &&
             p.acknowledgedPublicationsMissingFromTheLog === 0 &&
-            p.rssMiB.every((r) => r.anonymousGrowth <= 0.1),
+            p.memoryMiB.every((m) => m.anonymousGrowth <= 0.1),
         ),
       },
     };
