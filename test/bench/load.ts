@@ -28,6 +28,12 @@ const SUBSCRIBERS = Number(process.env.BENCH_LOAD_SUBSCRIBERS ?? 200);
 const PHASES = (process.env.BENCH_LOAD_PROCESSES ?? '2,1').split(',').map(Number);
 const SAMPLE_EVERY_MS = 10_000;
 const METRICS_TOKEN = 'load-benchmark-metrics';
+/**
+ * The servers' old-generation heap cap, MiB (`--max-old-space-size`), or V8's own default when unset. Without a cap V8
+ * sizes the heap to the allocation rate it sees and lets it grow to several times what survives a collection; a
+ * service in a container runs with a cap sized to its memory limit, and then memory levels off at it.
+ */
+const MAX_OLD_SPACE_MIB = process.env.BENCH_LOAD_MAX_OLD_SPACE_MIB;
 const CORPUS_ITEMS = 150;
 const WORDS = [
   '安全生产',
@@ -70,10 +76,10 @@ const READERS = [
 ];
 
 /**
- * A process's resident memory, MiB: all of it (VmRSS), and its anonymous part (RssAnon: heap, buffers, native
- * allocations). The target is on the anonymous part: VmRSS also counts the pages of the search index that SQLite maps
- * into memory (mmap_size) and holds in its page caches (64 MiB a connection), which grow with the library during a
- * soak, are bounded, and the kernel takes back when it needs them; a leak is anonymous memory.
+ * A process's resident memory, MiB: all of it (VmRSS), and its anonymous part (RssAnon: the JavaScript heaps of the
+ * main and worker threads, buffers, native allocations such as SQLite's page caches, which cache_size bounds). The
+ * target is on the anonymous part: VmRSS also counts the pages of the search index that SQLite maps into memory
+ * (mmap_size), which grow with the library during a soak and which the kernel takes back when it needs them.
  */
 function memoryMiB(pid: number): { rss: number; anon: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -147,6 +153,9 @@ async function phase(processes: number, dataDir: string, tokens: Record<string, 
     AUDIT_CHECKPOINT_INTERVAL_MS: '10000',
     LOG_LEVEL: 'error',
     METRICS_TOKEN,
+    ...(MAX_OLD_SPACE_MIB
+      ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${MAX_OLD_SPACE_MIB}`.trim() }
+      : {}),
   };
   progress(`load: starting ${processes} server process(es)`);
   const servers: ServerProcess[] = await Promise.all(Array.from({ length: processes }, () => startServerProcess(env)));
@@ -340,6 +349,7 @@ async function phase(processes: number, dataDir: string, tokens: Record<string, 
       processes,
       seconds: SECONDS,
       subscribers: SUBSCRIBERS,
+      maxOldSpaceMiB: MAX_OLD_SPACE_MIB ? Number(MAX_OLD_SPACE_MIB) : 'V8 default',
       operations: Object.fromEntries(
         Object.entries(figures).map(([name, f]) => [
           name,
