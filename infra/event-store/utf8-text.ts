@@ -8,12 +8,12 @@
  */
 import { isAscii, isUtf8, transcode } from 'node:buffer';
 
-/** Below this many bytes V8's decoder is as fast or faster. */
-const LONG = 512;
+/** Below this many bytes V8's decoder is as fast or faster: such texts are best read as text in the first place. */
+export const LONG_TEXT_BYTES = 512;
 /** `transcode` exists only where Node was built with ICU (official builds are). */
 const icu = typeof transcode === 'function';
 
 export function utf8Text(bytes: Buffer): string {
-  if (!icu || bytes.length < LONG || isAscii(bytes) || !isUtf8(bytes)) return bytes.toString('utf8');
+  if (!icu || bytes.length < LONG_TEXT_BYTES || isAscii(bytes) || !isUtf8(bytes)) return bytes.toString('utf8');
   return transcode(bytes, 'utf8', 'utf16le').toString('utf16le');
 }
