@@ -75,7 +75,9 @@ export class OutboundDocuments implements LibraryDocuments {
       for (const change of changes) {
         const resourceId = change.kind === 'upsert' ? change.document.resourceId : change.resourceId;
         written.add(resourceId);
-        s.unplace.run(resourceId);
+        // A resource not in the copy when the batch read it has no placements to take away (they are written and
+        // removed with their document); most changes of a backfill are such first publications.
+        if (this.rows.get(resourceId)?.document !== null) s.unplace.run(resourceId);
         if (change.kind === 'remove') {
           s.remove.run(resourceId);
           continue;

@@ -48,7 +48,7 @@ export function resourceData(document: LibraryDocument) {
 export interface OutboundRecords {
   /** For the feed's topic. */
   record: FeedRecord;
-  /** For the compacted topic, when one is configured: the same, with a withdrawal as a tombstone. */
+  /** For the compacted topic, when one is configured: the same record, with a withdrawal as a tombstone. */
   compacted: FeedRecord;
 }
 
@@ -81,11 +81,11 @@ export function outboundRecords(
         withdrawnAt: event.metadata.occurredAt,
       }
     : resourceData(document);
-  const value = Buffer.from(JSON.stringify(data), 'utf8');
-  return {
-    record: binaryRecord(document.resourceId, { ...attributes, datacontenttype: JSON_CONTENT_TYPE }, value),
-    compacted: withdrawal
-      ? binaryRecord(document.resourceId, attributes, null)
-      : binaryRecord(document.resourceId, { ...attributes, datacontenttype: JSON_CONTENT_TYPE }, value),
-  };
+  const record = binaryRecord(
+    document.resourceId,
+    { ...attributes, datacontenttype: JSON_CONTENT_TYPE },
+    Buffer.from(JSON.stringify(data), 'utf8'),
+  );
+  // Records are never changed once made, so the compacted topic's copy of anything but a withdrawal is the same one.
+  return { record, compacted: withdrawal ? binaryRecord(document.resourceId, attributes, null) : record };
 }
