@@ -41,8 +41,17 @@ export function resourceData(document: LibraryDocument) {
     firstPublishedAt,
     placements,
     versions,
-    metadata: { ...document.metadata, indexNumber, publishedAt },
+    metadata: inNameOrder({ ...document.metadata, indexNumber, publishedAt }),
   };
+}
+
+/**
+ * The metadata's fields in the order of their names, whatever order the document was put together in: an archiving
+ * in a later batch than its publication gets its body back from the log, after the other fields, and the same
+ * archiving in the same batch has it where the publication put it; in name order both are the same bytes.
+ */
+function inNameOrder<T extends object>(fields: T): T {
+  return Object.fromEntries(Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as T;
 }
 
 export interface OutboundRecords {
