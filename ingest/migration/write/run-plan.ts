@@ -10,12 +10,15 @@
  * first batch that does not match, the run maps the export again, checked against the rows' digests as before.
  * The file is written under a temporary name and takes its own only once the run's start is recorded, so a start
  * that is refused (a run id already taken) never replaces the plan of the run that has it.
+ *
+ * Its lines are JSON in UTF-16LE, JavaScript's own encoding: decoding UTF-8 costs about 70 µs for a 14 kB line of
+ * Chinese text here, more than writing the item it holds, and UTF-16LE nothing (the file is smaller, too, since a
+ * Chinese character takes 2 bytes instead of 3). JSON text escapes line feeds, so the only U+000A is a line's end.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { CommandInput } from '../../../domain/command-registry.js';
 import type { RowOutcome } from '../row-outcome.js';
 import { outcomeHash } from '../source-digest.js';
@@ -42,8 +45,11 @@ export function plannedRow(outcome: RowOutcome): PlannedRow {
   return row;
 }
 
+const PLAN_ENCODING = 'utf16le';
+const LINE_FEED = Buffer.from('\n', PLAN_ENCODING);
+
 function planFile(folder: string, runId: string): string {
-  return join(folder, `${encodeURIComponent(runId)}.plan.jsonl`);
+  return join(folder, `${encodeURIComponent(runId)}.plan.utf16le.jsonl`);
 }
 
 /** Writes a plan while the dry run reads the export; `commit` gives it the run's name once the run is recorded. */
@@ -72,7 +78,7 @@ export class PlanWriter {
   async add(row: PlannedRow): Promise<void> {
     this.#rows++;
     if (row.sequence !== this.#rows) throw new Error(`plan row ${row.sequence} out of order (expected ${this.#rows})`);
-    const line = `${JSON.stringify(row)}\n`;
+    const line = Buffer.from(`${JSON.stringify(row)}\n`, PLAN_ENCODING);
     this.#digest.update(line);
     if (this.#rows % this.batchSize === 0) {
       this.#digests.push(this.#digest.digest('hex'));
@@ -133,53 +139,69 @@ export async function* planBatches(
 ): AsyncGenerator<PlanBatch> {
   const { planDigests, batchSize } = run;
   if (planDigests === undefined) return;
-  const input = createReadStream(planFile(folder, run.runId));
+  const input = createReadStream(planFile(folder, run.runId), { highWaterMark: 1 << 20 });
   const opened = await new Promise<boolean>((resolve) =>
     input.once('open', () => resolve(true)).once('error', () => resolve(false)),
   );
   if (!opened) return;
-  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   let batch = 1;
-  let texts: string[] = [];
+  // Each line's bytes, hashed as they are on the disk and decoded only once its batch proved to be the approved one.
+  let lines: Buffer[] = [];
   let digest = createHash('sha256');
   const checked = (): PlanBatch => {
     const number = batch;
-    const lines = texts;
+    const texts = lines;
     const matches = digest.digest('hex') === planDigests[number - 1];
     batch++;
-    texts = [];
+    lines = [];
     digest = createHash('sha256');
     if (!matches) return { batch: number, matches: false };
-    const rows = lines.map((text) => JSON.parse(text) as PlannedRow);
+    const rows = texts.map((text) => JSON.parse(text.toString(PLAN_ENCODING)) as PlannedRow);
     const first = (number - 1) * batchSize + 1;
     // A line in the wrong place is not the plan, whatever its digest.
     if (rows.some((row, i) => row.sequence !== first + i)) return { batch: number, matches: false };
     return { batch: number, rows, matches: true };
   };
+  let rest: Buffer | undefined;
   try {
-    for await (const text of lines) {
-      if (batch > planDigests.length) {
-        yield { batch, matches: false };
-        return;
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      const bytes = rest === undefined ? chunk : Buffer.concat([rest, chunk]);
+      let start = 0;
+      for (let end = lineEnd(bytes, start); end !== -1; end = lineEnd(bytes, start)) {
+        if (batch > planDigests.length) {
+          yield { batch, matches: false };
+          return;
+        }
+        digest.update(bytes.subarray(start, end + LINE_FEED.length));
+        lines.push(bytes.subarray(start, end));
+        start = end + LINE_FEED.length;
+        if (lines.length === batchSize) {
+          const next = checked();
+          yield next;
+          if (!next.matches) return;
+        }
       }
-      texts.push(text);
-      digest.update(`${text}\n`);
-      if (texts.length === batchSize) {
-        const next = checked();
-        yield next;
-        if (!next.matches) return;
-      }
+      rest = start < bytes.length ? bytes.subarray(start) : undefined;
     }
-    if (texts.length > 0) {
+    // A last line without its line feed was cut short: not a line the plan wrote.
+    if (rest !== undefined) digest.update(rest);
+    if (lines.length > 0 || rest !== undefined) {
+      if (rest !== undefined) lines.push(rest);
       const next = checked();
       yield next;
       if (!next.matches) return;
     }
     if (batch <= planDigests.length) yield { batch, matches: false };
   } finally {
-    lines.close();
     input.destroy();
   }
+}
+
+/** Where the line starting at `start` ends: its line feed, a whole code unit (an even number of bytes on). */
+function lineEnd(bytes: Buffer, start: number): number {
+  let end = bytes.indexOf(LINE_FEED, start);
+  while (end !== -1 && (end - start) % 2 === 1) end = bytes.indexOf(LINE_FEED, end + 1);
+  return end;
 }
 
 /** Once the run is completed, its plan is not needed again. */
