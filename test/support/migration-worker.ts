@@ -21,5 +21,5 @@ const result = await executeMigrationRun(platform, migration, runId, {
   plans: join(dataDir, 'migration-plans'),
   onBatch: (batch, counts) => process.stdout.write(`${JSON.stringify({ batch, counts })}\n`),
 });
-process.stdout.write(`${JSON.stringify({ done: true, status: result.state.status })}\n`);
+process.stdout.write(`${JSON.stringify({ done: true, status: result.state.status, rows: result.rows })}\n`);
 await store.close();

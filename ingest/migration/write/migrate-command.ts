@@ -265,6 +265,11 @@ export async function migrateCommand(argv: string[], environment: MigrateEnviron
   say(
     `${migration.name} → ${migration.siteId}: run ${runId} ${result.state.status}${result.resumedFrom > 1 ? ` (resumed at row ${result.resumedFrom})` : ''}`,
     ...(totals ? [outcomeLine(totals)] : []),
+    ...(result.rows.mapped > 0
+      ? [
+          `  ${result.rows.mapped} rows mapped from the export again: the plan kept when the run started is gone or is not the approved one`,
+        ]
+      : []),
     ...(result.state.completion?.highWaterMark ? [`  high-water mark ${result.state.completion.highWaterMark}`] : []),
     ...result.state.batches
       .flatMap((b) => b.messages ?? [])

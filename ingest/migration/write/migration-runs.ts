@@ -41,7 +41,7 @@ import { type PlannedRow, PlanWriter, planBatches, plannedRow, removePlan } from
  * Rows per batch: a stop repeats at most one batch, each batch is two small appends to the run's stream, and the
  * run's start records one digest per batch.
  */
-export const DEFAULT_BATCH_SIZE = 200;
+export const DEFAULT_BATCH_SIZE = 1000;
 /** Items written at once: concurrent appends share the event store's commits. */
 export const DEFAULT_CONCURRENCY = 64;
 
@@ -213,6 +213,16 @@ export interface RunResult {
   counts: OutcomeCounts;
   /** The first row this call looked at: 1, or where a stopped run went on. */
   resumedFrom: number;
+  /**
+   * Where this call's rows came from: the approved plan, or a second mapping of the export (the run kept no plan,
+   * its file is gone, or from the first batch of it that is not the approved one).
+   */
+  rows: RowSources;
+}
+
+export interface RowSources {
+  planned: number;
+  mapped: number;
 }
 
 type RowMessage = NonNullable<MigrationRunState['batches'][number]['messages']>[number];
@@ -234,7 +244,8 @@ export async function executeMigrationRun(
       `迁移批次 ${runId} 不存在`,
       `migration run ${runId} does not exist`,
     );
-  if (state.status === 'completed') return { state, counts: noOutcomes(), resumedFrom: Number.POSITIVE_INFINITY };
+  if (state.status === 'completed')
+    return { state, counts: noOutcomes(), resumedFrom: Number.POSITIVE_INFINITY, rows: { planned: 0, mapped: 0 } };
   if (state.status !== 'approved')
     throw new DomainError(
       'CONFLICT',
@@ -326,7 +337,8 @@ export async function executeMigrationRun(
       options.onProgress?.({ ...p, counts: addOutcomes(recordedOutcomes(state), counts) });
     },
   };
-  const rows = approvedRows(migration, state, resume.batch, planOptions, options.plans, (p) => {
+  const sources: RowSources = { planned: 0, mapped: 0 };
+  const rows = approvedRows(migration, state, resume.batch, planOptions, options.plans, sources, (p) => {
     progress = p;
   });
   for await (const row of rows) {
@@ -349,7 +361,7 @@ export async function executeMigrationRun(
   );
   if (options.plans !== undefined) await removePlan(options.plans, runId);
   state = await readRun();
-  return { state, counts, resumedFrom: resume.fromSequence };
+  return { state, counts, resumedFrom: resume.fromSequence, rows: sources };
 }
 
 /** The digest of a batch of rows as the run's start recorded it. */
@@ -370,6 +382,7 @@ async function* approvedRows(
   fromBatch: number,
   planOptions: PlanOptions,
   plans: string | undefined,
+  sources: RowSources,
   onProgress: (progress: PlanProgress) => void,
 ): AsyncGenerator<PlannedRow> {
   let next = 1;
@@ -397,6 +410,7 @@ async function* approvedRows(
           else seen.skipped++;
         }
         onProgress({ reader: { done: seen.rows, ...(total === undefined ? {} : { total }), unit: 'rows' }, ...seen });
+        sources.planned += planned.rows.length;
         yield* planned.rows;
         next = planned.rows.at(-1)!.sequence + 1;
         complete = planned.batch === state.planDigests.length;
@@ -409,8 +423,11 @@ async function* approvedRows(
       await source?.return(undefined);
     }
   }
-  for await (const outcome of planMigration(migration, planOptions).outcomes())
-    if (outcome.sequence >= next) yield plannedRow(outcome);
+  for await (const outcome of planMigration(migration, planOptions).outcomes()) {
+    if (outcome.sequence < next) continue;
+    sources.mapped++;
+    yield plannedRow(outcome);
+  }
 }
 
 /**
