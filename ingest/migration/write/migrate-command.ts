@@ -14,7 +14,9 @@
  *
  * A configuration that cannot run is refused with every problem and its line before anything runs. Run again with
  * the same configuration and export, the command goes on with the run it started (waiting for approval, or
- * resuming after the last batch written); if a completed run already migrated exactly this, it writes nothing.
+ * resuming after the last batch written); if a completed run already migrated exactly this, it writes nothing. The
+ * run is written from the plan its start kept beside the event log (`migration-plans/` in EVENT_STORE_DIR, removed
+ * once the run is completed or rejected), so the export is not mapped a second time.
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -32,6 +34,7 @@ import type { MigrationReport } from '../report/migration-report.js';
 import { writeReport } from '../report/write-report.js';
 import { sourceDigest, sourceFingerprint } from '../source-digest.js';
 import { destinationSite, dryRunReport, executeMigrationRun, startMigrationRun } from './migration-runs.js';
+import { removePlan } from './run-plan.js';
 
 export class MigrateUsageError extends Error {}
 
@@ -245,6 +248,8 @@ export async function migrateCommand(argv: string[], environment: MigrateEnviron
     }
   }
   if (state.status !== 'approved') {
+    // A rejected run is never written: its plan is not needed.
+    if (state.status === 'rejected' && environment.plans !== undefined) await removePlan(environment.plans, runId);
     say(
       `  run ${runId} is ${state.status}${state.rejection ? `: ${state.rejection.reason}` : ''}; nothing was written`,
     );

@@ -244,8 +244,11 @@ export async function executeMigrationRun(
       `迁移批次 ${runId} 不存在`,
       `migration run ${runId} does not exist`,
     );
-  if (state.status === 'completed')
+  if (state.status === 'completed') {
+    // A process stopped between completing the run and removing its plan.
+    if (options.plans !== undefined) await removePlan(options.plans, runId);
     return { state, counts: noOutcomes(), resumedFrom: Number.POSITIVE_INFINITY, rows: { planned: 0, mapped: 0 } };
+  }
   if (state.status !== 'approved')
     throw new DomainError(
       'CONFLICT',
