@@ -11,9 +11,10 @@
  * The file is written under a temporary name and takes its own only once the run's start is recorded, so a start
  * that is refused (a run id already taken) never replaces the plan of the run that has it.
  *
- * Its lines are JSON in UTF-16LE, JavaScript's own encoding: decoding UTF-8 costs about 70 µs for a 14 kB line of
- * Chinese text here, more than writing the item it holds, and UTF-16LE nothing (the file is smaller, too, since a
- * Chinese character takes 2 bytes instead of 3). JSON text escapes line feeds, so the only U+000A is a line's end.
+ * Its lines are JSON in UTF-16LE, JavaScript's own encoding: on Node 20 decoding a 14 kB line of Chinese text from
+ * UTF-8 took 65–100 µs here (measured), a good part of what writing its item costs, and from UTF-16LE about 4 µs; the
+ * file is smaller too (a Chinese character takes 2 bytes instead of 3). JSON text escapes line feeds, so the only
+ * U+000A is a line's end.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
