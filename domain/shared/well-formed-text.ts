@@ -36,6 +36,8 @@ const NAMES: Record<number, string> = {
   8297: 'POP DIRECTIONAL ISOLATE',
 };
 
+const BEYOND_ASCII = /[^\t\n\r\u0020-\u007E]/;
+
 function describe(unit: number): string {
   const code = `U+${unit.toString(16).toUpperCase().padStart(4, '0')}`;
   if (unit >= 0xd800 && unit <= 0xdfff) return `a lone surrogate (${code}), half of a character`;
@@ -63,6 +65,8 @@ export function wellFormedText(value: unknown, path = ''): { value: unknown; pro
   const trail: Array<string | number> = path === '' ? [] : [path];
   const walk = (item: unknown): unknown => {
     if (typeof item === 'string') {
+      // Printable ASCII (ids, dates, digests, URLs: most strings) is well-formed and NFC as it is.
+      if (!BEYOND_ASCII.test(item)) return item;
       const problem = textProblem(item);
       if (!problem) return item.normalize('NFC');
       problems.push({ path: trail.join('.'), message: problem });
