@@ -22,6 +22,7 @@
  *   feed credential revoke <id>   revokes one; `feed credentials` lists them
  *   feed status                   the outbound feed's last acknowledged position and lag, the inbound group's lag
  */
+import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { DomainError } from '../domain/shared/domain-error.js';
 import { InvalidToken } from '../graphql/auth/token-keys.js';
@@ -250,6 +251,7 @@ async function main(): Promise<void> {
         eventStore: c.eventStore,
         out: process.stdout,
         progress: process.stderr,
+        plans: join(c.config.EVENT_STORE_DIR, 'migration-plans'),
       });
     else if (area === 'search') await search(c, [command!, argument ?? '', ...rest].filter(Boolean));
     else if (area === 'token') await token(c, command!, argument);

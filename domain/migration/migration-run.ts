@@ -114,6 +114,13 @@ export const migrationRunCommandSchemas = {
      */
     batchSize: z.int().min(1).max(MAX_BATCH),
     batchDigests: z.array(digest).max(100_000),
+    /**
+     * The digest of each batch of the plan the dry run kept (its rows as mapped, the items ready to write), when it
+     * kept one: the run writes those items without mapping the export again, and only if they are still these.
+     */
+    planDigests: z.array(digest).max(100_000).optional(),
+    /** SHA-256 of the export's bytes as the dry run read them: while they are the same, so is every row. */
+    sourceFingerprint: digest.optional(),
   }),
   ApproveMigrationRun: z.strictObject({ runId: id, comment: z.string().trim().max(2000).optional() }),
   RejectMigrationRun: z.strictObject({ runId: id, reason }),
@@ -205,6 +212,9 @@ export interface MigrationRunState {
   report: ReportSummary | null;
   batchSize: number;
   batchDigests: string[];
+  /** One per batch, when the dry run kept its plan. */
+  planDigests?: string[];
+  sourceFingerprint?: string;
   status: MigrationRunStatus;
   startedBy: string;
   startedAt: string;
@@ -311,6 +321,16 @@ export const migrationRunDecider: Decider<MigrationRunState, MigrationRunCommand
           `站点 ${command.data.siteId} 已永久关停`,
           `site ${command.data.siteId} is closed permanently`,
           'R-SITE-5',
+        );
+      const { planDigests, batchDigests } = command.data;
+      if (planDigests !== undefined && planDigests.length !== batchDigests.length)
+        throw new DomainError(
+          'BAD_USER_INPUT',
+          'BAD_USER_INPUT',
+          `计划摘要须每批一个（${batchDigests.length} 批）`,
+          `planDigests must have one digest per batch (${batchDigests.length}), not ${planDigests.length}`,
+          [{ path: 'planDigests', message: `one digest per batch: ${batchDigests.length}` }],
+          'R-LIB-4',
         );
       return decided(role, {
         type: 'MigrationRunStarted',

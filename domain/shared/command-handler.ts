@@ -177,6 +177,67 @@ async function earlierOutcome<State, Command, Event extends DomainEvent>(
   };
 }
 
+const NOT_PLAIN = Symbol('not plain JSON data');
+
+/**
+ * `value` as JSON carries it, without a round trip through JSON text where it is plain data already (strings,
+ * finite numbers, booleans, null, arrays and plain objects): optional fields a schema left undefined are dropped
+ * (copying only the objects that hold one), which the store needs, since it refuses undefined as not JSON.
+ */
+function plainJson(value: unknown): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0) ? value : NOT_PLAIN;
+    case 'object': {
+      if (value === null) return value;
+      if (Array.isArray(value)) {
+        let copy: unknown[] | undefined;
+        for (let i = 0; i < value.length; i++) {
+          const item = value[i];
+          // JSON writes undefined in a list as null: the round trip's business.
+          const checked = item === undefined ? NOT_PLAIN : plainJson(item);
+          if (checked === NOT_PLAIN) return NOT_PLAIN;
+          if (checked !== item) {
+            copy ??= value.slice();
+            copy[i] = checked;
+          }
+        }
+        return copy ?? value;
+      }
+      const prototype = Object.getPrototypeOf(value);
+      if (prototype !== Object.prototype && prototype !== null) return NOT_PLAIN;
+      const record = value as Record<string, unknown>;
+      let copy: Record<string, unknown> | undefined;
+      for (const key of Object.keys(record)) {
+        if (key === '__proto__') return NOT_PLAIN;
+        const item = record[key];
+        if (item === undefined) {
+          copy ??= { ...record };
+          delete copy[key];
+          continue;
+        }
+        const checked = plainJson(item);
+        if (checked === NOT_PLAIN) return NOT_PLAIN;
+        if (checked !== item) {
+          copy ??= { ...record };
+          copy[key] = checked;
+        }
+      }
+      return copy ?? value;
+    }
+    default:
+      return NOT_PLAIN;
+  }
+}
+
+function asJson(value: unknown): unknown {
+  const plain = plainJson(value);
+  return plain === NOT_PLAIN ? JSON.parse(JSON.stringify(value)) : plain;
+}
+
 export async function handleCommand<State, Command, Event extends DomainEvent>(
   store: EventStore,
   streamId: string,
@@ -210,9 +271,8 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
     const newEvents: NewEvent[] = events.map((event) => ({
       id: randomUUID(),
       type: event.type,
-      // Checked on the way in as well as on the way out: a decider bug must not reach the log. The JSON round trip
-      // drops optional fields left undefined, which the store (rightly) refuses as not JSON.
-      data: JSON.parse(JSON.stringify(aggregate.eventSchemas[event.type]!.parse(event.data))) as JsonObject,
+      // Checked on the way in as well as on the way out: a decider bug must not reach the log.
+      data: asJson(aggregate.eventSchemas[event.type]!.parse(event.data)) as JsonObject,
       metadata,
     }));
     try {

@@ -18,6 +18,10 @@ import type { FieldProblem } from './domain-error.js';
 // With the `u` flag a surrogate pair is one code point, so the surrogate range matches lone surrogates only.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what this expression is for.
 const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069\uD800-\uDFFF]/u;
+// The same without the `u` flag, which matches code units, so any surrogate (paired or not): text with none of these
+// (nearly all text) is well-formed, and this scan is three times faster than one that walks code points.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what this expression is for.
+const SUSPECT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069\uD800-\uDFFF]/;
 
 const NAMES: Record<number, string> = {
   0: 'NUL',
@@ -32,6 +36,8 @@ const NAMES: Record<number, string> = {
   8297: 'POP DIRECTIONAL ISOLATE',
 };
 
+const BEYOND_ASCII = /[^\t\n\r\u0020-\u007E]/;
+
 function describe(unit: number): string {
   const code = `U+${unit.toString(16).toUpperCase().padStart(4, '0')}`;
   if (unit >= 0xd800 && unit <= 0xdfff) return `a lone surrogate (${code}), half of a character`;
@@ -42,6 +48,7 @@ function describe(unit: number): string {
 
 /** What is wrong with one string, or null when it is well-formed. */
 export function textProblem(text: string): string | null {
+  if (!SUSPECT.test(text)) return null;
   const match = FORBIDDEN.exec(text);
   if (!match) return null;
   const unit = match[0].charCodeAt(0);
@@ -53,26 +60,40 @@ export function textProblem(text: string): string | null {
  * (`metadata.title`, `metadata.keywords.1`). Objects and arrays are followed; other values are kept as they are.
  */
 export function wellFormedText(value: unknown, path = ''): { value: unknown; problems: FieldProblem[] } {
-  if (typeof value === 'string') {
-    const problem = textProblem(value);
-    return problem
-      ? { value, problems: [{ path, message: problem }] }
-      : { value: value.normalize('NFC'), problems: [] };
-  }
-  const at = (key: string | number) => (path === '' ? String(key) : `${path}.${key}`);
-  if (Array.isArray(value)) {
-    const items = value.map((item, index) => wellFormedText(item, at(index)));
-    return { value: items.map((i) => i.value), problems: items.flatMap((i) => i.problems) };
-  }
-  const prototype = typeof value === 'object' && value !== null ? Object.getPrototypeOf(value) : undefined;
-  if (prototype === Object.prototype || prototype === null) {
-    const entries = Object.entries(value as Record<string, unknown>).map(
-      ([key, item]) => [key, wellFormedText(item, at(key))] as const,
-    );
-    return {
-      value: Object.fromEntries(entries.map(([key, checked]) => [key, checked.value])),
-      problems: entries.flatMap(([, checked]) => checked.problems),
-    };
-  }
-  return { value, problems: [] };
+  const problems: FieldProblem[] = [];
+  // The keys down to the value being checked; a path is spelt out only for a problem.
+  const trail: Array<string | number> = path === '' ? [] : [path];
+  const walk = (item: unknown): unknown => {
+    if (typeof item === 'string') {
+      // Printable ASCII (ids, dates, digests, URLs: most strings) is well-formed and NFC as it is.
+      if (!BEYOND_ASCII.test(item)) return item;
+      const problem = textProblem(item);
+      if (!problem) return item.normalize('NFC');
+      problems.push({ path: trail.join('.'), message: problem });
+      return item;
+    }
+    if (Array.isArray(item)) {
+      const copy: unknown[] = new Array(item.length);
+      for (let index = 0; index < item.length; index++) {
+        trail.push(index);
+        copy[index] = walk(item[index]);
+        trail.pop();
+      }
+      return copy;
+    }
+    const prototype = typeof item === 'object' && item !== null ? Object.getPrototypeOf(item) : undefined;
+    if (prototype !== Object.prototype && prototype !== null) return item;
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(item as Record<string, unknown>)) {
+      trail.push(key);
+      const checked = walk((item as Record<string, unknown>)[key]);
+      trail.pop();
+      // A key `__proto__` stays a key: assigned, it would set the copy's prototype.
+      if (key === '__proto__')
+        Object.defineProperty(copy, key, { value: checked, enumerable: true, writable: true, configurable: true });
+      else copy[key] = checked;
+    }
+    return copy;
+  };
+  return { value: walk(value), problems };
 }

@@ -8,7 +8,8 @@
  *       same 64 appends in flight);
  *   (b) the time until all are searchable: the same run into another platform while the library projection follows
  *       the log in a process of its own, as `npm start` does while the platform team runs the CLI.
- * The dry run that precedes a run (the report its approver reads) is timed on its own.
+ * The dry run that precedes a run (the report its approver reads, and the plan the run writes from, kept beside
+ * the event log as the CLI keeps it) is timed on its own.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -61,8 +62,11 @@ async function platformIn(label: string): Promise<Platformed> {
   return { dir, store, platform };
 }
 
+/** Where the CLI keeps runs' plans: beside the event log. */
+const plansIn = (dataDir: string) => join(dataDir, 'migration-plans');
+
 /** Starts and approves a run of `config` on `platform`; returns the time its dry run took. */
-async function approvedRun(platform: Platform, config: string, runId: string): Promise<number> {
+async function approvedRun(platform: Platform, config: string, runId: string, plans: string): Promise<number> {
   const migration = await loadMigration(config, { taxonomy: await platform.reader.subjectTaxonomy() });
   const start = process.hrtime.bigint();
   await startMigrationRun(platform, migration, {
@@ -70,6 +74,7 @@ async function approvedRun(platform: Platform, config: string, runId: string): P
     migratedAt: MIGRATED_AT,
     actorId: 'portal-webmaster',
     occurredAt: new Date().toISOString(),
+    plans,
   });
   const dryRun = seconds(start);
   await platform.execute(
@@ -129,11 +134,12 @@ export async function migrateBenchmark() {
   // (a) the run, then its appends raw.
   const a = await platformIn('bench-migrate');
   progress('migrate: dry run and approval');
-  const dryRunSeconds = await approvedRun(a.platform, config, 'bench-a');
+  const dryRunSeconds = await approvedRun(a.platform, config, 'bench-a', plansIn(a.dir.path));
   const head = await a.store.headPosition();
   progress(`migrate: writing ${ITEMS} items`);
   let start = process.hrtime.bigint();
   const run = await executeMigrationRun(a.platform, await loadMigration(config), 'bench-a', {
+    plans: plansIn(a.dir.path),
     onBatch: (batch) => {
       if (batch % 20 === 0) progress(`migrate: batch ${batch}`);
     },
@@ -150,11 +156,11 @@ export async function migrateBenchmark() {
 
   // (b) the same run while the library follows the log in another process.
   const b = await platformIn('bench-migrate-live');
-  await approvedRun(b.platform, config, 'bench-b');
+  await approvedRun(b.platform, config, 'bench-b', plansIn(b.dir.path));
   const live = follower(b.dir.path);
   progress(`migrate: writing ${ITEMS} items with the library projection following`);
   start = process.hrtime.bigint();
-  await executeMigrationRun(b.platform, await loadMigration(config), 'bench-b');
+  await executeMigrationRun(b.platform, await loadMigration(config), 'bench-b', { plans: plansIn(b.dir.path) });
   const writtenSeconds = seconds(start);
   // The follower's checkpoint passes the events it does not handle too: at the head, everything is in the index.
   const last = (await b.store.headPosition())!;
@@ -176,6 +182,8 @@ export async function migrateBenchmark() {
     name: `migration of the sample corpus replicated to ${ITEMS} items (national-regulations configuration)`,
     items: ITEMS,
     created,
+    /** Rows the run took from the plan its start kept (the rest it mapped from the export again). */
+    rowsFromPlan: run.rows.planned,
     events: written.length,
     dryRunItemsPerSecond: Math.round(ITEMS / dryRunSeconds),
     itemsPerSecond: Math.round(itemsPerSecond),

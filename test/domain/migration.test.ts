@@ -85,6 +85,16 @@ describe('R-LIB-4 a migration run is started by the site administrator and appro
       .then([started]);
   });
 
+  it('R-LIB-4: a run started with the plan its dry run kept records one plan digest per batch', () => {
+    const planned = { ...startData, planDigests: [DIGEST, DIGEST], sourceFingerprint: DIGEST };
+    runs([])
+      .when(runCommand('StartMigrationRun', webmaster, planned))
+      .then([{ type: 'MigrationRunStarted', data: { ...planned, startedBy: 'webmaster', at } }]);
+    runs([])
+      .when(runCommand('StartMigrationRun', webmaster, { ...startData, planDigests: [DIGEST] }))
+      .thenRefuses('BAD_USER_INPUT', 'R-LIB-4');
+  });
+
   it('R-LIB-4: an editor of the site cannot start a run', () => {
     runs([])
       .when(runCommand('StartMigrationRun', editor, startData))

@@ -3,6 +3,7 @@
  * over GraphQL (the API a real approver uses), written by the executor, then waited for until the read models hold
  * them.
  */
+import { join } from 'node:path';
 import type { RecordedEvent } from '../../domain/event-store/event.js';
 import type { EventStore } from '../../domain/event-store/port.js';
 import { type CompiledMigration, type LoadOptions, loadMigration } from '../../ingest/migration/index.js';
@@ -34,6 +35,11 @@ export async function approveOverApi(api: ApiServer, runId: string, approver: st
   if (response.errors) throw new Error(JSON.stringify(response.errors));
 }
 
+/** The folder the CLI keeps runs' plans in for this server's event log. */
+export function plansOf(api: ApiServer): string {
+  return join(api.c.config.EVENT_STORE_DIR, 'migration-plans');
+}
+
 /** Starts, approves and writes a run of `file` into its site, as `<site>-webmaster` and `<site>-approver`. */
 export async function migrateOverApi(
   api: ApiServer,
@@ -46,15 +52,18 @@ export async function migrateOverApi(
     ...(options.site === undefined ? {} : { site: options.site }),
   });
   const runId = options.runId ?? `${migration.name}-test-${++runs}`;
+  // Plans beside the event log, as the CLI keeps them.
+  const plans = options.plans ?? plansOf(api);
   const { report } = await startMigrationRun(api.c.platform, migration, {
     runId,
     migratedAt: MIGRATED_AT,
     ...(options.after === undefined ? {} : { after: options.after }),
     actorId: `${migration.siteId}-webmaster`,
     occurredAt: new Date().toISOString(),
+    plans,
   });
   await approveOverApi(api, runId, `${migration.siteId}-approver`);
-  const result = await executeMigrationRun(api.c.platform, migration, runId, options);
+  const result = await executeMigrationRun(api.c.platform, migration, runId, { ...options, plans });
   await api.settle();
   return { ...result, runId, report, migration };
 }

@@ -108,6 +108,10 @@ export class CsvReader implements SourceReader {
     yield* flushSkipped();
   }
 
+  async files(): Promise<string[]> {
+    return [this.path];
+  }
+
   progress(): ReaderProgress {
     return { done: this.#bytes, ...(this.#size === undefined ? {} : { total: this.#size }), unit: 'bytes' };
   }

@@ -167,6 +167,10 @@ export class HtmlReader implements SourceReader {
     }
   }
 
+  async files(): Promise<string[]> {
+    return (await this.#list()).map((file) => join(this.directory, file));
+  }
+
   progress(): ReaderProgress {
     return { done: this.#done, ...(this.#files === undefined ? {} : { total: this.#files.length }), unit: 'files' };
   }

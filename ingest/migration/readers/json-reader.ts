@@ -89,6 +89,10 @@ export class JsonReader implements SourceReader {
     }
   }
 
+  async files(): Promise<string[]> {
+    return [this.path];
+  }
+
   progress(): ReaderProgress {
     return { done: this.#done, ...(this.#items === undefined ? {} : { total: this.#items.length }), unit: 'rows' };
   }

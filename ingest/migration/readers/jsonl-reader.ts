@@ -82,6 +82,10 @@ export class JsonlReader implements SourceReader {
     }
   }
 
+  async files(): Promise<string[]> {
+    return [this.path];
+  }
+
   progress(): ReaderProgress {
     return { done: this.#bytes, ...(this.#size === undefined ? {} : { total: this.#size }), unit: 'bytes' };
   }

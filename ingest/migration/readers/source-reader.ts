@@ -42,6 +42,8 @@ export interface SourceReader {
   preflight(): Promise<Preflight>;
   rows(): AsyncIterable<SourceRow | UnreadableRow>;
   progress(): ReaderProgress;
+  /** The files the rows are read from, in reading order: their bytes are the export's fingerprint. */
+  files(): Promise<string[]>;
 }
 
 /** The export cannot be read at all (no file, not JSON, no items at the path): nothing runs. */

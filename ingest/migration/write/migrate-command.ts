@@ -14,7 +14,9 @@
  *
  * A configuration that cannot run is refused with every problem and its line before anything runs. Run again with
  * the same configuration and export, the command goes on with the run it started (waiting for approval, or
- * resuming after the last batch written); if a completed run already migrated exactly this, it writes nothing.
+ * resuming after the last batch written); if a completed run already migrated exactly this, it writes nothing. The
+ * run is written from the plan its start kept beside the event log (`migration-plans/` in EVENT_STORE_DIR, removed
+ * once the run is completed or rejected), so the export is not mapped a second time.
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,8 +32,9 @@ import { type CompiledMigration, loadMigration } from '../config/load-migration.
 import { migrationProgressBar } from '../progress-bar.js';
 import type { MigrationReport } from '../report/migration-report.js';
 import { writeReport } from '../report/write-report.js';
-import { sourceDigest } from '../source-digest.js';
+import { sourceDigest, sourceFingerprint } from '../source-digest.js';
 import { destinationSite, dryRunReport, executeMigrationRun, startMigrationRun } from './migration-runs.js';
+import { removePlan } from './run-plan.js';
 
 export class MigrateUsageError extends Error {}
 
@@ -47,6 +50,8 @@ export interface MigrateEnvironment {
   now?: () => Date;
   /** How often a run waiting for approval looks again. */
   pollMs?: number;
+  /** Where runs' plans are kept, beside the event log (see run-plan.ts); without it a run maps the export again. */
+  plans?: string;
 }
 
 /** Beijing time with its offset: what the site's staff read in the report. */
@@ -158,9 +163,20 @@ export async function migrateCommand(argv: string[], environment: MigrateEnviron
     return { report };
   }
 
-  const digest = await sourceDigest(migration);
-  const runs = await runsOf(eventStore, platform, migration);
-  const same = (run: MigrationRunState) => run.configurationDigest === migration.digest && run.sourceDigest === digest;
+  const runs = (await runsOf(eventStore, platform, migration)).filter(
+    (run) => run.configurationDigest === migration.digest,
+  );
+  // The export's bytes first: a run that recorded the same fingerprint read the same rows, and reading the rows
+  // again to compare their digest costs about as much as writing them.
+  const fingerprint = await sourceFingerprint(migration);
+  const live = (run: MigrationRunState) => run.status === 'awaiting_approval' || run.status === 'approved';
+  const byBytes = runs.filter((run) => fingerprint !== undefined && run.sourceFingerprint === fingerprint);
+  let matching = byBytes;
+  if (!byBytes.some((run) => run.status === 'completed' || live(run))) {
+    const digest = await sourceDigest(migration);
+    matching = runs.filter((run) => run.sourceDigest === digest);
+  }
+  const same = (run: MigrationRunState) => matching.includes(run);
   const done = runs.find((run) => same(run) && run.status === 'completed');
   if (done) {
     say(
@@ -168,7 +184,7 @@ export async function migrateCommand(argv: string[], environment: MigrateEnviron
     );
     return { runId: done.runId, state: done };
   }
-  let state = runs.find((run) => same(run) && (run.status === 'awaiting_approval' || run.status === 'approved'));
+  let state = runs.find((run) => same(run) && live(run));
   if (state) {
     say(`${migration.name} → ${migration.siteId}: going on with run ${state.runId} (${state.status})`);
   } else {
@@ -192,6 +208,7 @@ export async function migrateCommand(argv: string[], environment: MigrateEnviron
         ...(after === undefined ? {} : { after }),
         actorId: values.as,
         occurredAt: now().toISOString(),
+        ...(environment.plans === undefined ? {} : { plans: environment.plans }),
         ...(progress ? { onProgress: progress.onProgress } : {}),
       });
     } finally {
@@ -231,6 +248,8 @@ export async function migrateCommand(argv: string[], environment: MigrateEnviron
     }
   }
   if (state.status !== 'approved') {
+    // A rejected run is never written: its plan is not needed.
+    if (state.status === 'rejected' && environment.plans !== undefined) await removePlan(environment.plans, runId);
     say(
       `  run ${runId} is ${state.status}${state.rejection ? `: ${state.rejection.reason}` : ''}; nothing was written`,
     );
@@ -241,6 +260,7 @@ export async function migrateCommand(argv: string[], environment: MigrateEnviron
   let result: Awaited<ReturnType<typeof executeMigrationRun>>;
   try {
     result = await executeMigrationRun(platform, migration, runId, {
+      ...(environment.plans === undefined ? {} : { plans: environment.plans }),
       ...(progress ? { onProgress: progress.onProgress } : {}),
     });
   } finally {
@@ -250,6 +270,11 @@ export async function migrateCommand(argv: string[], environment: MigrateEnviron
   say(
     `${migration.name} → ${migration.siteId}: run ${runId} ${result.state.status}${result.resumedFrom > 1 ? ` (resumed at row ${result.resumedFrom})` : ''}`,
     ...(totals ? [outcomeLine(totals)] : []),
+    ...(result.rows.mapped > 0
+      ? [
+          `  ${result.rows.mapped} rows mapped from the export again: the plan kept when the run started is gone or is not the approved one`,
+        ]
+      : []),
     ...(result.state.completion?.highWaterMark ? [`  high-water mark ${result.state.completion.highWaterMark}`] : []),
     ...result.state.batches
       .flatMap((b) => b.messages ?? [])

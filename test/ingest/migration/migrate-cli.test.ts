@@ -5,6 +5,7 @@
  * second run of the same export writes nothing.
  */
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Platform } from '../../../domain/platform.js';
@@ -154,6 +155,9 @@ describe('R-LIB-4 npm run cli -- migrate', () => {
     expect(started.code).toBe(0);
     expect(started.stdout).toMatch(/run cli-1 started by jinan-webmaster/);
     expect(started.stdout).toMatch(/waiting for an approver of jinan: .*approveMigrationRun/);
+    // The run's plan is kept beside the event log until the run is written.
+    const plans = `${data()}/migration-plans`;
+    expect(readdirSync(plans)).toHaveLength(1);
 
     const refused = await cli(data(), 'migrate', config, '--approved-by', 'jinan-editor', ...out);
     expect(refused.code).toBe(1);
@@ -164,6 +168,8 @@ describe('R-LIB-4 npm run cli -- migrate', () => {
     expect(written.stdout).toMatch(/going on with run cli-1 \(awaiting_approval\)/);
     expect(written.stdout).toMatch(/approved by jinan-approver/);
     expect(written.stdout).toMatch(/run cli-1 completed\n {2}3 created, 0 revised/);
+    expect(written.stdout).not.toMatch(/mapped from the export again/);
+    expect(readdirSync(plans)).toEqual([]);
     // The progress bar goes to standard error, the report to standard output.
     expect(written.stderr).toMatch(/cli-notices \[/);
 
@@ -173,6 +179,14 @@ describe('R-LIB-4 npm run cli -- migrate', () => {
     expect(again.stdout).toMatch(
       /run cli-1 already migrated exactly this configuration and export; nothing was written/,
     );
+    // Other bytes, the same rows: still exactly this export.
+    folder.write(
+      'export.jsonl',
+      ROWS.map(({ id, title, body, writtenAt }) => `${JSON.stringify({ writtenAt, body, title, id })}\r\n`).join(''),
+    );
+    const reformatted = await cli(data(), 'migrate', config, '--as', 'jinan-webmaster', '--no-wait', ...out);
+    expect(reformatted.stdout).toMatch(/run cli-1 already migrated exactly this configuration and export/);
+    folder.write('export.jsonl', jsonl(ROWS));
     expect(await head()).toBe(before);
   }, 120_000);
 });

@@ -5,6 +5,7 @@
  * item is in the log exactly once, every index number once, and the run's totals are its report's.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Platform } from '../../../domain/platform.js';
@@ -58,6 +59,7 @@ describe('R-LIB-4 a migration run killed with SIGKILL resumes where it stopped',
       occurredAt: new Date().toISOString(),
       // Small batches: a kill lands inside one often.
       batchSize: 15,
+      plans: join(dir.path, 'migration-plans'),
     });
     await platform.execute(
       'ApproveMigrationRun',
@@ -82,8 +84,12 @@ describe('R-LIB-4 a migration run killed with SIGKILL resumes where it stopped',
 
     store = openSqliteEventStore(dir.path);
     platform = new Platform(store);
-    const resumed = await executeMigrationRun(platform, await loadMigration(MIGRATION_EXAMPLES.jinan), runId);
+    const resumed = await executeMigrationRun(platform, await loadMigration(MIGRATION_EXAMPLES.jinan), runId, {
+      plans: join(dir.path, 'migration-plans'),
+    });
     expect(resumed.resumedFrom).toBeGreaterThan(1);
+    // Every process wrote from the plan the run's start kept.
+    expect(resumed.rows.mapped).toBe(0);
     expect(resumed.state.status).toBe('completed');
     expect(resumed.state.completion!.counts).toMatchObject({
       created: report.rows.ready,
