@@ -72,9 +72,12 @@ describe('R-LIB-4 a migration run killed with SIGKILL resumes where it stopped',
     let batchesBeforeKills = 0;
     for (let round = 0; round < 2; round++) {
       const run = start(dir.path, MIGRATION_EXAMPLES.jinan, runId);
-      // Once it writes, kill it at a random moment of its work.
-      while (run.lines.length === 0) await sleep(20);
-      await sleep(Math.floor(Math.random() * 600));
+      // Kill it at a random moment of its work: after a random few of its batches (each prints a line), a random
+      // moment into the next. Counted in batches, not in time: a run written from its plan is fast enough to finish
+      // within any fixed delay on a quiet machine, and one that finished was never killed.
+      const batches = 1 + Math.floor(Math.random() * 4);
+      while (run.lines.length < batches) await sleep(5);
+      await sleep(Math.floor(Math.random() * 30));
       run.child.kill('SIGKILL');
       await run.exited;
       batchesBeforeKills += run.lines.length;
