@@ -24,10 +24,16 @@ export function outcomeHash(outcome: RowOutcome): string {
   return outcome.kind === 'item' ? outcome.item.rowHash : outcome.rowHash;
 }
 
-/** The digest of a batch of outcomes (rows in order). */
-export function batchDigest(outcomes: readonly RowOutcome[]): string {
+/** A row as the digests see it: its place in the export and its hash (see outcomeHash). */
+export interface HashedRow {
+  sequence: number;
+  hash: string;
+}
+
+/** The digest of a batch of rows, in order, as the run's start recorded it. */
+export function batchDigest(rows: readonly HashedRow[]): string {
   const digest = createHash('sha256');
-  for (const outcome of outcomes) digest.update(sourceDigestLine(outcome.sequence, outcomeHash(outcome)));
+  for (const row of rows) digest.update(sourceDigestLine(row.sequence, row.hash));
   return digest.digest('hex');
 }
 
@@ -37,9 +43,7 @@ export function batchOf(sequence: number, size: number): number {
 }
 
 /** Every row's hash (or the reader's error), in order, from the rows alone: what a plan's rows are checked against. */
-export async function* sourceRowHashes(
-  migration: Pick<CompiledMigration, 'openReader'>,
-): AsyncGenerator<{ sequence: number; hash: string }> {
+export async function* sourceRowHashes(migration: Pick<CompiledMigration, 'openReader'>): AsyncGenerator<HashedRow> {
   for await (const row of migration.openReader().rows())
     yield { sequence: row.sequence, hash: row.kind === 'unreadable' ? `unreadable ${row.error}` : rowHash(row.record) };
 }

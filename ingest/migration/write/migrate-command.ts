@@ -170,21 +170,19 @@ export async function migrateCommand(argv: string[], environment: MigrateEnviron
   // again to compare their digest costs about as much as writing them.
   const fingerprint = await sourceFingerprint(migration);
   const live = (run: MigrationRunState) => run.status === 'awaiting_approval' || run.status === 'approved';
-  const byBytes = runs.filter((run) => fingerprint !== undefined && run.sourceFingerprint === fingerprint);
-  let matching = byBytes;
-  if (!byBytes.some((run) => run.status === 'completed' || live(run))) {
+  let same = runs.filter((run) => fingerprint !== undefined && run.sourceFingerprint === fingerprint);
+  if (!same.some((run) => run.status === 'completed' || live(run))) {
     const digest = await sourceDigest(migration);
-    matching = runs.filter((run) => run.sourceDigest === digest);
+    same = runs.filter((run) => run.sourceDigest === digest);
   }
-  const same = (run: MigrationRunState) => matching.includes(run);
-  const done = runs.find((run) => same(run) && run.status === 'completed');
+  const done = same.find((run) => run.status === 'completed');
   if (done) {
     say(
       `${migration.name} → ${migration.siteId}: run ${done.runId} already migrated exactly this configuration and export; nothing was written`,
     );
     return { runId: done.runId, state: done };
   }
-  let state = runs.find((run) => same(run) && live(run));
+  let state = same.find(live);
   if (state) {
     say(`${migration.name} → ${migration.siteId}: going on with run ${state.runId} (${state.status})`);
   } else {

@@ -33,7 +33,15 @@ import { type SiteContext, siteContextOf } from '../../../domain/site/site.js';
 import type { CompiledMigration } from '../config/load-migration.js';
 import { highWaterMark, type PlanOptions, type PlanProgress, planMigration } from '../migration-plan.js';
 import { type MigrationReport, MigrationReportBuilder } from '../report/migration-report.js';
-import { batchOf, outcomeHash, sourceDigestLine, sourceFingerprint, sourceRowHashes } from '../source-digest.js';
+import {
+  batchDigest,
+  batchOf,
+  type HashedRow,
+  outcomeHash,
+  sourceDigestLine,
+  sourceFingerprint,
+  sourceRowHashes,
+} from '../source-digest.js';
 import { checkDestination } from './destination.js';
 import { type PlannedRow, PlanWriter, planBatches, plannedRow, removePlan } from './run-plan.js';
 
@@ -273,7 +281,7 @@ export async function executeMigrationRun(
 
   const writeBatch = async (rows: PlannedRow[]) => {
     // Its rows must be those the approver approved (a changed export is refused before this batch writes).
-    if (batchDigestOf(rows) !== state.batchDigests[batch - 1]) throw new MigrationChanged(runId, 'export');
+    if (batchDigest(rows) !== state.batchDigests[batch - 1]) throw new MigrationChanged(runId, 'export');
     // The destination as it is now: a column closed since the dry run holds its items.
     const ready = rows.flatMap((row) => (row.item && site.activeColumns.has(row.item.columnId) ? [row.item] : []));
     const range = {
@@ -367,13 +375,6 @@ export async function executeMigrationRun(
   return { state, counts, resumedFrom: resume.fromSequence, rows: sources };
 }
 
-/** The digest of a batch of rows as the run's start recorded it. */
-function batchDigestOf(rows: readonly PlannedRow[]): string {
-  const digest = createHash('sha256');
-  for (const row of rows) digest.update(sourceDigestLine(row.sequence, row.hash));
-  return digest.digest('hex');
-}
-
 /**
  * The run's rows in order: from its plan while the plan's batches are the approved ones, then (or without a plan)
  * from mapping the export again. Each planned batch the run will write is first compared with the export, unless
@@ -399,14 +400,7 @@ async function* approvedRows(
     try {
       for await (const planned of planBatches(plans, state)) {
         if (!planned.matches) break;
-        if (source)
-          await compareWithSource(
-            source,
-            planned.rows,
-            planned.batch >= fromBatch,
-            planned.batch === state.planDigests.length,
-            state.runId,
-          );
+        if (source) await compareWithSource(source, planned.rows, planned.batch >= fromBatch, state.runId);
         for (const row of planned.rows) {
           seen.rows++;
           if (row.kind === 'item') seen.items++;
@@ -435,13 +429,12 @@ async function* approvedRows(
 
 /**
  * The export's next rows against a planned batch: the same rows, with the same hashes. Rows of batches already
- * written are read past; the export must end with the plan's last batch.
+ * written are read past. (That the export ends with the plan's last batch is checked once the plan is through.)
  */
 async function compareWithSource(
-  source: AsyncGenerator<{ sequence: number; hash: string }>,
+  source: AsyncGenerator<HashedRow>,
   rows: readonly PlannedRow[],
   toWrite: boolean,
-  last: boolean,
   runId: string,
 ): Promise<void> {
   for (const row of rows) {
@@ -449,5 +442,4 @@ async function compareWithSource(
     if (toWrite && (read.done || read.value.sequence !== row.sequence || read.value.hash !== row.hash))
       throw new MigrationChanged(runId, 'export');
   }
-  if (last && toWrite && !(await source.next()).done) throw new MigrationChanged(runId, 'export');
 }

@@ -22,15 +22,13 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommandInput } from '../../../domain/command-registry.js';
 import type { RowOutcome } from '../row-outcome.js';
-import { outcomeHash } from '../source-digest.js';
+import { type HashedRow, outcomeHash } from '../source-digest.js';
 import { migrateItemInput } from './item-input.js';
 
 /** One row of the export as the run writes it. */
-export interface PlannedRow {
-  sequence: number;
+/** `hash` is what the row adds to the digests: its row hash, or the reader's error. */
+export interface PlannedRow extends HashedRow {
   kind: RowOutcome['kind'];
-  /** What the row adds to the digests: its row hash, or the reader's error. */
-  hash: string;
   /** An item's place on the high-water mark. */
   watermark?: string;
   /** An item ready to write (its destination column is checked again when it is written). */

@@ -213,6 +213,18 @@ describe('R-LIB-4 a run writes the plan its approver approved', () => {
     expect(after.state.completion?.counts).toMatchObject({ created: 1, unchanged: 3 });
   }, 60_000);
 
+  it('R-LIB-4 an export with a row more than the approved plan is refused and nothing is written', async () => {
+    const at = await embedded();
+    const { config, write } = notices();
+    await startApproved(at, config, 'grown', 'jinan');
+    write([...ROWS, row(4)]);
+    const head = await at.store.headPosition();
+    await expect(
+      executeMigrationRun(at.platform, await loadMigration(config), 'grown', { plans: at.plans }),
+    ).rejects.toMatchObject({ code: 'MIGRATION_SOURCE_CHANGED' });
+    expect(await at.store.headPosition()).toBe(head);
+  }, 60_000);
+
   it('R-LIB-4 a start refused for a run id already taken leaves that run’s plan as it was', async () => {
     const at = await embedded();
     const { config, write } = notices();
