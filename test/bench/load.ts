@@ -127,7 +127,8 @@ interface Sample {
  */
 function memoryGrowth(samples: Sample[], warmUpSeconds: number) {
   const window = Math.max(warmUpSeconds, 20);
-  const last = samples.at(-1)!.second;
+  // Samples are in the order their /metrics answered; the last is the latest second, not the last pushed.
+  const last = Math.max(...samples.map((s) => s.second));
   const after = samples.filter((s) => s.second >= warmUpSeconds && s.second <= warmUpSeconds + window);
   const end = samples.filter((s) => s.second >= last - window);
   const figures = (chosen: Sample[], field: 'rss' | 'anon') => {
