@@ -10,6 +10,10 @@
  *   will read (Kafka's convention);
  * - `publish` resolves once the messages are durable (Kafka: acknowledged by every in-sync replica; embedded: fsync'd),
  *   and one producer's publishes land in the order they were called;
+ * - a publish that fails fails the publishes to the same topic that were called before the failure was known, with
+ *   `PublishFenced` (Kafka's idempotent producer does the same to the batches behind a failed one): a caller that
+ *   keeps several publishes under way and sends again from the first that failed keeps its order, since nothing
+ *   called after that one landed before it;
  * - a consumer hands messages to `handle` one at a time, in offset order within a partition, and commits what was
  *   handled; a message whose handling did not complete is delivered again to the group's next consumer (at least
  *   once, never a gap);
@@ -19,6 +23,8 @@
  * Bad input (a topic name Kafka would refuse, a header that is not text, a message over the size limit…) is an
  * `InvalidFeedInput` listing each problem, and nothing of the call is written.
  */
+
+import { TransientError } from '../shared/transient-error.js';
 
 /** What a producer gives: Kafka's record, with UTF-8 text headers (the CloudEvents binding requires text). */
 export interface FeedRecord {
@@ -110,6 +116,18 @@ export class UnknownFeedTopic extends Error {
   constructor(readonly topic: string) {
     super(`the feed has no topic ${topic}`);
     this.name = 'UnknownFeedTopic';
+  }
+}
+
+/**
+ * Not written: a publish to the same topic, called earlier, failed after this one was called (see the port's rules).
+ * Transient: sent again after the failed one, it goes through.
+ */
+export class PublishFenced extends TransientError {
+  readonly code = 'PUBLISH_FENCED';
+  constructor(readonly topic: string) {
+    super(`not written to ${topic}: a publish to it called before this one failed`);
+    this.name = 'PublishFenced';
   }
 }
 

@@ -13,8 +13,6 @@
  * tree yields to appends under contention and takes the idle time, on a second core or between requests; it trails
  * the log further only while the machine has nothing to spare, and `lag()` says by how much.
  */
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { TreeHashAlgorithm } from '../../domain/audit/tree-hash.js';
 import type { Position } from '../../domain/event-store/event.js';
@@ -22,16 +20,8 @@ import type { EventStore } from '../../domain/event-store/port.js';
 import { AUDIT_TREE_PROJECTION, AUDIT_TREE_PROJECTION_VERSION } from '../../projections/audit-log/audit-tree.js';
 import { ProjectionFailed, type ProjectionStatus } from '../../projections/runner/projection-runner.js';
 import type { Config } from '../config.js';
+import { workerSource } from '../worker/worker-source.js';
 import type { AuditTreeWorkerData, AuditTreeWorkerMessage, AuditTreeWorkerRequest } from './audit-tree-worker.js';
-
-function bootstrap(): string {
-  const here = fileURLToPath(import.meta.url);
-  const entry = JSON.stringify(new URL(`./audit-tree-worker${extname(here)}`, import.meta.url).href);
-  // A worker thread does not inherit the loader of the thread that starts it (Node 20), so it registers tsx's own.
-  if (extname(here) !== '.ts') return `import(${entry});`;
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  return `import(${tsx}).then(({ register }) => { register(); return import(${entry}); });`;
-}
 
 /** The tree thread's nice value by default: 10 weighs it at about a tenth of a normal thread's claim on a busy core. */
 export const AUDIT_TREE_NICENESS = 10;
@@ -87,7 +77,7 @@ export class AuditTreeWorker {
       algorithm: this.algorithm,
       niceness: this.options.niceness ?? AUDIT_TREE_NICENESS,
     };
-    const worker = new Worker(bootstrap(), { eval: true, workerData: data });
+    const worker = new Worker(workerSource('./audit-tree-worker', import.meta.url), { eval: true, workerData: data });
     this.worker = worker;
     return new Promise((resolve, reject) => {
       worker.on('message', (message: AuditTreeWorkerMessage) => {

@@ -58,6 +58,10 @@ export class OutboundDocuments implements LibraryDocuments {
         `INSERT INTO ${documents} (resource_id, document, province_holds) VALUES (?, ?, ?)
          ON CONFLICT (resource_id) DO UPDATE SET document = excluded.document, province_holds = excluded.province_holds`,
       ),
+      getMany: db.prepare<[string], { resource_id: string; document: string; province_holds: string }>(
+        `SELECT resource_id, document, province_holds FROM ${documents}
+         WHERE resource_id IN (SELECT value FROM json_each(?))`,
+      ),
       held: db.prepare(`UPDATE ${documents} SET province_holds = ? WHERE resource_id = ?`),
       remove: db.prepare(`DELETE FROM ${documents} WHERE resource_id = ?`),
       unplace: db.prepare(`DELETE FROM ${placements} WHERE resource_id = ?`),
@@ -113,6 +117,21 @@ export class OutboundDocuments implements LibraryDocuments {
       this.rows.set(resourceId, found);
     }
     return found;
+  }
+
+  /**
+   * Reads the rows of these resources in one statement, for the `get`s and `provinceHolds` of the batch that follow:
+   * one query per event costs more than the lookup itself (most of a backfill's are for resources not there yet).
+   */
+  prefetch(resourceIds: readonly string[]): void {
+    const wanted = resourceIds.filter((id) => !this.rows.has(id));
+    if (wanted.length === 0) return;
+    for (const id of wanted) this.rows.set(id, { document: null, holds: NOTHING });
+    for (const row of this.statements.getMany.iterate(JSON.stringify(wanted)))
+      this.rows.set(row.resource_id, {
+        document: JSON.parse(row.document) as LibraryDocument,
+        holds: JSON.parse(row.province_holds) as ProvinceHolds,
+      });
   }
 
   async findByPlacement(siteId: string, columnIds: string[]): Promise<LibraryDocument[]> {

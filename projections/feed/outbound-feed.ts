@@ -28,8 +28,12 @@ import type { Projection, ProjectionTarget } from '../runner/projection.js';
 import { openReadModelDatabase, SqliteGenerations, tableSuffix } from '../sqlite/sqlite-generations.js';
 import { OutboundDocuments, type ProvinceHolds } from './outbound-documents.js';
 import { outboundRecords } from './outbound-message.js';
+import { PipelinedPublish } from './pipelined-publish.js';
+import { Utf8Arena } from './utf8-arena.js';
 
 export const OUTBOUND_FEED_VERSION = 1;
+/** Events per chunk of a batch's messages (see `project`). */
+const CHUNK = 100;
 
 const TOLD: ReadonlySet<string> = new Set<OutboundEventType>([
   'ResourcePublished',
@@ -85,6 +89,7 @@ export class OutboundFeed {
   private stopping = false;
   private wake: (() => void) | null = null;
   private topicsReady: Promise<void> | null = null;
+  private readonly arena = new Utf8Arena();
 
   constructor(private readonly options: OutboundFeedOptions) {
     this.db = openReadModelDatabase(options.filename);
@@ -127,23 +132,53 @@ export class OutboundFeed {
       checkpoint: async () => documents.checkpoint(),
       project: async (events, checkpoint) => {
         documents.forget();
-        const { records, compacted, changes, held } = await this.messagesOf(documents, events);
-        if (records.length > 0) {
-          await this.publish(this.options.topic, records);
-          if (this.options.compactedTopic) await this.publish(this.options.compactedTopic, compacted);
+        const view = new LibraryBatch(documents);
+        const held = new Map<string, ProvinceHolds>();
+        // The batch's messages go out a chunk at a time, in order, as they are made: the feed writes one chunk while
+        // the next is made. The documents and the checkpoint are committed once every chunk is acknowledged.
+        const main = this.pipelined(this.options.topic);
+        const compacted: FeedRecord[] = [];
+        let published = 0;
+        try {
+          for (let start = 0; start < events.length; start += CHUNK) {
+            const made = await this.messagesOf(documents, view, held, events.slice(start, start + CHUNK));
+            main.send(made.records);
+            compacted.push(...made.compacted);
+            published += made.records.length;
+          }
+        } catch (error) {
+          // Nothing is left under way when the batch fails: it is tried again from its start.
+          await main.abandon();
+          throw error;
         }
-        documents.commit(changes, held, checkpoint);
+        await main.settle();
+        if (this.options.compactedTopic && compacted.length > 0)
+          await this.publish(this.options.compactedTopic, compacted);
+        documents.commit(view.changes(), held, checkpoint);
         this.acknowledged = checkpoint;
-        this.published += records.length;
+        this.published += published;
       },
     };
   }
 
-  private async messagesOf(documents: OutboundDocuments, events: RecordedEvent[]) {
-    const view = new LibraryBatch(documents);
-    const held = new Map<string, ProvinceHolds>();
+  private pipelined(topic: string): PipelinedPublish {
+    return new PipelinedPublish(
+      this.options.feed,
+      topic,
+      (publish) => this.durably(publish),
+      (error) => this.failed(error, 1),
+    );
+  }
+
+  private async messagesOf(
+    documents: OutboundDocuments,
+    view: LibraryBatch,
+    held: Map<string, ProvinceHolds>,
+    events: RecordedEvent[],
+  ) {
     const records: FeedRecord[] = [];
     const compacted: FeedRecord[] = [];
+    documents.prefetch(events.filter((e) => TOLD.has(e.type)).map((e) => String(e.data.resourceId)));
     for (const event of events) {
       if (!TOLD.has(event.type)) {
         await projectLibraryEvent(view, event);
@@ -167,11 +202,11 @@ export class OutboundFeed {
       let shared = { ...document, versions: document.versions.filter((v) => versions.includes(v.version)) };
       if (told.change === 'archived' && shared.metadata.body === undefined)
         shared = { ...shared, metadata: { ...shared.metadata, ...(await this.bodyBefore(event)) } };
-      const made = outboundRecords(told, event, shared, this.options.source, reason);
+      const made = outboundRecords(told, event, shared, this.options.source, this.arena, reason);
       records.push(made.record);
       compacted.push(made.compacted);
     }
-    return { records, compacted, changes: view.changes(), held };
+    return { records, compacted };
   }
 
   /** The body of the version published last before `event` (nothing more can be published after an archiving). */
@@ -199,9 +234,7 @@ export class OutboundFeed {
         return result;
       } catch (error) {
         if (error instanceof InvalidFeedInput || this.stopping) throw error;
-        this.failures++;
-        this.lastError = error instanceof Error ? error.message : String(error);
-        this.options.onPublishFailure?.(error, attempt);
+        this.failed(error, attempt);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, wait);
           this.wake = () => {
@@ -213,6 +246,12 @@ export class OutboundFeed {
         wait = Math.min(wait * 2, this.options.maxRetryMs ?? 10_000);
       }
     }
+  }
+
+  private failed(error: unknown, attempt: number): void {
+    this.failures++;
+    this.lastError = error instanceof Error ? error.message : String(error);
+    this.options.onPublishFailure?.(error, attempt);
   }
 
   /** The checkpoint of the active generation as stored (another process may be the one publishing). */

@@ -20,6 +20,7 @@ import { binaryRecord, JSON_CONTENT_TYPE } from '../../domain/feed/cloud-event.j
 import type { FeedRecord } from '../../domain/feed/feed-port.js';
 import type { OutboundChange, ProvinceTold } from '../../domain/feed/outbound-change.js';
 import type { LibraryDocument } from '../library/library-document.js';
+import type { Utf8Arena } from './utf8-arena.js';
 
 export const TYPE_PREFIX = 'cn.gov.luan.library.resource';
 /** The schema version of the data; a change of its shape is a new version, announced in `ce_type`. */
@@ -41,17 +42,26 @@ export function resourceData(document: LibraryDocument) {
     firstPublishedAt,
     placements,
     versions,
-    metadata: inNameOrder({ ...document.metadata, indexNumber, publishedAt }),
+    metadata: completedInNameOrder(document.metadata, indexNumber, publishedAt),
   };
 }
 
 /**
- * The metadata's fields in the order of their names, whatever order the document was put together in: an archiving
- * in a later batch than its publication gets its body back from the log, after the other fields, and the same
- * archiving in the same batch has it where the publication put it; in name order both are the same bytes.
+ * The metadata with the index number and publication time publication assigned, its fields in the order of their
+ * names, whatever order the document was put together in: an archiving in a later batch than its publication gets
+ * its body back from the log, after the other fields, and the same archiving in the same batch has it where the
+ * publication put it; in name order both are the same bytes.
  */
-function inNameOrder<T extends object>(fields: T): T {
-  return Object.fromEntries(Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as T;
+function completedInNameOrder(metadata: object, indexNumber: string, publishedAt: string): Record<string, unknown> {
+  const fields = metadata as Record<string, unknown>;
+  const names = Object.keys(fields);
+  if (!Object.hasOwn(fields, 'indexNumber')) names.push('indexNumber');
+  if (!Object.hasOwn(fields, 'publishedAt')) names.push('publishedAt');
+  names.sort();
+  const ordered: Record<string, unknown> = {};
+  for (const name of names)
+    ordered[name] = name === 'indexNumber' ? indexNumber : name === 'publishedAt' ? publishedAt : fields[name];
+  return ordered;
 }
 
 export interface OutboundRecords {
@@ -66,6 +76,7 @@ export function outboundRecords(
   event: RecordedEvent,
   document: LibraryDocument,
   source: string,
+  arena: Utf8Arena,
   reason?: string,
 ): OutboundRecords {
   const withdrawal = told.change === 'withdrawn';
@@ -93,7 +104,7 @@ export function outboundRecords(
   const record = binaryRecord(
     document.resourceId,
     { ...attributes, datacontenttype: JSON_CONTENT_TYPE },
-    Buffer.from(JSON.stringify(data), 'utf8'),
+    arena.encode(JSON.stringify(data)),
   );
   // Records are never changed once made, so the compacted topic's copy of anything but a withdrawal is the same one.
   return { record, compacted: withdrawal ? binaryRecord(document.resourceId, attributes, null) : record };

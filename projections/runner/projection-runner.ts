@@ -235,21 +235,46 @@ export class ProjectionRunner {
     let next = iterator.next();
     let batch: RecordedEvent[] = [];
     let handled = 0;
-    for (;;) {
-      const result = await next;
-      if (result.done) break;
-      batch.push(result.value);
-      if (this.handled.has(result.value.type)) handled++;
-      next = iterator.next();
-      const full = handled >= this.batchSize || batch.length >= this.batchSize * SKIPPED_PER_BATCH;
-      if (!full && (await settlesNow(next))) continue;
-      await this.applyBatch(target, batch);
-      batch = [];
-      handled = 0;
-      if (this.state === 'catching-up') {
-        this.options.onProgress?.(this.checkpointValue!, promoteAt);
-        if (promoteAt === null || this.checkpointValue! >= promoteAt) await goLive();
+    // The batch before, while it is projected: the next one is read meanwhile, so a target that waits (for a writer
+    // thread, a broker, a search engine) has the next batch ready when it is done. One batch at a time is projected,
+    // in order, and none is begun before the one before it has its checkpoint.
+    let applying: Promise<void> | null = null;
+    try {
+      for (;;) {
+        // A failure of the batch being projected ends the wait for more events (none may come while live).
+        const result = await (applying ? Promise.race([next, applying.then(() => next)]) : next);
+        if (result.done) break;
+        batch.push(result.value);
+        if (this.handled.has(result.value.type)) handled++;
+        next = iterator.next();
+        const full = handled >= this.batchSize || batch.length >= this.batchSize * SKIPPED_PER_BATCH;
+        if (!full && (await settlesNow(next))) continue;
+        if (applying) await applying;
+        applying = this.applyInTurn(target, batch, promoteAt, goLive);
+        // Its failure is taken up by the next wait on it; until then it must not count as unhandled.
+        applying.catch(() => undefined);
+        batch = [];
+        handled = 0;
+        // Reading on waits until the batch has been taken as far as it can go without waiting: it is the one that is late.
+        await new Promise((resolve) => setImmediate(resolve));
       }
+      if (applying) await applying;
+    } finally {
+      // Whoever follows the log next starts from the checkpoint: the batch being projected is through first.
+      await applying?.catch(() => undefined);
+    }
+  }
+
+  private async applyInTurn(
+    target: ProjectionTarget,
+    batch: RecordedEvent[],
+    promoteAt: Position | null,
+    goLive: () => Promise<void>,
+  ): Promise<void> {
+    await this.applyBatch(target, batch);
+    if (this.state === 'catching-up') {
+      this.options.onProgress?.(this.checkpointValue!, promoteAt);
+      if (promoteAt === null || this.checkpointValue! >= promoteAt) await goLive();
     }
   }
 

@@ -11,9 +11,11 @@ import {
   type FeedMessage,
   type FeedRecord,
   InvalidFeedInput,
+  PublishFenced,
   UnknownFeedTopic,
 } from '../../domain/feed/feed-port.js';
 import { MAX_FEED_MESSAGE_BYTES } from '../../domain/feed/feed-validation.js';
+import { isTransientError } from '../../domain/shared/transient-error.js';
 
 export interface FeedUnderTest {
   feed: Feed;
@@ -189,6 +191,31 @@ export function feedContract(adapter: string, open: () => Promise<FeedUnderTest>
           expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
           expect(new Set(offsets).size).toBe(offsets.length);
         }
+      });
+    });
+
+    describe('a failed publish fences off those called behind it', () => {
+      it('publishes to the topic called before the failure was known are not written; those after it and other topics go through', async () => {
+        // A topic that does not exist yet makes a publish fail where it is written (the writer thread, the broker's
+        // metadata), after the publishes behind it were already called.
+        const late = unique('late');
+        const other = await topic('other');
+        const failing = feed.publish(late, [record('k', 'first')]);
+        const elsewhere = feed.publish(other, [record('k', 'elsewhere')]);
+        const behind = feed.publish(late, [record('k', 'behind')]);
+        await expectError(failing, UnknownFeedTopic);
+        const fenced = await expectError(behind, PublishFenced);
+        expect(fenced).toMatchObject({ code: 'PUBLISH_FENCED', topic: late });
+        expect(isTransientError(fenced)).toBe(true);
+        await elsewhere;
+
+        // Sent again once the failure is known (here: once the topic exists), in order, they go through.
+        await feed.ensureTopic(late);
+        await feed.publish(late, [record('k', 'first')]);
+        await feed.publish(late, [record('k', 'behind')]);
+        const { messages } = await collect({ topic: late, groupId: unique('fence'), count: 2 });
+        expect(messages.map((m) => m.value!.toString())).toEqual(['first', 'behind']);
+        expect((await feed.endOffsets(late)).reduce((n, p) => n + p.offset, 0)).toBe(2);
       });
     });
 

@@ -7,7 +7,7 @@
  * What the adapter adds to kafkajs, and why:
  * - one send at a time: kafkajs's idempotent producer loses or reorders messages when sends overlap (kafkajs issues
  *   598 and 1005), so publishes queue behind each other, with `maxInFlightRequests: 1`, `acks: -1` (all in-sync
- *   replicas) and `idempotent: true`;
+ *   replicas) and `idempotent: true`; a failed one fences off those queued behind it (domain/feed/publish-fence.ts);
  * - sends of at most ~900 KiB: kafkajs puts a partition's messages in one record batch, which the broker measures
  *   against `max.message.bytes` (1 MiB by default); a single message larger than that goes alone, and topics this
  *   adapter creates allow 16 MiB;
@@ -39,6 +39,7 @@ import {
   type FeedPlace,
   type FeedRecord,
   type PartitionOffset,
+  PublishFenced,
   type TopicOptions,
   UnknownFeedTopic,
 } from '../../../domain/feed/feed-port.js';
@@ -50,6 +51,7 @@ import {
   MAX_FEED_MESSAGE_BYTES,
   recordBytes,
 } from '../../../domain/feed/feed-validation.js';
+import { PublishFence } from '../../../domain/feed/publish-fence.js';
 
 /** Room for the record batch's own framing above the largest message. */
 const TOPIC_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -76,6 +78,7 @@ export class KafkaFeed implements Feed {
   private readonly partitioner = Partitioners.DefaultPartitioner();
   /** The tail of the send queue: every publish waits for the one before it. */
   private sending: Promise<unknown> = Promise.resolve();
+  private readonly fence = new PublishFence();
   private readonly consumers = new Set<KafkaConsumer>();
 
   constructor(private readonly options: KafkaFeedOptions) {
@@ -146,8 +149,12 @@ export class KafkaFeed implements Feed {
 
   async publish(topic: string, records: readonly FeedRecord[]): Promise<FeedPlace[]> {
     const checked = checkPublish(topic, records);
-    const sent = this.sending.then(() => this.send(topic, checked));
-    this.sending = sent.catch(() => undefined);
+    const ticket = this.fence.ticket(topic);
+    const sent = this.sending.then(() => {
+      if (this.fence.fenced(topic, ticket)) throw new PublishFenced(topic);
+      return this.send(topic, checked);
+    });
+    this.sending = sent.catch(() => this.fence.failed(topic, ticket));
     return sent;
   }
 

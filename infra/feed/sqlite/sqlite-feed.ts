@@ -4,9 +4,9 @@
  * province's consumers, who read from an offset and wait for what comes next.
  *
  * One partition per topic (partition 0): every message of a topic is in one order, which keeps every key's order too.
- * A publish is one IMMEDIATE transaction with `synchronous=FULL`: acknowledged means it survives power loss, the
- * embedded counterpart of Kafka's `acks=all`. Offsets are handed out under SQLite's write lock, so writers in several
- * processes serialise and never share an offset. Readers wait for a change signal (appends in this process wake them
+ * A publish is written in an IMMEDIATE transaction with `synchronous=FULL`, on the feed's writer thread
+ * (feed-writer.ts): acknowledged means it survives power loss, the embedded counterpart of Kafka's `acks=all`. Offsets
+ * are handed out under SQLite's write lock, so writers in several processes serialise and never share an offset. Readers wait for a change signal (appends in this process wake them
  * at once; appends by another process are seen through `PRAGMA data_version`, polled only while someone waits).
  *
  * Compaction is a property a topic records; the embedded log keeps every message (a tombstone included), so a reader
@@ -29,6 +29,8 @@ import {
 } from '../../../domain/feed/feed-port.js';
 import { checkFrom, checkGroupId, checkPublish, checkTopic } from '../../../domain/feed/feed-validation.js';
 import { ChangeSignal } from '../../event-store/change-signal.js';
+import { FeedWriter } from './feed-writer.js';
+import { configure } from './sqlite-feed-append.js';
 
 /** The tables; exported so that the benchmark's baseline inserts into identical ones. */
 export const FEED_SCHEMA = `
@@ -70,7 +72,7 @@ export class SqliteFeed implements Feed {
   private readonly db: Database.Database;
   private readonly signal: ChangeSignal;
   private readonly statements;
-  private readonly append: (topic: string, records: readonly FeedRecord[], timestamp: number) => FeedPlace[];
+  private readonly writer: FeedWriter;
   private readonly consumers = new Set<EmbeddedConsumer>();
   private closed = false;
 
@@ -80,9 +82,10 @@ export class SqliteFeed implements Feed {
   ) {
     mkdirSync(dirname(filename), { recursive: true });
     this.db = new Database(filename, { timeout: 10_000 });
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    const synchronous = options.synchronous ?? 'FULL';
+    configure(this.db, synchronous);
     this.db.exec(FEED_SCHEMA);
+    this.writer = new FeedWriter({ filename, synchronous, busyTimeoutMs: 10_000 });
     const db = this.db;
     this.statements = {
       topic: db.prepare<[string], { compacted: number; next_offset: number }>(
@@ -108,19 +111,6 @@ export class SqliteFeed implements Feed {
          ON CONFLICT (group_id, topic, partition) DO UPDATE SET "offset" = excluded."offset"`,
       ),
     };
-    this.append = db.transaction((topic: string, records: readonly FeedRecord[], timestamp: number) => {
-      const found = this.statements.topic.get(topic);
-      if (!found) throw new UnknownFeedTopic(topic);
-      let offset = found.next_offset;
-      const places: FeedPlace[] = [];
-      for (const record of records) {
-        this.statements.insert.run(topic, offset, record.key, record.value, JSON.stringify(record.headers), timestamp);
-        places.push({ topic, partition: 0, offset });
-        offset++;
-      }
-      this.statements.setNext.run(offset, topic);
-      return places;
-    }).immediate;
     const dataVersion = db.prepare('PRAGMA data_version').pluck();
     this.signal = new ChangeSignal(() => dataVersion.get(), options.pollIntervalMs ?? 25);
   }
@@ -137,9 +127,9 @@ export class SqliteFeed implements Feed {
       if (!this.statements.topic.get(topic)) throw new UnknownFeedTopic(topic);
       return [];
     }
-    const places = this.append(topic, checked, Date.now());
+    const first = await this.writer.append(topic, checked, Date.now());
     this.signal.notify();
-    return places;
+    return checked.map((_, i) => ({ topic, partition: 0, offset: first + i }));
   }
 
   /** Messages from `offset` on (at most `limit`); for the HTTP feed. */
@@ -249,6 +239,7 @@ export class SqliteFeed implements Feed {
     this.closed = true;
     await Promise.all([...this.consumers].map((c) => c.stop()));
     this.signal.close();
+    await this.writer.close();
     this.db.close();
   }
 

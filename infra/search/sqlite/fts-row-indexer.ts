@@ -9,10 +9,9 @@
  * When the worker cannot run, documents are indexed here; a document that cannot be indexed fails here just the same,
  * with its own error.
  */
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LibraryDocument } from '../../../projections/library/library-document.js';
+import { workerSource } from '../../worker/worker-source.js';
 import { type FtsRow, ftsRow } from './fts-row.js';
 
 /** Below this many documents a batch is indexed here. */
@@ -28,16 +27,6 @@ export interface IndexerRequest {
 }
 
 export type IndexerReply = { id: number; indexed: FtsRow[] } | { id: number; error: string };
-
-/** The code a worker runs: the entry module, through tsx's loader when the sources run as TypeScript. */
-function bootstrap(): string {
-  const here = fileURLToPath(import.meta.url);
-  const entry = JSON.stringify(new URL(`./fts-row-indexer-worker${extname(here)}`, import.meta.url).href);
-  // A worker thread does not inherit the loader of the thread that starts it (Node 20), so it registers tsx's own.
-  if (extname(here) !== '.ts') return `import(${entry});`;
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  return `import(${tsx}).then(({ register }) => { register(); return import(${entry}); });`;
-}
 
 class IndexerWorker {
   #worker: Worker | null = null;
@@ -61,7 +50,7 @@ class IndexerWorker {
 
   #start(): Worker {
     if (this.#worker !== null) return this.#worker;
-    const worker = new Worker(bootstrap(), { eval: true });
+    const worker = new Worker(workerSource('./fts-row-indexer-worker', import.meta.url), { eval: true });
     let answered = false;
     worker.unref();
     worker.on('message', (reply: IndexerReply) => {
