@@ -94,6 +94,76 @@ describe('projection runner', () => {
     expect(await runner.lag()).toBe(0);
   });
 
+  it('reads the next batch while one is projected, and projects one batch at a time, in order', async () => {
+    await count(40);
+    const counting = new CountingProjection(`${dir.path}/counting.sqlite`);
+    const projection = counting.projection();
+    let projecting = 0;
+    let most = 0;
+    const seen: Array<{ first: number; readAhead: number }> = [];
+    let read = 0;
+    const runner = new ProjectionRunner(
+      {
+        headPosition: () => store.headPosition(),
+        subscribeToAll: (options: Parameters<SqliteEventStore['subscribeToAll']>[0]) => {
+          const subscription = store.subscribeToAll(options);
+          const events = subscription[Symbol.asyncIterator]();
+          return {
+            close: () => subscription.close(),
+            [Symbol.asyncIterator]: () => ({
+              next: async () => {
+                const next = await events.next();
+                if (!next.done) read = next.value.position;
+                return next;
+              },
+            }),
+          };
+        },
+      } as unknown as SqliteEventStore,
+      {
+        ...projection,
+        async openGeneration(generation) {
+          const target = await projection.openGeneration(generation);
+          return {
+            ...target,
+            project: async (events, checkpoint) => {
+              projecting++;
+              most = Math.max(most, projecting);
+              // A target that waits (a writer thread, a broker): the runner reads on meanwhile.
+              await sleep(30);
+              seen.push({ first: events[0]!.position, readAhead: read });
+              await target.project(events, checkpoint);
+              projecting--;
+            },
+          };
+        },
+      },
+      { batchSize: 8 },
+    );
+    runners.push(runner);
+    await runner.start();
+    expect(counting.applied()).toEqual((await store.readAll({ maxCount: 100 })).map((e) => e.id));
+    expect(most).toBe(1);
+    expect(seen.map((s) => s.first)).toEqual([1, 9, 17, 25, 33]);
+    // While a batch waited, the next one had been read: at least its last event, not only the batch's own.
+    for (const { first, readAhead } of seen.slice(0, -1)) expect(readAhead).toBeGreaterThanOrEqual(first + 15);
+  });
+
+  it('a batch that fails while the next is being read stops the runner at its event, and the next is not projected', async () => {
+    await count(3);
+    const poisoned = await count(1, 'c-1', { poison: true });
+    await count(20);
+    const counting = new CountingProjection(`${dir.path}/counting.sqlite`);
+    const runner = run(counting, { batchSize: 4 });
+    const error = await runner.start().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ProjectionFailed);
+    expect(runner.status()).toMatchObject({ state: 'failed', checkpoint: poisoned - 1 });
+    expect(counting.applied('v1')).toHaveLength(3);
+  });
+
   it('resumes from its checkpoint after a restart, with no event lost or applied twice', async () => {
     await count(20);
     const counting = new CountingProjection(`${dir.path}/counting.sqlite`);

@@ -53,6 +53,9 @@ port.on('message', (first: FeedWriterRequest) => {
   let closing = false;
   for (let next: FeedWriterRequest | undefined = first; next; next = receiveMessageOnPort(port)?.message) {
     if ('close' in next) closing = true;
+    // Fenced off already: answered without waiting for the write lock.
+    else if (fence.fenced(next.topic, next.ticket))
+      port.postMessage({ id: next.id, fenced: true } satisfies AppendReply);
     else requests.push(next);
   }
   if (requests.length > 0) {

@@ -65,6 +65,8 @@ type Row = [number, string | null, Buffer | null, string, number];
 export interface SqliteFeedOptions {
   synchronous?: 'FULL' | 'NORMAL';
   pollIntervalMs?: number;
+  /** How long a write waits for another connection's write lock before it fails as busy (transient). */
+  busyTimeoutMs?: number;
 }
 
 export class SqliteFeed implements Feed {
@@ -81,11 +83,12 @@ export class SqliteFeed implements Feed {
     options: SqliteFeedOptions = {},
   ) {
     mkdirSync(dirname(filename), { recursive: true });
-    this.db = new Database(filename, { timeout: 10_000 });
+    const busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
+    this.db = new Database(filename, { timeout: busyTimeoutMs });
     const synchronous = options.synchronous ?? 'FULL';
     configure(this.db, synchronous);
     this.db.exec(FEED_SCHEMA);
-    this.writer = new FeedWriter({ filename, synchronous, busyTimeoutMs: 10_000 });
+    this.writer = new FeedWriter({ filename, synchronous, busyTimeoutMs });
     const db = this.db;
     this.statements = {
       topic: db.prepare<[string], { compacted: number; next_offset: number }>(
