@@ -5,9 +5,11 @@
  * 不予共享, not even its title). One table pair per generation in `feed-outbound.sqlite`, written in one transaction
  * with the checkpoint, after the broker acknowledged the batch's messages.
  *
- * The copy keeps everything but the body: a correction brings its own metadata, so only an archiving needs the body
- * of what was published before, and the outbound feed reads that from the log. Kept whole, the copy would write
- * every body twice more than the feed itself (measured: the backfill ran at 0.17× raw inserts with it).
+ * Of the metadata the copy keeps only the sharing type, which a withdrawal and an archiving are told against: a
+ * correction brings its own metadata, so only an archiving needs the metadata of what was published before, and the
+ * outbound feed reads that from the log. Kept whole, the copy wrote every body twice more than the feed itself (the
+ * backfill ran at 0.17× raw inserts); kept without the body, the rest of the metadata cost 21 µs a document written
+ * against 14 µs with the sharing type alone (measured on a backfill of 20,000 resources).
  */
 import type Database from 'better-sqlite3';
 import type { Position } from '../../domain/event-store/event.js';
@@ -25,10 +27,19 @@ export interface ProvinceHolds {
 
 const NOTHING: ProvinceHolds = { has: false, versions: [] };
 
+/** A batch's documents written and not yet committed (see `OutboundDocuments.stage`). */
+export interface StagedBatch {
+  commit(checkpoint: Position): void;
+  rollback(): void;
+}
+
 export class OutboundDocuments implements LibraryDocuments {
   private readonly statements;
   /** Rows read during the batch being built; cleared when it is committed or given up. */
   private readonly rows = new Map<string, { document: LibraryDocument | null; holds: ProvinceHolds }>();
+  /** The metadata of documents read from the copy: the sharing type alone. */
+  private readonly copied = new WeakSet<object>();
+  private readonly writeRows: (changes: LibraryChange[], held: ReadonlyMap<string, ProvinceHolds>) => void;
   private readonly write: (
     changes: LibraryChange[],
     held: ReadonlyMap<string, ProvinceHolds>,
@@ -36,7 +47,7 @@ export class OutboundDocuments implements LibraryDocuments {
   ) => void;
 
   constructor(
-    db: Database.Database,
+    private readonly db: Database.Database,
     private readonly generations: SqliteGenerations,
     readonly generation: string,
   ) {
@@ -73,7 +84,7 @@ export class OutboundDocuments implements LibraryDocuments {
         )
         .pluck(),
     };
-    this.write = db.transaction((changes, held, checkpoint) => {
+    this.writeRows = (changes, held) => {
       const s = this.statements;
       const written = new Set<string>();
       for (const change of changes) {
@@ -88,17 +99,20 @@ export class OutboundDocuments implements LibraryDocuments {
         }
         const { document } = change;
         const holds = held.get(resourceId) ?? this.provinceHolds(resourceId);
-        const { body: _body, ...metadata } = document.metadata;
+        const metadata = { sharing: document.metadata.sharing };
         s.upsert.run(resourceId, JSON.stringify({ ...document, metadata }), JSON.stringify(holds));
         for (const p of document.placements) s.place.run(p.siteId, p.columnId, resourceId);
       }
       for (const [resourceId, holds] of held)
         if (!written.has(resourceId)) s.held.run(JSON.stringify(holds), resourceId);
+    };
+    this.write = db.transaction((changes, held, checkpoint) => {
+      this.writeRows(changes, held);
       this.generations.recordCheckpoint(generation, checkpoint);
     });
   }
 
-  /** The document as the last committed batch left it, without its body. */
+  /** The document as the last committed batch left it, of its metadata only the sharing type. */
   async get(resourceId: string): Promise<LibraryDocument | null> {
     return this.row(resourceId).document;
   }
@@ -109,10 +123,7 @@ export class OutboundDocuments implements LibraryDocuments {
     if (!found) {
       const row = this.statements.get.get(resourceId);
       found = row
-        ? {
-            document: JSON.parse(row.document) as LibraryDocument,
-            holds: JSON.parse(row.province_holds) as ProvinceHolds,
-          }
+        ? { document: this.copiedDocument(row.document), holds: JSON.parse(row.province_holds) as ProvinceHolds }
         : { document: null, holds: NOTHING };
       this.rows.set(resourceId, found);
     }
@@ -129,7 +140,7 @@ export class OutboundDocuments implements LibraryDocuments {
     for (const id of wanted) this.rows.set(id, { document: null, holds: NOTHING });
     for (const row of this.statements.getMany.iterate(JSON.stringify(wanted)))
       this.rows.set(row.resource_id, {
-        document: JSON.parse(row.document) as LibraryDocument,
+        document: this.copiedDocument(row.document),
         holds: JSON.parse(row.province_holds) as ProvinceHolds,
       });
   }
@@ -138,10 +149,24 @@ export class OutboundDocuments implements LibraryDocuments {
     const found = new Map<string, LibraryDocument>();
     for (const columnId of columnIds)
       for (const json of this.statements.placedIn.all(siteId, columnId)) {
-        const document = JSON.parse(json) as LibraryDocument;
+        const document = this.copiedDocument(json);
         found.set(document.resourceId, document);
       }
     return [...found.values()];
+  }
+
+  private copiedDocument(json: string): LibraryDocument {
+    const document = JSON.parse(json) as LibraryDocument;
+    this.copied.add(document.metadata);
+    return document;
+  }
+
+  /**
+   * Whether these are the metadata of a document read from the copy, the sharing type alone: an archiving of it
+   * takes the rest from the log.
+   */
+  hasSharingOnly(metadata: object): boolean {
+    return this.copied.has(metadata);
   }
 
   /** What the province holds of the resource, as the last committed batch left it. */
@@ -160,6 +185,39 @@ export class OutboundDocuments implements LibraryDocuments {
     } finally {
       this.rows.clear();
     }
+  }
+
+  /**
+   * Writes the batch's document changes and who holds what in a transaction left open while the feed acknowledges
+   * the batch's messages, so that the writing and the feed's fsync go on together. Nothing of it is seen elsewhere
+   * before `commit`, which records the checkpoint with it (so that this connection's own reads of the checkpoint,
+   * the lag on `/metrics`, do not run ahead either); `rollback` undoes it, for a batch whose messages were not all
+   * acknowledged at once. The write lock is held meanwhile: for as long as the acknowledgements take, never for a
+   * retry.
+   */
+  stage(changes: LibraryChange[], held: ReadonlyMap<string, ProvinceHolds>): StagedBatch {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      this.writeRows(changes, held);
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      this.rows.clear();
+      throw error;
+    }
+    return {
+      commit: (checkpoint) => {
+        try {
+          this.generations.recordCheckpoint(this.generation, checkpoint);
+          this.db.exec('COMMIT');
+        } finally {
+          if (this.db.inTransaction) this.db.exec('ROLLBACK');
+          this.rows.clear();
+        }
+      },
+      rollback: () => {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      },
+    };
   }
 
   /** Forgets what a batch read (a batch that failed is read afresh when it is tried again). */

@@ -23,17 +23,18 @@ import {
   provinceHasItAfter,
   whatTheProvinceIsTold,
 } from '../../domain/feed/outbound-change.js';
-import { LibraryBatch, projectLibraryEvent } from '../library/library-projection.js';
+import type { LibraryDocument } from '../library/library-document.js';
+import { LibraryBatch, type LibraryDocuments, projectLibraryEvent } from '../library/library-projection.js';
 import type { Projection, ProjectionTarget } from '../runner/projection.js';
 import { openReadModelDatabase, SqliteGenerations, tableSuffix } from '../sqlite/sqlite-generations.js';
-import { OutboundDocuments, type ProvinceHolds } from './outbound-documents.js';
+import { OutboundDocuments, type ProvinceHolds, type StagedBatch } from './outbound-documents.js';
 import { outboundRecords } from './outbound-message.js';
 import { PipelinedPublish } from './pipelined-publish.js';
 import { Utf8Arena } from './utf8-arena.js';
 
 export const OUTBOUND_FEED_VERSION = 1;
 /** Events per chunk of a batch's messages (see `project`). */
-const CHUNK = 100;
+const CHUNK = 50;
 
 const TOLD: ReadonlySet<string> = new Set<OutboundEventType>([
   'ResourcePublished',
@@ -41,12 +42,14 @@ const TOLD: ReadonlySet<string> = new Set<OutboundEventType>([
   'ResourceWithdrawn',
   'ResourceArchived',
 ]);
+/** No documents: for folding one publication on its own. */
+const NOTHING_BEFORE: LibraryDocuments = { get: async () => null, findByPlacement: async () => [] };
 /** Events that change a document without telling the province: placements by other sites, content migrations. */
 const FOLDED = ['PushAccepted', 'SiteContentMigrated'];
 
 export interface OutboundFeedOptions {
   feed: Feed;
-  /** The log, for the body of a resource archived in a later batch than its publication. */
+  /** The log, for the metadata of a resource archived in a later batch than its publication. */
   log: Pick<EventStore, 'readStream'>;
   /** `feed-outbound.sqlite` under DATA_DIR. */
   filename: string;
@@ -135,26 +138,34 @@ export class OutboundFeed {
         const view = new LibraryBatch(documents);
         const held = new Map<string, ProvinceHolds>();
         // The batch's messages go out a chunk at a time, in order, as they are made: the feed writes one chunk while
-        // the next is made. The documents and the checkpoint are committed once every chunk is acknowledged.
-        const main = this.pipelined(this.options.topic);
-        const compacted: FeedRecord[] = [];
+        // the next is made, and the documents are written while the feed acknowledges the last ones. The documents
+        // and the checkpoint are committed once every chunk is acknowledged.
+        const topics = [this.pipelined(this.options.topic)];
+        if (this.options.compactedTopic) topics.push(this.pipelined(this.options.compactedTopic));
+        const [main, compacted] = topics;
         let published = 0;
+        let staged: StagedBatch;
         try {
           for (let start = 0; start < events.length; start += CHUNK) {
             const made = await this.messagesOf(documents, view, held, events.slice(start, start + CHUNK));
-            main.send(made.records);
-            compacted.push(...made.compacted);
+            main!.send(made.records);
+            compacted?.send(made.compacted);
             published += made.records.length;
           }
+          staged = documents.stage(view.changes(), held);
         } catch (error) {
           // Nothing is left under way when the batch fails: it is tried again from its start.
-          await main.abandon();
+          await Promise.all(topics.map((t) => t.abandon()));
           throw error;
         }
-        await main.settle();
-        if (this.options.compactedTopic && compacted.length > 0)
-          await this.publish(this.options.compactedTopic, compacted);
-        documents.commit(view.changes(), held, checkpoint);
+        const acknowledged = await Promise.all(topics.map((t) => t.acknowledged()));
+        if (acknowledged.every(Boolean)) staged.commit(checkpoint);
+        else {
+          // The write lock is not kept while the feed is waited for: the documents are written again afterwards.
+          staged.rollback();
+          for (const t of topics) await t.settle();
+          documents.commit(view.changes(), held, checkpoint);
+        }
         this.acknowledged = checkpoint;
         this.published += published;
       },
@@ -200,8 +211,10 @@ export class OutboundFeed {
       // The version history the province sees holds only versions it was sent: not even the title of one that was
       // 不予共享 leaves the city.
       let shared = { ...document, versions: document.versions.filter((v) => versions.includes(v.version)) };
-      if (told.change === 'archived' && shared.metadata.body === undefined)
-        shared = { ...shared, metadata: { ...shared.metadata, ...(await this.bodyBefore(event)) } };
+      if (told.change === 'archived' && documents.hasSharingOnly(shared.metadata)) {
+        const metadata = await this.metadataBefore(event);
+        if (metadata) shared = { ...shared, metadata };
+      }
       const made = outboundRecords(told, event, shared, this.options.source, this.arena, reason);
       records.push(made.record);
       compacted.push(made.compacted);
@@ -209,18 +222,19 @@ export class OutboundFeed {
     return { records, compacted };
   }
 
-  /** The body of the version published last before `event` (nothing more can be published after an archiving). */
-  private async bodyBefore(event: RecordedEvent): Promise<{ body?: string }> {
+  /**
+   * The metadata of the version published last before `event` (nothing more can be published after an archiving),
+   * folded as the batch would have folded it, so that the message is the same bytes whichever batch it is in.
+   */
+  private async metadataBefore(event: RecordedEvent): Promise<LibraryDocument['metadata'] | null> {
     const history = await this.options.log.readStream(event.streamId, { direction: 'backwards' });
     const published = history.find(
       (e) => (e.type === 'ResourcePublished' || e.type === 'ResourceMigrated') && e.position < event.position,
     );
-    const body = (published?.data.metadata as { body?: unknown } | undefined)?.body;
-    return typeof body === 'string' ? { body } : {};
-  }
-
-  private publish(topic: string, records: FeedRecord[]): Promise<unknown> {
-    return this.durably(() => this.options.feed.publish(topic, records));
+    if (!published) return null;
+    const alone = new LibraryBatch(NOTHING_BEFORE);
+    await projectLibraryEvent(alone, published);
+    return (await alone.get(String(published.data.resourceId)))?.metadata ?? null;
   }
 
   /** Tries until the feed acknowledges; a malformed call is refused at once (retrying cannot mend it). */

@@ -42,6 +42,12 @@ export class PipelinedPublish {
     await Promise.allSettled(this.sent);
   }
 
+  /** Waits for what is under way; whether every chunk was acknowledged (then `settle` has nothing left to do). */
+  async acknowledged(): Promise<boolean> {
+    const outcomes = await Promise.allSettled(this.sent);
+    return !this.failed && outcomes.every((outcome) => outcome.status === 'fulfilled');
+  }
+
   /** Resolves once every chunk is acknowledged; rejects with a refusal that retrying cannot mend. */
   async settle(): Promise<void> {
     const outcomes = await Promise.allSettled(this.sent);
@@ -51,5 +57,9 @@ export class PipelinedPublish {
     if (error instanceof InvalidFeedInput) throw error;
     this.onFailure(error);
     for (const records of this.chunks.slice(first)) await this.durably(() => this.feed.publish(this.topic, records));
+    // Sent again, all of them: nothing is left to send a second time.
+    this.sent.length = 0;
+    this.chunks.length = 0;
+    this.failed = false;
   }
 }

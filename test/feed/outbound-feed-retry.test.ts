@@ -102,8 +102,8 @@ describe('R-LIB-3: the outbound feed waits out a feed that cannot write', () => 
     const feed = openSqliteFeed(dir.path);
     const tamper = new Database(`${dir.path}/feed.sqlite`);
     try {
-      // The first chunk makes 100 messages; the second, mostly 不予共享, only 2, which would fit in front of the
-      // row planted below if nothing kept them back.
+      // The first chunk's messages run into the row planted at offset 10 below; the last chunk, mostly 不予共享,
+      // makes only 2, which would fit in front of it if nothing kept them back.
       for (let n = 0; n < 200; n++) {
         const shared = n < 100 || n >= 198;
         await store.append(`resource-r-${n}`, [publication(n, 1, shared ? '无条件共享' : '不予共享')], {
@@ -113,7 +113,7 @@ describe('R-LIB-3: the outbound feed waits out a feed that cannot write', () => 
       await feed.ensureTopic(TOPIC);
       tamper
         .prepare(
-          `INSERT INTO feed_messages (topic, "offset", key, value, headers, timestamp) VALUES (?, 60, 'x', NULL, '{}', 0)`,
+          `INSERT INTO feed_messages (topic, "offset", key, value, headers, timestamp) VALUES (?, 10, 'x', NULL, '{}', 0)`,
         )
         .run(TOPIC);
       const outbound = openOutboundFeed(dir.path, {
@@ -127,7 +127,7 @@ describe('R-LIB-3: the outbound feed waits out a feed that cannot write', () => 
       const live = runner.start();
       await until(() => outbound.status().publishFailures >= 2);
       expect(feed.nextOffset(TOPIC)).toBe(0);
-      tamper.prepare(`DELETE FROM feed_messages WHERE topic = ? AND "offset" = 60`).run(TOPIC);
+      tamper.prepare(`DELETE FROM feed_messages WHERE topic = ? AND "offset" = 10`).run(TOPIC);
       await live;
 
       const messages = feed.read(TOPIC, 0, 1000);
