@@ -140,15 +140,15 @@ export class OutboundFeed {
         // The batch's messages go out a chunk at a time, in order, as they are made: the feed writes one chunk while
         // the next is made, and the documents are written while the feed acknowledges the last ones. The documents
         // and the checkpoint are committed once every chunk is acknowledged.
-        const topics = [this.pipelined(this.options.topic)];
-        if (this.options.compactedTopic) topics.push(this.pipelined(this.options.compactedTopic));
-        const [main, compacted] = topics;
+        const main = this.pipelined(this.options.topic);
+        const compacted = this.options.compactedTopic ? this.pipelined(this.options.compactedTopic) : null;
+        const topics = compacted ? [main, compacted] : [main];
         let published = 0;
         let staged: StagedBatch;
         try {
           for (let start = 0; start < events.length; start += CHUNK) {
             const made = await this.messagesOf(documents, view, held, events.slice(start, start + CHUNK));
-            main!.send(made.records);
+            main.send(made.records);
             compacted?.send(made.compacted);
             published += made.records.length;
           }
