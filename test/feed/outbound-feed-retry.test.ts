@@ -5,9 +5,9 @@
  */
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openSqliteEventStore } from '../../infra/event-store/sqlite-event-store.js';
-import { openSqliteFeed } from '../../infra/feed/sqlite/sqlite-feed.js';
-import { openOutboundFeed } from '../../projections/feed/outbound-feed.js';
+import { openSqliteEventStore, type SqliteEventStore } from '../../infra/event-store/sqlite-event-store.js';
+import { openSqliteFeed, type SqliteFeed } from '../../infra/feed/sqlite/sqlite-feed.js';
+import { type OutboundFeed, openOutboundFeed } from '../../projections/feed/outbound-feed.js';
 import { ProjectionRunner } from '../../projections/runner/projection-runner.js';
 import { newEvent } from '../support/events.js';
 import { sampleMetadata } from '../support/fixtures.js';
@@ -42,35 +42,56 @@ const until = async (condition: () => boolean) => {
   }
 };
 
+interface Setting {
+  store: SqliteEventStore;
+  feed: SqliteFeed;
+  /** A second connection to `feed.sqlite`, as another process would hold one. */
+  other: Database.Database;
+  outbound: OutboundFeed;
+}
+
+/** A log and an embedded feed in a directory of their own, the outbound feed between them, retrying every 20 ms. */
+async function withFeed(label: string, busyTimeoutMs: number, test: (setting: Setting) => Promise<void>) {
+  const dir = tempDir(label);
+  const store = openSqliteEventStore(dir.path);
+  const feed = openSqliteFeed(dir.path, { busyTimeoutMs });
+  const other = new Database(`${dir.path}/feed.sqlite`);
+  const outbound = openOutboundFeed(dir.path, {
+    feed,
+    log: store,
+    topic: TOPIC,
+    source: 'https://www.luan.gov.cn',
+    retryMs: 20,
+    maxRetryMs: 80,
+  });
+  try {
+    await feed.ensureTopic(TOPIC);
+    await test({ store, feed, other, outbound });
+  } finally {
+    outbound.close();
+    other.close();
+    await feed.close();
+    await store.close();
+    dir.remove();
+  }
+}
+
 describe('R-LIB-3: the outbound feed waits out a feed that cannot write', () => {
   it('R-LIB-3: chunks that failed or were fenced off are sent again in order, each once, and the checkpoint waits for them', async () => {
-    const dir = tempDir('outbound-retry');
-    const store = openSqliteEventStore(dir.path);
-    const feed = openSqliteFeed(dir.path, { busyTimeoutMs: 50 });
-    const locker = new Database(`${dir.path}/feed.sqlite`);
-    try {
+    await withFeed('outbound-retry', 50, async ({ store, feed, other, outbound }) => {
       // Every resource published, then the first ones corrected: one batch, several chunks, keys across chunks.
       for (let n = 0; n < RESOURCES; n++)
         await store.append(`resource-r-${n}`, [publication(n, 1)], { expectedRevision: 'any' });
       for (let n = 0; n < 20; n++)
         await store.append(`resource-r-${n}`, [publication(n, 2)], { expectedRevision: 'any' });
-      const outbound = openOutboundFeed(dir.path, {
-        feed,
-        log: store,
-        topic: TOPIC,
-        source: 'https://www.luan.gov.cn',
-        retryMs: 20,
-        maxRetryMs: 80,
-      });
-      await feed.ensureTopic(TOPIC);
-      locker.exec('BEGIN IMMEDIATE');
+      other.exec('BEGIN IMMEDIATE');
       const runner = new ProjectionRunner(store, outbound.projection(), { batchSize: 500 });
       const live = runner.start();
       await until(() => outbound.status().publishFailures >= 3);
       expect(feed.nextOffset(TOPIC)).toBe(0);
       expect(outbound.storedCheckpoint()).toBeNull();
       expect(outbound.status().lastError).toMatch(/locked|busy/i);
-      locker.exec('COMMIT');
+      other.exec('COMMIT');
       await live;
 
       const messages = feed.read(TOPIC, 0, 1000);
@@ -87,21 +108,11 @@ describe('R-LIB-3: the outbound feed waits out a feed that cannot write', () => 
       expect(outbound.storedCheckpoint()).toBe(await store.headPosition());
       expect(outbound.status()).toMatchObject({ lastError: null, messagesPublished: RESOURCES + 20 });
       await runner.stop();
-      outbound.close();
-    } finally {
-      locker.close();
-      await feed.close();
-      await store.close();
-      dir.remove();
-    }
+    });
   });
 
   it('R-LIB-3: a chunk that fails keeps the chunks called behind it from landing before it', async () => {
-    const dir = tempDir('outbound-fenced');
-    const store = openSqliteEventStore(dir.path);
-    const feed = openSqliteFeed(dir.path);
-    const tamper = new Database(`${dir.path}/feed.sqlite`);
-    try {
+    await withFeed('outbound-fenced', 10_000, async ({ store, feed, other, outbound }) => {
       // The first chunk's messages run into the row planted at offset 10 below; the last chunk, mostly 不予共享,
       // makes only 2, which would fit in front of it if nothing kept them back.
       for (let n = 0; n < 200; n++) {
@@ -110,24 +121,16 @@ describe('R-LIB-3: the outbound feed waits out a feed that cannot write', () => 
           expectedRevision: 'any',
         });
       }
-      await feed.ensureTopic(TOPIC);
-      tamper
+      other
         .prepare(
           `INSERT INTO feed_messages (topic, "offset", key, value, headers, timestamp) VALUES (?, 10, 'x', NULL, '{}', 0)`,
         )
         .run(TOPIC);
-      const outbound = openOutboundFeed(dir.path, {
-        feed,
-        log: store,
-        topic: TOPIC,
-        source: 'https://www.luan.gov.cn',
-        retryMs: 20,
-      });
       const runner = new ProjectionRunner(store, outbound.projection(), { batchSize: 500 });
       const live = runner.start();
       await until(() => outbound.status().publishFailures >= 2);
       expect(feed.nextOffset(TOPIC)).toBe(0);
-      tamper.prepare(`DELETE FROM feed_messages WHERE topic = ? AND "offset" = 10`).run(TOPIC);
+      other.prepare(`DELETE FROM feed_messages WHERE topic = ? AND "offset" = 10`).run(TOPIC);
       await live;
 
       const messages = feed.read(TOPIC, 0, 1000);
@@ -138,12 +141,6 @@ describe('R-LIB-3: the outbound feed waits out a feed that cannot write', () => 
       ]);
       expect(new Set(messages.map((m) => m.headers.ce_id)).size).toBe(102);
       await runner.stop();
-      outbound.close();
-    } finally {
-      tamper.close();
-      await feed.close();
-      await store.close();
-      dir.remove();
-    }
+    });
   });
 });
