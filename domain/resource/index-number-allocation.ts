@@ -16,10 +16,11 @@ import type { EventStore } from '../event-store/port.js';
 import { parseIndexNumber } from '../metadata/index.js';
 import { type CommandMeta, handleCommand } from '../shared/command-handler.js';
 import type { IndexNumbers } from '../shared/command-module.js';
+import { RecentEntries } from '../shared/recent-entries.js';
 import type { StateCache } from '../shared/state-cache.js';
 import { indexSequenceAggregate, indexSequenceStream } from './index-sequence.js';
 
-/** Numbers remembered for publications that may be tried again; older ones are forgotten (a gap at worst). */
+/** About this many numbers are kept for publications that may be tried again; older ones go (a gap at worst). */
 const REMEMBERED = 10_000;
 
 type Waiter =
@@ -46,7 +47,7 @@ function chinaYear(isoInstant: string): number {
 
 export class IndexNumberAllocator implements IndexNumbers {
   private readonly queues = new Map<string, Waiter[]>();
-  private readonly given = new Map<string, Promise<string>>();
+  private readonly given = new RecentEntries<Promise<string>>(REMEMBERED);
   private readonly numbers = new Map<string, TakenNumbers>();
 
   constructor(
@@ -61,7 +62,6 @@ export class IndexNumberAllocator implements IndexNumbers {
     if (known) return known;
     const number = this.enqueue(indexSequenceStream(publisherCode, year), resourceId, publisherCode, year, meta);
     this.given.set(key, number);
-    if (this.given.size > REMEMBERED) this.given.delete(this.given.keys().next().value!);
     // A failed allocation is not remembered: the next attempt asks again.
     number.catch(() => this.given.delete(key));
     return number;
