@@ -16,7 +16,8 @@
  * the same configuration and export, the command goes on with the run it started (waiting for approval, or
  * resuming after the last batch written); if a completed run already migrated exactly this, it writes nothing. The
  * run is written from the plan its start kept beside the event log (`migration-plans/` in EVENT_STORE_DIR, removed
- * once the run is completed or rejected), so the export is not mapped a second time.
+ * once the run is completed or rejected), so the export is not mapped a second time. Each run of the command first
+ * removes the plans no run needs any more (a run rejected over GraphQL, a start killed while it read the export).
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,7 +34,13 @@ import { migrationProgressBar } from '../progress-bar.js';
 import type { MigrationReport } from '../report/migration-report.js';
 import { writeReport } from '../report/write-report.js';
 import { sourceDigest, sourceFingerprint } from '../source-digest.js';
-import { destinationSite, dryRunReport, executeMigrationRun, startMigrationRun } from './migration-runs.js';
+import {
+  destinationSite,
+  dryRunReport,
+  executeMigrationRun,
+  startMigrationRun,
+  sweepMigrationPlans,
+} from './migration-runs.js';
 import { removePlan } from './run-plan.js';
 
 export class MigrateUsageError extends Error {}
@@ -163,6 +170,10 @@ export async function migrateCommand(argv: string[], environment: MigrateEnviron
     return { report };
   }
 
+  if (environment.plans !== undefined) {
+    const swept = await sweepMigrationPlans(platform, environment.plans, now().getTime());
+    if (swept.length > 0) say(`  removed ${swept.length} plan file(s) no run needs: ${swept.join(', ')}`);
+  }
   const runs = (await runsOf(eventStore, platform, migration)).filter(
     (run) => run.configurationDigest === migration.digest,
   );

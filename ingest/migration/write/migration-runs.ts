@@ -43,7 +43,7 @@ import {
   sourceRowHashes,
 } from '../source-digest.js';
 import { checkDestination } from './destination.js';
-import { type PlannedRow, PlanWriter, planBatches, plannedRow, removePlan } from './run-plan.js';
+import { type PlannedRow, PlanWriter, planBatches, plannedRow, removePlan, sweepPlans } from './run-plan.js';
 
 /**
  * Rows per batch: a stop repeats at most one batch, each batch is two small appends to the run's stream, and the
@@ -147,6 +147,22 @@ export interface StartOptions extends DryRunOptions {
    * that the run writes them without mapping the export again. Without it the run maps the export again.
    */
   plans?: string;
+}
+
+/**
+ * Removes the plans in `folder` that no run needs: a run needs its plan while it awaits approval and while it is
+ * approved (until it completes, however often it stopped); a rejected, completed or rolled back one does not, nor
+ * does a plan whose run the log does not have.
+ */
+export async function sweepMigrationPlans(platform: Platform, folder: string, now = Date.now()): Promise<string[]> {
+  return sweepPlans(
+    folder,
+    async (runId) => {
+      const run = (await platform.reader.read(migrationRunAggregate, migrationRunStream(runId))).state;
+      return run.exists && (run.status === 'awaiting_approval' || run.status === 'approved');
+    },
+    now,
+  );
 }
 
 export async function startMigrationRun(

@@ -18,7 +18,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommandInput } from '../../../domain/command-registry.js';
 import type { RowOutcome } from '../row-outcome.js';
@@ -47,8 +47,11 @@ export function plannedRow(outcome: RowOutcome): PlannedRow {
 const PLAN_ENCODING = 'utf16le';
 const LINE_FEED = Buffer.from('\n', PLAN_ENCODING);
 
+const PLAN_SUFFIX = '.plan.utf16le.jsonl';
+const TEMPORARY_SUFFIX = '.tmp';
+
 function planFile(folder: string, runId: string): string {
-  return join(folder, `${encodeURIComponent(runId)}.plan.utf16le.jsonl`);
+  return join(folder, `${encodeURIComponent(runId)}${PLAN_SUFFIX}`);
 }
 
 /** Writes a plan while the dry run reads the export; `commit` gives it the run's name once the run is recorded. */
@@ -68,7 +71,7 @@ export class PlanWriter {
   static async create(folder: string, runId: string, batchSize: number): Promise<PlanWriter> {
     await mkdir(folder, { recursive: true });
     const file = planFile(folder, runId);
-    const temporary = `${file}.${randomUUID()}.tmp`;
+    const temporary = `${file}.${randomUUID()}${TEMPORARY_SUFFIX}`;
     const stream = createWriteStream(temporary);
     await new Promise<void>((resolve, reject) => stream.once('open', () => resolve()).once('error', reject));
     return new PlanWriter(file, temporary, stream, batchSize);
@@ -206,4 +209,45 @@ function lineEnd(bytes: Buffer, start: number): number {
 /** Once the run is completed, its plan is not needed again. */
 export async function removePlan(folder: string, runId: string): Promise<void> {
   await rm(planFile(folder, runId), { force: true });
+}
+
+/** A temporary plan not written to for this long belongs to a start that will not finish (its process is gone). */
+export const ABANDONED_PLAN_MS = 60 * 60 * 1000;
+
+/**
+ * Removes the plans no run needs any more: those of runs that are over, wherever that was decided (an approver who
+ * rejects a run over GraphQL leaves nothing to the CLI that started it), and the temporary plans of starts that did
+ * not finish (a process killed while it read the export), once nothing has been written to them for an hour; a start
+ * still reading writes to its plan all the time. Returns the names of the files removed.
+ */
+export async function sweepPlans(
+  folder: string,
+  needed: (runId: string) => Promise<boolean>,
+  now = Date.now(),
+): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const path = join(folder, name);
+    let remove = false;
+    if (name.endsWith(PLAN_SUFFIX)) remove = !(await needed(decodeURIComponent(name.slice(0, -PLAN_SUFFIX.length))));
+    else if (name.endsWith(TEMPORARY_SUFFIX)) {
+      const modified = await stat(path).then(
+        (found) => found.mtimeMs,
+        () => now,
+      );
+      remove = now - modified >= ABANDONED_PLAN_MS;
+    }
+    if (remove) {
+      await rm(path, { force: true });
+      removed.push(name);
+    }
+  }
+  return removed;
 }

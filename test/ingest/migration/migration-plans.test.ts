@@ -5,7 +5,7 @@
  * bytes, else row by row), so a changed row is refused before its batch writes; a start that is refused leaves the
  * plan of the run it collided with alone; a completed run's plan is removed.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../../domain/event-store/event.js';
@@ -14,7 +14,11 @@ import { createDemoPlatform } from '../../../infra/demo-platform.js';
 import { openSqliteEventStore } from '../../../infra/event-store/sqlite-event-store.js';
 import { loadMigration, MIGRATION_EXAMPLES } from '../../../ingest/migration/index.js';
 import { derivedResourceId } from '../../../ingest/migration/row-hash.js';
-import { executeMigrationRun, startMigrationRun } from '../../../ingest/migration/write/migration-runs.js';
+import {
+  executeMigrationRun,
+  startMigrationRun,
+  sweepMigrationPlans,
+} from '../../../ingest/migration/write/migration-runs.js';
 import { eventsAfter, MIGRATED_AT } from '../../support/migration-runs.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { jsonl, type MigrationFolder, migrationFolder } from './migration-files.js';
@@ -245,5 +249,40 @@ describe('R-LIB-4 a run writes the plan its approver approved', () => {
     expect(readdirSync(at.plans)).toEqual([file]);
     expect(readFileSync(join(at.plans, file!)).equals(before)).toBe(true);
     expect(existsSync(join(at.plans, file!))).toBe(true);
+  }, 60_000);
+
+  it('R-LIB-4 plans no run needs go: a run rejected elsewhere, a start that died an hour ago; a run awaiting approval and a start under way keep theirs', async () => {
+    const at = await embedded();
+    const { config } = notices();
+    const migration = await loadMigration(config, { taxonomy: await at.platform.reader.subjectTaxonomy() });
+    const start = (runId: string) =>
+      startMigrationRun(at.platform, migration, {
+        runId,
+        migratedAt: MIGRATED_AT,
+        actorId: 'jinan-webmaster',
+        occurredAt: new Date().toISOString(),
+        plans: at.plans,
+      });
+    await start('waiting');
+    await start('turned-down');
+    // Rejected the way an approver does it over GraphQL: the CLI that started it hears nothing.
+    await at.platform.execute(
+      'RejectMigrationRun',
+      { runId: 'turned-down', reason: '栏目对应关系有误' },
+      { actorId: 'jinan-approver', occurredAt: new Date().toISOString() },
+    );
+    const [waiting, turnedDown] = ['waiting', 'turned-down'].map((id) => `${id}.plan.utf16le.jsonl`);
+    const died = 'died.plan.utf16le.jsonl.7f0c.tmp';
+    const underWay = 'under-way.plan.utf16le.jsonl.91ab.tmp';
+    writeFileSync(join(at.plans, died), 'x');
+    writeFileSync(join(at.plans, underWay), 'x');
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    utimesSync(join(at.plans, died), twoHoursAgo, twoHoursAgo);
+    expect(readdirSync(at.plans).sort()).toEqual([died, turnedDown, underWay, waiting].sort());
+
+    const removed = await sweepMigrationPlans(at.platform, at.plans);
+    expect(removed.sort()).toEqual([died, turnedDown].sort());
+    expect(readdirSync(at.plans).sort()).toEqual([underWay, waiting].sort());
+    expect(await sweepMigrationPlans(at.platform, join(at.plans, 'none'))).toEqual([]);
   }, 60_000);
 });
