@@ -2,42 +2,19 @@
  * What the contract cannot show from one process: the embedded store shared by two processes, and an
  * acknowledged append surviving SIGKILL at any moment.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WrongExpectedVersion } from '../../domain/event-store/errors.js';
 import { openSqliteEventStore } from '../../infra/event-store/sqlite-event-store.js';
 import { newEvent } from '../support/events.js';
 import { tempDir } from '../support/temp-dir.js';
+import { killWorkers, startWorker } from '../support/worker-process.js';
 
-const worker = new URL('../support/event-store-worker.ts', import.meta.url).pathname;
-const children = new Set<ChildProcess>();
-
-function start(...args: string[]): { child: ChildProcess; lines: string[]; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', worker, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  const lines: string[] = [];
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  createInterface({ input: child.stdout! }).on('line', (line) => lines.push(line));
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('close', (code) => {
-      children.delete(child);
-      if (code !== 0 && code !== null) console.error(stderr);
-      resolve(code);
-    }),
-  );
-  return { child, lines, exited };
-}
+const worker = new URL('../support/event-store-worker.ts', import.meta.url);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-afterEach(() => {
-  for (const child of children) child.kill('SIGKILL');
-});
+afterEach(killWorkers);
 
 describe('embedded event store group commit', () => {
   it('concurrent appends share commits, and a refused one does not undo the others', async () => {
@@ -77,8 +54,8 @@ describe('embedded event store across processes', () => {
     const dir = tempDir('two-processes');
     const perProcess = 1000;
     const startAt = String(Date.now() + 500);
-    const a = start('counter', dir.path, String(perProcess), startAt);
-    const b = start('counter', dir.path, String(perProcess), startAt);
+    const a = startWorker(worker, 'counter', dir.path, String(perProcess), startAt);
+    const b = startWorker(worker, 'counter', dir.path, String(perProcess), startAt);
     expect(await a.exited).toBe(0);
     expect(await b.exited).toBe(0);
     const store = openSqliteEventStore(dir.path);
@@ -97,7 +74,7 @@ describe('embedded event store across processes', () => {
     const dir = tempDir('kill-9');
     const acknowledged: Array<{ stream: string; ids: string[] }> = [];
     for (let round = 0; round < 5; round++) {
-      const run = start('durable', dir.path);
+      const run = startWorker(worker, 'durable', dir.path);
       // Wait until it is writing, then kill it at a random moment of its work.
       while (run.lines.length === 0) await sleep(20);
       await sleep(50 + Math.floor(Math.random() * 400));

@@ -4,9 +4,7 @@
  * writes; running it again goes on after the last recorded batch, with nothing to reset. At the end every ready
  * item is in the log exactly once, every index number once, and the run's totals are its report's.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Platform } from '../../../domain/platform.js';
 import { createDemoPlatform } from '../../../infra/demo-platform.js';
@@ -15,34 +13,13 @@ import { loadMigration, MIGRATION_EXAMPLES } from '../../../ingest/migration/ind
 import { executeMigrationRun, startMigrationRun } from '../../../ingest/migration/write/migration-runs.js';
 import { eventsAfter, MIGRATED_AT } from '../../support/migration-runs.js';
 import { tempDir } from '../../support/temp-dir.js';
+import { killWorkers, startWorker } from '../../support/worker-process.js';
 
-const worker = new URL('../../support/migration-worker.ts', import.meta.url).pathname;
-const children = new Set<ChildProcess>();
-
-function start(...args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', worker, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  const lines: string[] = [];
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  createInterface({ input: child.stdout! }).on('line', (line) => lines.push(line));
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('close', (code) => {
-      children.delete(child);
-      if (code !== 0 && code !== null) console.error(stderr);
-      resolve(code);
-    }),
-  );
-  return { child, lines, exited };
-}
+const worker = new URL('../../support/migration-worker.ts', import.meta.url);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-afterEach(() => {
-  for (const child of children) child.kill('SIGKILL');
-});
+afterEach(killWorkers);
 
 describe('R-LIB-4 a migration run killed with SIGKILL resumes where it stopped', () => {
   it('R-LIB-4 kill -9 of a run, twice, then resume: every item exactly once, every index number once', async () => {
@@ -71,7 +48,7 @@ describe('R-LIB-4 a migration run killed with SIGKILL resumes where it stopped',
 
     let batchesBeforeKills = 0;
     for (let round = 0; round < 2; round++) {
-      const run = start(dir.path, MIGRATION_EXAMPLES.jinan, runId);
+      const run = startWorker(worker, dir.path, MIGRATION_EXAMPLES.jinan, runId);
       // Kill it at a random moment of its work: after a random few of its batches (each prints a line), a random
       // moment into the next. Counted in batches, not in time: a run written from its plan is fast enough to finish
       // within any fixed delay on a quiet machine, and one that finished was never killed.
