@@ -4,7 +4,8 @@
  * meanwhile: with its chunks under way together and the projection runner reading ahead, a backfill of 20,000
  * resources went from 165 to 139 µs a message (measured; the outbound feed's own savings took it further). Appends
  * are written in the order they were called, those waiting together in one transaction; the thread is started by
- * the first append and keeps no process alive while it has nothing to do.
+ * the first append and keeps no process alive while it has nothing to do. It costs about 30 MiB of memory (its own
+ * V8 heap; measured: 81 → 111 MiB of RSS when it starts).
  *
  * Reads stay on the feed's own connection: SQLite's WAL lets them go on while the writer thread writes.
  */
