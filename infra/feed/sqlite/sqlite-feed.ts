@@ -6,8 +6,9 @@
  * One partition per topic (partition 0): every message of a topic is in one order, which keeps every key's order too.
  * A publish is written in an IMMEDIATE transaction with `synchronous=FULL`, on the feed's writer thread
  * (feed-writer.ts): acknowledged means it survives power loss, the embedded counterpart of Kafka's `acks=all`. Offsets
- * are handed out under SQLite's write lock, so writers in several processes serialise and never share an offset. Readers wait for a change signal (appends in this process wake them
- * at once; appends by another process are seen through `PRAGMA data_version`, polled only while someone waits).
+ * are handed out under SQLite's write lock, so writers in several processes serialise and never share an offset.
+ * Readers wait for a change signal (appends in this process wake them at once; appends by another process are seen
+ * through `PRAGMA data_version`, polled only while someone waits).
  *
  * Compaction is a property a topic records; the embedded log keeps every message (a tombstone included), so a reader
  * from offset 0 sees the whole history, which a compacted Kafka topic would have thinned.
