@@ -57,9 +57,5 @@ export class PipelinedPublish {
     if (error instanceof InvalidFeedInput) throw error;
     this.onFailure(error);
     for (const records of this.chunks.slice(first)) await this.durably(() => this.feed.publish(this.topic, records));
-    // Sent again, all of them: nothing is left to send a second time.
-    this.sent.length = 0;
-    this.chunks.length = 0;
-    this.failed = false;
   }
 }

@@ -25,8 +25,10 @@ import type { RowOutcome } from '../row-outcome.js';
 import { type HashedRow, outcomeHash } from '../source-digest.js';
 import { migrateItemInput } from './item-input.js';
 
-/** One row of the export as the run writes it. */
-/** `hash` is what the row adds to the digests: its row hash, or the reader's error. */
+/**
+ * One row of the export as the run writes it; `hash` is what the row adds to the digests: its row hash, or the
+ * reader's error.
+ */
 export interface PlannedRow extends HashedRow {
   kind: RowOutcome['kind'];
   /** An item's place on the high-water mark. */
